@@ -1,0 +1,1 @@
+"""panelpaper: the analysis behind the quarterly audit-panel paper."""

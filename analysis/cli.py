@@ -1,0 +1,116 @@
+"""``panelpaper``: a thin command line over the analysis engine.
+
+Every command is a few lines that parse arguments, call one function in ``analysis`` and
+turn the outcome into an exit status: 0 success, 2 bad input (arguments or data), 1 any
+other failure.  The logic lives in the modules so that tests and notebooks reach it too.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from analysis.findings import SnapshotError
+from analysis.quarters import Quarter, QuarterError
+from analysis.settings import SettingsError
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+app = typer.Typer(
+    name="panelpaper",
+    help="Build the quarterly audit-panel paper from a quarter's data snapshot.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DataDir = Annotated[
+    Path,
+    typer.Option("--data-dir", help="Folder that holds snapshots/ (and optionally settings.yml)."),
+]
+QuarterArg = Annotated[
+    str | None,
+    typer.Argument(help="Quarter, e.g. 2019-20-Q1 or 'Q1 19/20'. Default: the latest snapshot."),
+]
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code)
+
+
+def _data_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise _fail(f"--data-dir {path}: no such folder", EXIT_BAD_INPUT)
+    if not (path / "snapshots").is_dir():
+        raise _fail(f"--data-dir {path}: has no snapshots/ folder", EXIT_BAD_INPUT)
+    return path
+
+
+def _quarter(value: str | None, data_dir: Path) -> Quarter:
+    from analysis.snapshots import latest_quarter
+
+    if value is None:
+        return latest_quarter(data_dir)
+    try:
+        return Quarter.parse(value)
+    except QuarterError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from exc
+
+
+@app.command()
+def check(
+    quarter: QuarterArg = None,
+    all_quarters: Annotated[bool, typer.Option("--all", help="Check every snapshot.")] = False,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Validate snapshot(s) against the data contract and print every error and warning."""
+    from analysis.snapshots import check_report
+
+    data_dir = _data_dir(data_dir)
+    quarters = None if all_quarters else [_quarter(quarter, data_dir)]
+    text, has_errors = check_report(data_dir, quarters)
+    typer.echo(text)
+    raise typer.Exit(EXIT_BAD_INPUT if has_errors else EXIT_OK)
+
+
+@app.command()
+def figures(
+    quarter: QuarterArg = None,
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Print the quarter's figures.json on stdout (no notebook, no kernel)."""
+    from analysis.figures import figures_for_quarter, to_json
+
+    data_dir = _data_dir(data_dir)
+    q = _quarter(quarter, data_dir)
+    sys.stdout.write(to_json(figures_for_quarter(data_dir, q)))
+
+
+def main() -> None:
+    """Entry point that maps the domain's exceptions to exit statuses."""
+    try:
+        app(standalone_mode=False)
+    except SnapshotError as exc:
+        typer.echo(str(exc), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except (QuarterError, SettingsError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("Aborted.", err=True)
+        sys.exit(130)
+    except Exception as exc:  # click usage errors carry their own exit code (2)
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(EXIT_BAD_INPUT)
+        raise

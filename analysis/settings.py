@@ -1,0 +1,133 @@
+"""The panel's settings: the rules that are the panel's choice rather than the data's.
+
+The monitoring threshold and the deadline basis change when the panel changes its mind, not
+when the code changes, so they live in a YAML file.  ``<data-dir>/settings.yml`` is read when
+present; a data folder without one is read with the data contract's rules exactly as written
+(``analysis/rules/settings.yml``).  Likewise ``<data-dir>/delay_rules.yml`` replaces the
+packaged delay-reason rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from analysis.vocabulary import ASSURANCES, RISKS
+
+DeadlineBasis = Literal["original", "revised"]
+
+SETTINGS_FILE = "settings.yml"
+DELAY_RULES_FILE = "delay_rules.yml"
+
+
+class SettingsError(ValueError):
+    """A settings file that does not say something the program can act on."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The rules a run used; recorded in figures.json, the manifest and the paper's annex."""
+
+    threshold: dict[str, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            "High": ASSURANCES,
+            "Medium": ("Limited", "No"),
+            "Low": (),
+        }
+    )
+    deadline_basis: DeadlineBasis = "original"
+    coming_quarters: int = 3
+    source: str = "contract defaults"
+    delay_rules_path: Path | None = None
+
+    def is_monitored(self, risk: str, assurance: str) -> bool:
+        return assurance in self.threshold.get(risk, ())
+
+    def describe_threshold(self) -> str:
+        """The threshold in words, for the paper's method annex."""
+        parts = []
+        for risk in RISKS:
+            grades = self.threshold.get(risk, ())
+            if not grades:
+                continue
+            if set(grades) == set(ASSURANCES):
+                parts.append(f"{risk}-risk actions whatever the audit's assurance")
+            else:
+                parts.append(f"{risk}-risk actions in audits graded {_or_list(grades)}")
+        return "; ".join(parts) if parts else "no actions"
+
+
+def _or_list(items: tuple[str, ...]) -> str:
+    items = tuple(items)
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def _packaged(name: str) -> Path:
+    return Path(str(resources.files("analysis") / "rules" / name))
+
+
+def _parse(raw: Any, source: str) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{source}: expected a mapping of settings, got {type(raw).__name__}")
+    unknown = set(raw) - {"threshold", "deadline_basis", "coming_quarters"}
+    if unknown:
+        raise SettingsError(f"{source}: unknown setting(s) {sorted(unknown)}")
+    parsed: dict[str, Any] = {}
+    if "threshold" in raw:
+        threshold = raw["threshold"]
+        if not isinstance(threshold, dict):
+            raise SettingsError(f"{source}: threshold must map each risk to a list of assurances")
+        clean: dict[str, tuple[str, ...]] = {}
+        for risk, grades in threshold.items():
+            if risk not in RISKS:
+                raise SettingsError(f"{source}: threshold names unknown risk {risk!r}; use {RISKS}")
+            grades = grades or []
+            bad = [g for g in grades if g not in ASSURANCES]
+            if bad:
+                raise SettingsError(
+                    f"{source}: threshold for {risk} names unknown assurance {bad}; use {ASSURANCES}"
+                )
+            clean[risk] = tuple(g for g in ASSURANCES if g in grades)
+        parsed["threshold"] = clean
+    if "deadline_basis" in raw:
+        if raw["deadline_basis"] not in ("original", "revised"):
+            raise SettingsError(
+                f"{source}: deadline_basis must be 'original' or 'revised', "
+                f"not {raw['deadline_basis']!r}"
+            )
+        parsed["deadline_basis"] = raw["deadline_basis"]
+    if "coming_quarters" in raw:
+        value = raw["coming_quarters"]
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 8:
+            raise SettingsError(f"{source}: coming_quarters must be a whole number from 1 to 8")
+        parsed["coming_quarters"] = value
+    return parsed
+
+
+def load_settings(data_dir: Path | str | None = None) -> Settings:
+    """Settings for a data folder: its own ``settings.yml`` if it has one, else the contract's."""
+    defaults_path = _packaged(SETTINGS_FILE)
+    values = _parse(yaml.safe_load(defaults_path.read_text(encoding="utf-8")), str(defaults_path))
+    source = "contract defaults"
+    rules_path = _packaged(DELAY_RULES_FILE)
+    if data_dir is not None:
+        own = Path(data_dir) / SETTINGS_FILE
+        if own.is_file():
+            try:
+                raw = yaml.safe_load(own.read_text(encoding="utf-8"))
+            except yaml.YAMLError as exc:
+                raise SettingsError(f"{own}: not valid YAML: {exc}") from exc
+            values.update(_parse(raw, str(own)))
+            source = str(own)
+        own_rules = Path(data_dir) / DELAY_RULES_FILE
+        if own_rules.is_file():
+            rules_path = own_rules
+    return Settings(**values, source=source, delay_rules_path=rules_path)
