@@ -89,7 +89,8 @@ def _parse(raw: Any, source: str) -> dict[str, Any]:
         for risk, grades in threshold.items():
             if risk not in RISKS:
                 raise SettingsError(f"{source}: threshold names unknown risk {risk!r}; use {RISKS}")
-            grades = grades or []
+            # YAML 1.1 reads an unquoted No as false; an analyst writing the grading means "No".
+            grades = ["No" if g is False else g for g in (grades or [])]
             bad = [g for g in grades if g not in ASSURANCES]
             if bad:
                 raise SettingsError(
