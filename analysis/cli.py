@@ -92,10 +92,62 @@ def figures(
     sys.stdout.write(to_json(figures_for_quarter(data_dir, q)))
 
 
+@app.command()
+def run(
+    quarter: QuarterArg = None,
+    all_quarters: Annotated[bool, typer.Option("--all", help="Run every snapshot.")] = False,
+    data_dir: DataDir = Path("data"),
+    reports_dir: Annotated[
+        Path, typer.Option("--reports-dir", help="Folder the quarters are published in.")
+    ] = Path("reports"),
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Publish anew even if inputs changed (old one to history/)."),
+    ] = False,
+    renderer: Annotated[str, typer.Option("--renderer", help="auto, quarto or pandoc.")] = "auto",
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", help="Kernels at once (default: cores + 1).")
+    ] = None,
+) -> None:
+    """Execute the paper notebooks, render the paper and publish reports/<quarter>/ atomically.
+
+    An unchanged rerun reuses the publication without starting a kernel; changed inputs are
+    refused (exit 1) unless --force.
+    """
+    from analysis import pipeline
+    from analysis.locking import LockTimeout
+
+    data_dir = _data_dir(data_dir)
+    if renderer not in pipeline.RENDERERS:
+        raise _fail(
+            f"--renderer {renderer}: use one of {', '.join(pipeline.RENDERERS)}", EXIT_BAD_INPUT
+        )
+    if all_quarters and quarter is not None:
+        raise _fail("give a QUARTER or --all, not both", EXIT_BAD_INPUT)
+    options = dict(force=force, renderer=renderer, jobs=jobs)
+    try:
+        if all_quarters:
+            results = pipeline.run_all(data_dir, reports_dir, **options)
+        else:
+            # Parsed here rather than by _quarter, which imports the loader (and pandas): an
+            # unchanged rerun must not pay for that.
+            try:
+                q = Quarter.parse(quarter) if quarter is not None else None
+            except QuarterError as exc:
+                raise _fail(str(exc), EXIT_BAD_INPUT) from exc
+            q = q or pipeline.latest_snapshot(data_dir) or _quarter(None, data_dir)
+            results = [pipeline.run_quarter(data_dir, reports_dir, q, **options)]
+    except (LockTimeout, pipeline.PipelineError) as exc:
+        raise _fail(f"error: {exc}", EXIT_FAILURE) from exc
+    raise typer.Exit(EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE)
+
+
 def main() -> None:
     """Entry point that maps the domain's exceptions to exit statuses."""
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns (rather than raises) a command's exit code.
+        code = app(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
     except SnapshotError as exc:
         typer.echo(str(exc), err=True)
         sys.exit(EXIT_BAD_INPUT)

@@ -22,9 +22,11 @@ _START_MONTH = {1: 4, 2: 7, 3: 10, 4: 1}
 _Q = r"Q\s*(?P<q>\d)"
 _PATTERNS = [
     # 2019-20-Q1, 2019/20 Q1, FY2019/20 Q1
-    re.compile(rf"^(?:FY\s*)?(?P<y1>\d{{4}})\s*[-/]\s*(?P<y2>\d{{2}})\s*-?\s*{_Q}$", re.I),
+    re.compile(
+        rf"^(?:FY\s*)?(?P<y1>\d{{4}})\s*[-/]\s*(?P<y2>\d{{2}})\s*-?\s*{_Q}$", re.I | re.ASCII
+    ),
     # Q1 19/20, Q1 2019/20
-    re.compile(rf"^{_Q}\s*(?P<y1>\d{{4}}|\d{{2}})\s*/\s*(?P<y2>\d{{2}})$", re.I),
+    re.compile(rf"^{_Q}\s*(?P<y1>\d{{4}}|\d{{2}})\s*/\s*(?P<y2>\d{{2}})$", re.I | re.ASCII),
 ]
 
 

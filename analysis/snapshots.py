@@ -1,7 +1,25 @@
 """Reading a quarter's snapshot folder exactly as the data contract says.
 
-(Interface fixed here; the implementation is being written. Signatures and the frame layout
-below are the contract between the loader and the analysis modules.)
+A snapshot is the only way to rerun a past quarter, so it is read strictly: every problem
+that could make a figure wrong is an error, all of them are collected before anything
+stops, and each names the file (relative to the data folder), the row Excel shows, the
+column and the value.  Problems that change no figure are warnings; they travel with the
+snapshot into the paper's data-quality annex.
+
+Choices where the contract is silent (written down here so the paper can cite them):
+
+* ``narrative.md`` missing is a warning, not an error: it holds prose, not figures, and the
+  paper then says that no narrative was supplied.
+* ``snapshot.yml`` must exist (it is how a folder says it is a snapshot) but may be empty:
+  every key has a default.  Dates in it follow the table rules (``2019-06-30`` or
+  ``30/06/2019``); YAML's own date typing is switched off so a bad date is reported, not
+  crashed on.  ``as_of`` before the quarter's first day is an error; after its last day, a
+  warning.
+* A tracker with a header but no data rows is a warning (a quarter may have nothing open).
+* Dates: see :mod:`analysis.schemas` (strict ISO ``YYYY-MM-DD`` or UK day-first order).
+* The workbook's sheet name and every column name are matched ignoring case and surrounding
+  space, like coded values; a column named twice is an error.
+* Only folders under ``snapshots/`` are snapshots; files there and hidden entries are ignored.
 
 Frames after loading (index: a fresh RangeIndex; one row per input row):
 
@@ -26,15 +44,38 @@ with ``pd.isna``.  Extra input columns are dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
+import yaml
 
-from analysis.findings import Finding
-from analysis.quarters import Quarter
-from analysis.settings import Settings
+from analysis import readers, schemas
+from analysis.findings import Finding, SnapshotError
+from analysis.quarters import Quarter, QuarterError
+from analysis.settings import Settings, load_settings
+from analysis.vocabulary import (
+    ACTIONS_SHEET,
+    DONE_STATUSES,
+    MARKINGS,
+    OFFICIAL,
+    OUTSTANDING_STATUSES,
+    SOURCE_ROW,
+)
+
+SNAPSHOT_YML = "snapshot.yml"
+RECOMMENDATIONS_CSV = "recommendations.csv"
+ACTIONS_XLSX = "audit_actions.xlsx"
+ACTIONS_CSV = "audit_actions.csv"
+NARRATIVE_MD = "narrative.md"
+
+DEFAULT_PANEL = "Audit Panel"
 
 
 @dataclass
@@ -61,35 +102,583 @@ def snapshot_folder(data_dir: Path, quarter: Quarter) -> Path:
     return Path(data_dir) / "snapshots" / quarter.id
 
 
+# --- folders ----------------------------------------------------------------------------------
+def _folder_entries(data_dir: Path) -> list[Path]:
+    root = Path(data_dir) / "snapshots"
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _folder_problem(name: str) -> str | None:
+    """Why a folder name is not a canonical quarter id (None when it is one)."""
+    try:
+        quarter = Quarter.parse(name)
+    except QuarterError:
+        return "folder name is not a quarter id such as 2019-20-Q1"
+    if quarter.id != name:
+        return f"folder name is not in the canonical form; rename it to {quarter.id}"
+    return None
+
+
+def _folder_finding(data_dir: Path, folder: Path) -> Finding | None:
+    problem = _folder_problem(folder.name)
+    if problem is None:
+        return None
+    return Finding("error", _relative(data_dir, folder), problem, value=folder.name)
+
+
 def list_quarters(data_dir: Path) -> list[Quarter]:
     """Quarters with a snapshot folder, oldest first.  Raises SnapshotError for a folder whose
     name is not a canonical quarter id."""
-    raise NotImplementedError
+    folders = _folder_entries(data_dir)
+    bad = [f for f in (_folder_finding(data_dir, p) for p in folders) if f is not None]
+    if bad:
+        raise SnapshotError(bad)
+    return sorted(Quarter.parse(p.name) for p in folders)
 
 
 def latest_quarter(data_dir: Path) -> Quarter:
-    raise NotImplementedError
+    quarters = list_quarters(data_dir)
+    if not quarters:
+        raise SnapshotError(
+            [Finding("error", "snapshots", "no snapshot folders found (expected e.g. 2019-20-Q1)")]
+        )
+    return quarters[-1]
+
+
+# --- one snapshot -----------------------------------------------------------------------------
+_CACHE: OrderedDict[tuple[Any, ...], tuple[Snapshot | None, list[Finding]]] = OrderedDict()
+_CACHE_SIZE = 64
 
 
 def check_snapshot(
     data_dir: Path, quarter: Quarter, settings: Settings | None = None
 ) -> tuple[Snapshot | None, list[Finding]]:
     """Read and validate one snapshot; every error and warning is collected, none raised."""
-    raise NotImplementedError
+    data_dir = Path(data_dir)
+    settings = load_settings(data_dir) if settings is None else settings
+    folder = snapshot_folder(data_dir, quarter)
+    key = _cache_key(folder, settings)
+    if key is not None and key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _copy(*_CACHE[key])
+    result = _check(data_dir, quarter, settings)
+    if key is not None:
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return _copy(*result)
 
 
 def load_snapshot(data_dir: Path, quarter: Quarter, settings: Settings | None = None) -> Snapshot:
     """A validated snapshot, or SnapshotError listing every error."""
-    raise NotImplementedError
+    snapshot, findings = check_snapshot(data_dir, quarter, settings)
+    if snapshot is None:
+        raise SnapshotError(findings)
+    return snapshot
 
 
 def load_history(
     data_dir: Path, up_to: Quarter, settings: Settings | None = None
 ) -> list[Snapshot]:
     """Every snapshot up to and including ``up_to``, oldest first."""
-    raise NotImplementedError
+    settings = load_settings(data_dir) if settings is None else settings
+    history: list[Snapshot] = []
+    errors: list[Finding] = []
+    for quarter in list_quarters(data_dir):
+        if quarter > up_to:
+            break
+        snapshot, findings = check_snapshot(data_dir, quarter, settings)
+        if snapshot is None:
+            errors.extend(f for f in findings if f.severity == "error")
+        else:
+            history.append(snapshot)
+    if errors:
+        raise SnapshotError(errors)
+    return history
+
+
+def _cache_key(folder: Path, settings: Settings) -> tuple[Any, ...] | None:
+    """Folder, every file's size and modification time, and the rules: a snapshot whose key
+    is unchanged reads the same, so trends can load every past quarter cheaply."""
+    try:
+        stats = tuple(
+            sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.iterdir())
+        )
+    except OSError:
+        return None
+    return (str(folder), str(folder.resolve()), stats, repr(settings))
+
+
+def _copy(
+    snapshot: Snapshot | None, findings: list[Finding]
+) -> tuple[Snapshot | None, list[Finding]]:
+    """A caller may add columns to the frames; the cached originals must not change."""
+    if snapshot is None:
+        return None, list(findings)
+    return (
+        dataclasses.replace(
+            snapshot,
+            recommendations=snapshot.recommendations.copy(deep=False),
+            actions=snapshot.actions.copy(deep=False),
+            meta=dict(snapshot.meta),
+            narrative=dict(snapshot.narrative),
+            warnings=list(snapshot.warnings),
+            files=dict(snapshot.files),
+        ),
+        list(findings),
+    )
+
+
+def _relative(data_dir: Path, path: Path) -> str:
+    try:
+        return Path(path).relative_to(data_dir).as_posix()
+    except ValueError:
+        return Path(path).as_posix()
+
+
+def _check(
+    data_dir: Path, quarter: Quarter, settings: Settings
+) -> tuple[Snapshot | None, list[Finding]]:
+    folder = snapshot_folder(data_dir, quarter)
+    rel = _relative(data_dir, folder)
+    if not folder.is_dir():
+        return None, [
+            Finding("error", rel, f"no snapshot folder for {quarter.id}", value=quarter.id)
+        ]
+    names = {p.name for p in folder.iterdir()}
+    findings: list[Finding] = []
+    files: dict[str, Path] = {}
+
+    def missing(name: str, what: str) -> None:
+        near = [n for n in names if n.lower() == name.lower()]
+        hint = f"; found {near[0]}: rename it to {name}" if near else ""
+        findings.append(Finding("error", f"{rel}/{name}", f"missing: {what}{hint}"))
+
+    meta: dict[str, object] | None = None
+    if SNAPSHOT_YML in names:
+        files[SNAPSHOT_YML] = folder / SNAPSHOT_YML
+        meta = _read_meta(files[SNAPSHOT_YML], quarter, f"{rel}/{SNAPSHOT_YML}", findings)
+    else:
+        missing(SNAPSHOT_YML, "the snapshot's details (as_of, panel_date, authors, contact)")
+    as_of = meta["as_of"] if meta is not None else quarter.last_day
+
+    recommendations = None
+    if RECOMMENDATIONS_CSV in names:
+        files[RECOMMENDATIONS_CSV] = folder / RECOMMENDATIONS_CSV
+        recommendations = _read_table(
+            files[RECOMMENDATIONS_CSV],
+            schemas.RECOMMENDATIONS,
+            f"{rel}/{RECOMMENDATIONS_CSV}",
+            readers.read_csv_table,
+            findings,
+        )
+    else:
+        missing(RECOMMENDATIONS_CSV, "the HMICFRS Monitoring Portal export")
+
+    actions = None
+    has_xlsx, has_csv = ACTIONS_XLSX in names, ACTIONS_CSV in names
+    if has_xlsx and has_csv:
+        findings.append(
+            Finding(
+                "error",
+                f"{rel}/{ACTIONS_XLSX}",
+                f"both {ACTIONS_XLSX} and {ACTIONS_CSV} are present, so it is ambiguous which "
+                "is the action tracker; keep only one",
+            )
+        )
+    elif has_xlsx or has_csv:
+        name = ACTIONS_XLSX if has_xlsx else ACTIONS_CSV
+        files[name] = folder / name
+
+        def reader(path: Path) -> readers.Table:
+            if has_xlsx:
+                return readers.read_xlsx_table(path, ACTIONS_SHEET)
+            return readers.read_csv_table(path)
+
+        actions = _read_table(files[name], schemas.ACTIONS, f"{rel}/{name}", reader, findings)
+    else:
+        missing(
+            ACTIONS_XLSX,
+            f"the DARA action tracker ({ACTIONS_XLSX} with a sheet {ACTIONS_SHEET!r}, "
+            f"or {ACTIONS_CSV})",
+        )
+
+    narrative: dict[str, str] = {}
+    if NARRATIVE_MD in names:
+        files[NARRATIVE_MD] = folder / NARRATIVE_MD
+        try:
+            narrative = split_narrative(readers.read_text(files[NARRATIVE_MD]))
+        except readers.ReadError as exc:
+            findings.append(Finding("error", f"{rel}/{NARRATIVE_MD}", str(exc)))
+    else:
+        findings.append(
+            Finding(
+                "warning",
+                f"{rel}/{NARRATIVE_MD}",
+                "no narrative.md: the paper will say that no narrative was supplied",
+            )
+        )
+
+    if recommendations is not None:
+        rec_file = f"{rel}/{RECOMMENDATIONS_CSV}"
+        findings.extend(recommendation_warnings(*recommendations, as_of, rec_file))
+    if actions is not None:
+        act_file = f"{rel}/{ACTIONS_XLSX if has_xlsx else ACTIONS_CSV}"
+        findings.extend(action_warnings(*actions, as_of, settings, act_file))
+
+    if any(f.severity == "error" for f in findings) or meta is None:
+        return None, findings
+    assert recommendations is not None and actions is not None
+    snapshot = Snapshot(
+        quarter=quarter,
+        as_of=as_of,
+        recommendations=recommendations[0],
+        actions=actions[0],
+        meta=meta,
+        narrative=narrative,
+        warnings=[f for f in findings if f.severity == "warning"],
+        files=files,
+        folder=folder,
+    )
+    return snapshot, findings
+
+
+def _read_table(
+    path: Path,
+    spec: schemas.TableSpec,
+    file: str,
+    read: Callable[[Path], readers.Table],
+    findings: list[Finding],
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """(canonical frame, text frame) of a table that passed, else None with its errors added.
+
+    The text frame keeps each cell as written, so a warning can quote the analyst's value.
+    """
+    try:
+        table = read(path)
+    except readers.ReadError as exc:
+        findings.append(Finding("error", file, str(exc)))
+        return None
+    errors = [
+        Finding("error", file, "column appears more than once in the header", row=1, column=name)
+        for name in table.duplicates
+    ]
+    errors += schemas.validate(table.frame, spec, file)
+    findings.extend(errors)
+    if errors:
+        return None
+    if table.frame.empty:
+        findings.append(
+            Finding("warning", file, f"no data rows: the file has a header but no {spec.label}")
+        )
+    return schemas.canonical(table.frame, spec), table.frame
+
+
+# --- snapshot.yml -----------------------------------------------------------------------------
+class _TextDatesLoader(yaml.SafeLoader):
+    """Safe YAML with dates left as text, so they are judged by the contract's date rules."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _read_meta(
+    path: Path, quarter: Quarter, file: str, findings: list[Finding]
+) -> dict[str, object] | None:
+    """snapshot.yml with defaults filled in; None (with errors added) when unusable."""
+    try:
+        raw = yaml.load(readers.read_text(path), Loader=_TextDatesLoader)
+    except readers.ReadError as exc:
+        findings.append(Finding("error", file, str(exc)))
+        return None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        findings.append(Finding("error", file, f"not valid YAML{line}: {problem}"))
+        return None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        findings.append(
+            Finding(
+                "error", file, f"expected a mapping of keys (as_of: ...), got {type(raw).__name__}"
+            )
+        )
+        return None
+    before = len(findings)
+    meta: dict[str, object] = {str(k): v for k, v in raw.items()}
+
+    def error(column: str, message: str) -> None:
+        findings.append(
+            Finding("error", file, message, column=column, value=_shown(raw.get(column)))
+        )
+
+    as_of = quarter.last_day
+    if raw.get("as_of") is not None:
+        try:
+            as_of = schemas.parse_date(raw["as_of"])
+        except ValueError as exc:
+            error("as_of", str(exc))
+        else:
+            if as_of < quarter.first_day:
+                error("as_of", f"before the first day of {quarter.id} ({quarter.first_day})")
+            elif as_of > quarter.last_day:
+                findings.append(
+                    Finding(
+                        "warning",
+                        file,
+                        f"after the last day of {quarter.id} ({quarter.last_day})",
+                        column="as_of",
+                        value=_shown(raw["as_of"]),
+                    )
+                )
+    meta["as_of"] = as_of
+
+    panel_date = None
+    if raw.get("panel_date") is not None:
+        try:
+            panel_date = schemas.parse_date(raw["panel_date"])
+        except ValueError as exc:
+            error("panel_date", str(exc))
+    meta["panel_date"] = panel_date
+
+    panel = raw.get("panel")
+    meta["panel"] = DEFAULT_PANEL if panel is None or not str(panel).strip() else str(panel).strip()
+
+    marking = raw.get("marking")
+    if marking is None or not str(marking).strip():
+        meta["marking"] = OFFICIAL
+    else:
+        canonical = {m.casefold(): m for m in MARKINGS}.get(str(marking).strip().casefold())
+        if canonical is None:
+            error("marking", f"unknown marking; expected one of {', '.join(MARKINGS)}")
+        meta["marking"] = canonical or OFFICIAL
+
+    authors = raw.get("authors")
+    if authors is None:
+        meta["authors"] = []
+    elif isinstance(authors, str):
+        meta["authors"] = [authors.strip()] if authors.strip() else []
+    elif isinstance(authors, list) and all(isinstance(a, str | int | float) for a in authors):
+        meta["authors"] = [str(a).strip() for a in authors if str(a).strip()]
+    else:
+        error("authors", "authors must be a name or a list of names")
+
+    contact = raw.get("contact")
+    if contact is None:
+        meta["contact"] = ""
+    elif isinstance(contact, dict):
+        meta["contact"] = ", ".join(str(v).strip() for v in contact.values() if v is not None)
+    elif isinstance(contact, list):
+        meta["contact"] = ", ".join(str(v).strip() for v in contact if v is not None)
+    else:
+        meta["contact"] = str(contact).strip()
+
+    if any(f.severity == "error" for f in findings[before:]):
+        return None
+    return meta
+
+
+def _shown(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- narrative.md -----------------------------------------------------------------------------
+_HEADING = re.compile(r"^##[ \t]+(.*?)[ \t]*#*[ \t]*$")
+_FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
+
+
+def split_narrative(text: str) -> dict[str, str]:
+    """narrative.md split on its level-2 headings (``## ...``), ignoring any inside code
+    fences.  A heading used twice keeps both bodies, in order."""
+    sections: dict[str, list[str]] = {"": []}
+    current = ""
+    fenced = False
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            fenced = not fenced
+        match = None if fenced else _HEADING.match(line)
+        if match:
+            current = match.group(1).strip()
+            sections.setdefault(current, [])
+            if sections[current]:
+                sections[current].append("")
+            continue
+        sections[current].append(line)
+    bodies = {heading: "\n".join(lines).strip("\n").rstrip() for heading, lines in sections.items()}
+    if not bodies[""].strip():
+        del bodies[""]
+    return bodies
+
+
+# --- warnings ---------------------------------------------------------------------------------
+def _row_warnings(
+    mask: pd.Series,
+    canonical: pd.DataFrame,
+    text: pd.DataFrame,
+    column: str,
+    message: Callable[[pd.DataFrame], list[str]] | str,
+    file: str,
+) -> list[Finding]:
+    """One warning per flagged row; only flagged rows are visited in Python."""
+    flagged = mask.fillna(False).to_numpy(dtype=bool)
+    if not flagged.any():
+        return []
+    rows = canonical[SOURCE_ROW].to_numpy()[flagged]
+    if column in text.columns:
+        values = [None if pd.isna(v) else str(v) for v in text[column].to_numpy()[flagged]]
+    else:
+        values = [None] * len(rows)
+    said = [message] * len(rows) if isinstance(message, str) else message(canonical[flagged])
+    return [
+        Finding("warning", file, m, row=int(r), column=column, value=v)
+        for r, v, m in zip(rows, values, said, strict=True)
+    ]
+
+
+def recommendation_warnings(
+    recs: pd.DataFrame, text: pd.DataFrame, as_of: dt.date, file: str
+) -> list[Finding]:
+    """Dates after as_of: the export should be as at as_of, so these suggest the wrong file."""
+    cutoff = pd.Timestamp(as_of)
+    found = _row_warnings(
+        recs["published"] > cutoff,
+        recs,
+        text,
+        "published",
+        f"published after as_of ({as_of})",
+        file,
+    )
+    found += _row_warnings(
+        recs["status_date"] > cutoff,
+        recs,
+        text,
+        "status_date",
+        f"status_date after as_of ({as_of})",
+        file,
+    )
+    return sorted(found, key=lambda f: f.row or 0)
+
+
+def _overdue(actions: pd.DataFrame, settings: Settings, as_of: dt.date) -> pd.Series:
+    """Overdue by the contract's rule (monitored, outstanding, deadline on or before as_of).
+
+    TODO: use analysis.actions once its monitored/outstanding/deadline/overdue have settled.
+    """
+    pairs = actions[["risk", "assurance"]].drop_duplicates()
+    chosen = {
+        (r, a) for r, a in pairs.itertuples(index=False) if settings.is_monitored(str(r), str(a))
+    }
+    keys = pd.MultiIndex.from_frame(actions[["risk", "assurance"]])
+    monitored = pd.Series(keys.isin(list(chosen)), index=actions.index)
+    outstanding = actions["status"].isin(OUTSTANDING_STATUSES)
+    return monitored & outstanding & (_deadline(actions, settings) <= pd.Timestamp(as_of))
+
+
+def _deadline(actions: pd.DataFrame, settings: Settings) -> pd.Series:
+    """TODO: use analysis.actions.deadline."""
+    if settings.deadline_basis == "revised":
+        return actions["revised_due_date"].fillna(actions["due_date"])
+    return actions["due_date"]
+
+
+def action_warnings(
+    actions: pd.DataFrame, text: pd.DataFrame, as_of: dt.date, settings: Settings, file: str
+) -> list[Finding]:
+    """The contract's suspicious-but-harmless cases, each on the row and column to look at."""
+    cutoff = pd.Timestamp(as_of)
+    done = actions["status"].isin(DONE_STATUSES)
+    found = _row_warnings(
+        actions["completed_date"] > cutoff,
+        actions,
+        text,
+        "completed_date",
+        f"completed_date after as_of ({as_of})",
+        file,
+    )
+    found += _row_warnings(
+        done & actions["completed_date"].isna(),
+        actions,
+        text,
+        "completed_date",
+        lambda rows: [f"action is {s} but has no completed_date" for s in rows["status"]],
+        file,
+    )
+    found += _row_warnings(
+        _overdue(actions, settings, as_of) & actions["delay_reason"].isna(),
+        actions,
+        text,
+        "delay_reason",
+        lambda rows: [
+            f"overdue action (deadline {d.date()}) has no delay_reason"
+            for d in _deadline(rows, settings)
+        ],
+        file,
+    )
+    found += _row_warnings(
+        actions["revised_due_date"] < actions["due_date"],
+        actions,
+        text,
+        "revised_due_date",
+        lambda rows: [
+            f"revised_due_date is earlier than due_date ({d.date()})" for d in rows["due_date"]
+        ],
+        file,
+    )
+    return sorted(found, key=lambda f: f.row or 0)
+
+
+# --- the check report -------------------------------------------------------------------------
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _block(name: str, snapshot: Snapshot | None, findings: list[Finding]) -> list[str]:
+    errors = sum(f.severity == "error" for f in findings)
+    warnings = len(findings) - errors
+    if errors or snapshot is None:
+        head = f"{name}  {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    else:
+        head = (
+            f"{name}  OK  ({_plural(len(snapshot.recommendations), 'recommendation')}, "
+            f"{_plural(len(snapshot.actions), 'action')}, {_plural(warnings, 'warning')})"
+        )
+    return [head] + [f"    {f}" for f in findings]
 
 
 def check_report(data_dir: Path, quarters: list[Quarter] | None = None) -> tuple[str, bool]:
     """Text of the check report for ``quarters`` (None: every snapshot) and whether any error."""
-    raise NotImplementedError
+    data_dir = Path(data_dir)
+    settings = load_settings(data_dir)
+    lines: list[str] = []
+    checked = failed = 0
+    if quarters is None:
+        folders = _folder_entries(data_dir)
+        if not folders:
+            return "snapshots: no snapshot folders found (expected e.g. 2019-20-Q1)", True
+        targets: list[tuple[str, Quarter | None, Finding | None]] = []
+        for folder in folders:
+            problem = _folder_finding(data_dir, folder)
+            quarter = None if problem else Quarter.parse(folder.name)
+            targets.append((folder.name, quarter, problem))
+    else:
+        targets = [(q.id, q, None) for q in sorted(quarters)]
+    for name, quarter, problem in targets:
+        checked += 1
+        if quarter is None:
+            assert problem is not None
+            snapshot, findings = None, [problem]
+        else:
+            snapshot, findings = check_snapshot(data_dir, quarter, settings)
+        failed += snapshot is None
+        lines.extend(_block(name, snapshot, findings))
+    lines.append(
+        f"Checked {_plural(checked, 'snapshot')}: {checked - failed} OK, {failed} with errors."
+    )
+    return "\n".join(lines), failed > 0

@@ -41,7 +41,8 @@ REC_FREE_TEXT = ("inspection", "lead")
 ASSURANCES = ("Substantial", "Adequate", "Limited", "No")
 RISKS = ("High", "Medium", "Low")
 ACTION_STATUSES = ("Open", "In progress", "On hold", "Implemented", "Closed", "Not adopted")
-OUTSTANDING_STATUSES = ("Open", "In progress", "On hold")
+ON_HOLD = "On hold"
+OUTSTANDING_STATUSES = ("Open", "In progress", ON_HOLD)
 DONE_STATUSES = ("Implemented", "Closed")
 
 KNOWN_BUSINESS_GROUPS = (

@@ -1,0 +1,296 @@
+"""figures.json: every number the paper states, computed once, in a form programs can check.
+
+The paper's text, tables and charts read their numbers from this dictionary and nowhere else,
+so the published paper and the machine-readable record cannot drift apart.  The required keys
+and their meaning are fixed by ``spec/figures.md``; the extra keys carry the rest of what the
+paper says (movement, completions, the attention list, trends).  Key order is fixed (canonical
+vocabulary order where there is one, else largest count first, ties by name) and the JSON is
+validated against ``rules/figures.schema.json`` before it is written, so the same inputs always
+give the same bytes and a malformed record never leaves the program.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pandas as pd
+
+from analysis import actions as act
+from analysis import delays, recommendations
+from analysis.attention import RULES, attention_list
+from analysis.marking import tally
+from analysis.quarters import Quarter
+from analysis.settings import Settings, load_settings
+from analysis.snapshots import Snapshot, load_history, load_snapshot
+from analysis.trends import trends
+from analysis.vocabulary import OFFICIAL, OUTSTANDING_STATUSES, RISKS
+from analysis.wording import long_date
+
+SCHEMA_VERSION = 1
+SCHEMA_PATH = Path(__file__).parent / "rules" / "figures.schema.json"
+
+
+def _counts(series: pd.Series) -> dict[str, int]:
+    """A breakdown as JSON: canonical names to counts, zero counts left out."""
+    return {str(name): int(count) for name, count in series.items() if count}
+
+
+def _nested(table: dict[str, pd.Series]) -> dict[str, dict[str, int]]:
+    return {outer: _counts(inner) for outer, inner in table.items()}
+
+
+def _date(value: object) -> str | None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _number(value: float | None) -> int | float | None:
+    """Whole numbers as integers so that 412.0 and 412 serialise alike."""
+    if value is None or pd.isna(value):
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _quarter_span(span: tuple[Quarter, Quarter] | None) -> dict[str, str] | None:
+    if span is None:
+        return None
+    first, last = span
+    return {
+        "first": first.id,
+        "first_label": first.label,
+        "last": last.id,
+        "last_label": last.label,
+    }
+
+
+# --- the sections -------------------------------------------------------------------------------
+def _recommendations_section(snapshot: Snapshot, previous: Snapshot | None) -> dict[str, Any]:
+    recs = snapshot.recommendations
+    section: dict[str, Any] = {
+        "open": len(recommendations.open_recommendations(recs)),
+        "open_by_theme": _counts(recommendations.open_by_theme(recs)),
+        "open_by_programme": _counts(recommendations.open_by_programme(recs)),
+        "open_areas_for_improvement": len(recommendations.open_areas_for_improvement(recs)),
+        "movement": None,
+    }
+    if previous is not None:
+        moved = recommendations.movement(recs, previous.recommendations)
+        section["movement"] = {
+            "previous_quarter": previous.quarter.id,
+            "previous_quarter_label": previous.quarter.label,
+            "opened": int(moved["opened"].sum()),
+            "closed": int(moved["closed"].sum()),
+            "still_open": int(moved["still_open"].sum()),
+            "by_theme": {
+                str(theme): {
+                    "opened": int(row["opened"]),
+                    "closed": int(row["closed"]),
+                    "still_open": int(row["still_open"]),
+                    "new_theme": bool(row["new_theme"]),
+                }
+                for theme, row in moved.iterrows()
+            },
+            "new_themes": [str(t) for t in moved.index[moved["new_theme"]]],
+        }
+    return section
+
+
+def _actions_section(
+    snapshot: Snapshot,
+    history: Sequence[Snapshot],
+    settings: Settings,
+    classified: pd.DataFrame,
+) -> dict[str, Any]:
+    overdue = act.overdue(classified)
+    not_yet_due = act.not_yet_due(classified)
+    coming = act.due_in_coming(classified)
+    by_quarter = act.by_deadline_quarter(classified)
+    completed = act.completed_in_quarter(snapshot.actions, snapshot.quarter, settings)
+    on_time = int(completed["on_time"].sum())
+    return {
+        "outstanding": len(classified),
+        "outstanding_by_risk": _counts(act.by_risk(classified)),
+        "overdue": len(overdue),
+        "not_yet_due": len(not_yet_due),
+        "due_next_three_quarters": len(coming),
+        "outstanding_by_business_group": _counts(act.by_business_group(classified)),
+        "overdue_by_business_group": _counts(act.by_business_group(overdue)),
+        "outstanding_by_audit": _counts(act.by_audit(classified)),
+        "overdue_by_audit": _counts(act.by_audit(overdue)),
+        "outstanding_by_deadline_quarter": _counts(by_quarter["outstanding"]),
+        "overdue_by_delay_category": _counts(delays.by_category(overdue)),
+        "overdue_by_age_band": _counts(act.by_age_band(classified)),
+        # --- beyond the required keys: the rest of what the paper states
+        "overdue_by_risk": _counts(act.by_risk(overdue)),
+        "not_yet_due_by_risk": _counts(act.by_risk(not_yet_due)),
+        "overdue_by_deadline_quarter": _counts(by_quarter["overdue"]),
+        "not_yet_due_by_deadline_quarter": _counts(by_quarter["not_yet_due"]),
+        "deadline_quarters": {
+            key: _quarter_span(span) for key, span in act.deadline_ranges(classified).items()
+        },
+        "overdue_by_business_group_and_audit": _nested(
+            act.within(overdue["business_group"], overdue["audit_title"])
+        ),
+        "overdue_by_business_group_and_delay_category": _nested(
+            act.within(overdue["business_group"], overdue["reason"])
+        ),
+        "due_next_three_quarters_by_business_group": _counts(act.by_business_group(coming)),
+        "due_next_three_quarters_by_business_area": _nested(
+            act.within(coming["business_group"], act.business_area(coming))
+        ),
+        "due_next_three_quarters_by_audit": _counts(act.by_audit(coming)),
+        "outstanding_by_status": _counts(tally(classified["status"], OUTSTANDING_STATUSES)),
+        "median_days_past_deadline": _number(act.median_days_past_deadline(classified)),
+        "completed_this_quarter": {
+            "completed": len(completed),
+            "on_time": on_time,
+            "late": len(completed) - on_time,
+        },
+        "extensions": act.extensions_summary(classified, [s.actions for s in history]),
+    }
+
+
+def _attention_section(classified: pd.DataFrame) -> list[dict[str, Any]]:
+    items = []
+    for _, row in attention_list(classified).iterrows():
+        deadline = row["earliest_deadline"]
+        items.append(
+            {
+                "audit": str(row["audit"]),
+                "audit_year": str(row["audit_year"]),
+                "assurance": str(row["assurance"]),
+                "business_group": str(row["business_group"]),
+                "outstanding": int(row["outstanding"]),
+                "overdue": int(row["overdue"]),
+                "outstanding_by_risk": {r: int(row[r]) for r in RISKS if row[r]},
+                "earliest_deadline": _date(deadline),
+                "earliest_deadline_month": deadline.strftime("%B %Y"),
+                "oldest_days_past_deadline": _number(row["oldest_days_past_deadline"]),
+                "rules": list(row["rules"]),
+                "reason_categories": list(row["reason_categories"]),
+                "common_reason": None
+                if pd.isna(row["common_reason"])
+                else str(row["common_reason"]),
+            }
+        )
+    return items
+
+
+def _trends_section(history: Sequence[Snapshot], settings: Settings) -> list[dict[str, Any]]:
+    table = trends(history, settings)
+    rows = []
+    for record in table.to_dict(orient="records"):
+        row: dict[str, Any] = {}
+        for key, value in record.items():
+            if key == "as_of":
+                row[key] = _date(value)
+            elif key in ("quarter", "label"):
+                row[key] = str(value)
+            else:
+                row[key] = _number(None if pd.isna(value) else float(value))
+        rows.append(row)
+    return rows
+
+
+def _paper_section(snapshot: Snapshot) -> dict[str, Any]:
+    """The paper's title block, from snapshot.yml: what the renderer puts in the header."""
+    meta = snapshot.meta
+    marking = str(meta.get("marking") or OFFICIAL)
+    authors = meta.get("authors") or []
+    return {
+        "title": f"HMICFRS inspections and DARA audit actions: {snapshot.quarter.label} update",
+        "panel": str(meta.get("panel") or "Audit Panel"),
+        "panel_date_text": long_date(meta.get("panel_date")) or "date to be confirmed",
+        "marking": marking,
+        "marking_text": "Non-restricted paper" if marking == OFFICIAL else "Restricted paper",
+        "quarter_label": snapshot.quarter.label,
+        "authors": [str(a) for a in authors],
+        "contact": str(meta.get("contact") or ""),
+    }
+
+
+# --- the whole record ---------------------------------------------------------------------------
+def _history_up_to(snapshot: Snapshot, history: Sequence[Snapshot]) -> list[Snapshot]:
+    """The snapshots up to the report's quarter, oldest first, the report's own snapshot last."""
+    earlier = sorted((s for s in history if s.quarter < snapshot.quarter), key=lambda s: s.quarter)
+    return [*earlier, snapshot]
+
+
+def build_figures(
+    snapshot: Snapshot, history: Sequence[Snapshot], settings: Settings
+) -> dict[str, Any]:
+    """Every figure of the quarter's paper.  ``history`` is every snapshot up to and including
+    the quarter's (oldest first); the quarter's own snapshot is used whether or not it is in it."""
+    history = _history_up_to(snapshot, history)
+    previous = history[-2] if len(history) > 1 else None
+    rules = delays.rules_for(settings)
+    classified = act.classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
+    classified = delays.with_reasons(classified, snapshot.actions, rules)
+    coming_first = snapshot.quarter.next()
+    coming_last = snapshot.quarter.next(settings.coming_quarters)
+    figures: dict[str, Any] = {
+        "schema": SCHEMA_VERSION,
+        "quarter": snapshot.quarter.id,
+        "quarter_label": snapshot.quarter.label,
+        "as_of": _date(snapshot.as_of),
+        "panel_date": _date(snapshot.meta.get("panel_date")),
+        "deadline_basis": settings.deadline_basis,
+        "threshold": settings.describe_threshold(),
+        "coming_quarters": {
+            "count": settings.coming_quarters,
+            "first": coming_first.id,
+            "first_label": coming_first.label,
+            "last": coming_last.id,
+            "last_label": coming_last.label,
+            "last_day": _date(coming_last.last_day),
+        },
+        "recommendations": _recommendations_section(snapshot, previous),
+        "actions": _actions_section(snapshot, history, settings, classified),
+        "attention": _attention_section(classified),
+        "attention_rules": dict(RULES),
+        "delay_categories": [
+            {"name": rule.name, "description": rule.description} for rule in rules
+        ],
+        "warnings": len(snapshot.warnings),
+        "trends": _trends_section(history, settings),
+        "paper": _paper_section(snapshot),
+    }
+    validate(figures)
+    return figures
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate(figures: dict[str, Any]) -> None:
+    """Raise ``jsonschema.ValidationError`` when the record breaks figures.schema.json."""
+    jsonschema.Draft202012Validator(schema()).validate(figures)
+
+
+def to_json(figures: dict[str, Any]) -> str:
+    """The record as the bytes figures.json holds: validated, indented, UTF-8 text as written."""
+    validate(figures)
+    return json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
+
+
+def figures_for_quarter(data_dir: Path | str, quarter: Quarter | str) -> dict[str, Any]:
+    """Load the quarter's snapshot and history with the data folder's settings, and build."""
+    data_dir = Path(data_dir)
+    quarter = Quarter.parse(quarter)
+    settings = load_settings(data_dir)
+    snapshot = load_snapshot(data_dir, quarter, settings)
+    history = load_history(data_dir, quarter, settings)
+    return build_figures(snapshot, history, settings)

@@ -1,0 +1,821 @@
+"""``panelpaper run``: from a validated snapshot to a published quarter, all or nothing.
+
+A quarter is built in ``reports/.staging/<quarter-id>-run-<random>/`` (executed notebooks,
+``figures.json``, the rendered paper, ``manifest.json``) and published by renaming that folder
+to ``reports/<quarter-id>/``: on one file system the rename is atomic, so a reader sees the old
+publication or the new one, never half of either.  A run that fails moves its staging folder to
+``reports/.failed/<quarter-id>-<UTC time>/`` with a ``REASON.txt`` and leaves the publication
+alone.
+
+Decisions worth knowing:
+
+- The paper's notebooks are :data:`PAPER_NOTEBOOKS`, in that order; anything else in
+  ``notebooks/`` (``explore.ipynb``) is never run.  A list, not discovery, so adding a scratch
+  notebook cannot change the paper.
+- Reuse is decided before anything heavy is imported: if the SHA-256 of every input (this and
+  all earlier snapshots, the data folder's settings, the paper notebooks and any ``*.py`` beside
+  them, every file of the ``analysis`` package) and the quarter parameter equal the published
+  manifest's, the publication is kept and no kernel starts.  ``--renderer auto`` accepts
+  whatever renderer the publication used; naming a different one counts as a change.
+- A changed input without ``--force`` is refused with exit status 1 (the data may be fine; the
+  refusal protects a paper that may already have gone to the panel).  With ``--force`` the old
+  publication moves to ``reports/<quarter-id>/history/<UTC time>/``, earlier history kept.
+- Notebooks run with the kernel's working folder set to the notebooks' own folder, as in
+  JupyterLab, with ``data_dir`` passed as an absolute path and ``quarter`` as the canonical id.
+  The working folder is given to the kernel, not through papermill's ``cwd`` option, which
+  changes the whole process's folder and is unsafe with notebooks running in threads.
+- Kernels talk to us over IPC sockets in a private temporary folder instead of TCP ports: the
+  port race between kernels started at the same moment (papermill #511, jupyter_client #487)
+  cannot happen when there are no ports.
+- Several notebooks run at once, ``cpu_count() + 1`` kernels by default: a kernel spends part of
+  its start waiting, so one more kernel than cores keeps both cores busy.
+- Failing cells are numbered from 1 in the source notebook, as a reader counts them.
+- Locks are described in :mod:`analysis.locking`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import shutil
+import tempfile
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis import manifest as mf
+from analysis.findings import Finding, SnapshotError
+from analysis.locking import DEFAULT_TIMEOUT, quarter_lock
+from analysis.quarters import Quarter
+
+PAPER_NOTEBOOKS: tuple[str, ...] = ("hmicfrs", "dara_actions", "delays", "trends", "summary")
+"""The notebooks that make the paper, in the paper's order."""
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+STAGING = ".staging"
+FAILED = ".failed"
+RENDERERS = ("auto", "quarto", "pandoc")
+KERNEL = "python3"
+
+Progress = Callable[[str], None]
+RenderFn = Callable[[Path, str], Any]
+FiguresFn = Callable[[Path, Quarter], str]
+CheckFn = Callable[[Path, Quarter], tuple[object, list[Finding]]]
+
+
+class PipelineError(RuntimeError):
+    """The project itself is not in a state to run (a paper notebook missing, say)."""
+
+
+class InvalidSnapshots(SnapshotError):
+    """Errors in one or more snapshots, grouped by quarter so ``--all`` says which is which."""
+
+    def __init__(self, by_quarter: dict[Quarter, list[Finding]]) -> None:
+        super().__init__([f for findings in by_quarter.values() for f in findings])
+        self.by_quarter = by_quarter
+        parts = []
+        for quarter, findings in by_quarter.items():
+            errors = [f for f in findings if f.severity == "error"]
+            parts.append(f"{quarter.id}: {len(errors)} error(s) in the input data:")
+            parts.extend(f"  {f}" for f in errors)
+        self.args = ("\n".join(parts),)
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@dataclass
+class NotebookRun:
+    """How one notebook went."""
+
+    name: str
+    status: str  # ok, failed, skipped
+    seconds: float = 0.0
+    error: str | None = None
+
+
+@dataclass
+class QuarterResult:
+    """The outcome of running one quarter, for the CLI's exit status and for tests."""
+
+    quarter: Quarter
+    status: str  # published, reused, refused, failed
+    seconds: float
+    folder: Path | None = None
+    failed_folder: Path | None = None
+    changes: mf.Changes | None = None
+    notebooks: list[NotebookRun] = field(default_factory=list)
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("published", "reused")
+
+
+class _StageFailure(Exception):
+    def __init__(self, reason: str, notebooks: list[NotebookRun] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.notebooks = notebooks or []
+
+
+@dataclass
+class _Context:
+    data_dir: Path
+    reports_dir: Path
+    notebooks_dir: Path
+    notebook_paths: list[Path]
+    renderer: str
+    force: bool
+    render: RenderFn
+    figures: FiguresFn
+    check: CheckFn
+    progress: Progress
+    jobs: int
+    lock_timeout: float
+    execution_timeout: float | None
+    prefix_quarter: bool = False
+
+
+@dataclass
+class _Plan:
+    quarter: Quarter
+    files: dict[str, str]
+    parameters: dict[str, str]
+    decision: str  # reuse, refuse, run
+    changes: mf.Changes | None = None
+    published: dict | None = None
+
+
+# --- defaults for the injectable steps --------------------------------------------------------
+def _default_check(data_dir: Path, quarter: Quarter) -> tuple[object, list[Finding]]:
+    from analysis.snapshots import check_snapshot
+
+    return check_snapshot(data_dir, quarter)
+
+
+def _default_figures(data_dir: Path, quarter: Quarter) -> str:
+    from analysis.figures import figures_for_quarter, to_json
+
+    return to_json(figures_for_quarter(data_dir, quarter))
+
+
+def _default_render(staging: Path, renderer: str) -> Any:
+    from analysis.render import render_paper
+
+    return render_paper(staging, renderer=renderer)
+
+
+# --- small helpers ---------------------------------------------------------------------------
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _stamp(moment: dt.datetime | None = None) -> str:
+    """A UTC time usable as a folder name everywhere (no colons)."""
+    return (moment or _utc_now()).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _unique(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}-{n}")
+        n += 1
+    return candidate
+
+
+def _locked_progress(progress: Progress) -> Progress:
+    lock = threading.Lock()
+
+    def say(line: str) -> None:
+        with lock:
+            progress(line)
+
+    return say
+
+
+def default_jobs() -> int:
+    return (os.cpu_count() or 1) + 1
+
+
+def paper_notebooks(notebooks_dir: Path, names: Sequence[str] | None = None) -> list[Path]:
+    """Paths of the paper's notebooks; a missing one is a broken project, said before any work."""
+    names = list(names) if names is not None else list(PAPER_NOTEBOOKS)
+    paths = [Path(notebooks_dir) / f"{name.removesuffix('.ipynb')}.ipynb" for name in names]
+    missing = [p.name for p in paths if not p.is_file()]
+    if missing:
+        raise PipelineError(f"paper notebook(s) missing from {notebooks_dir}: {', '.join(missing)}")
+    return paths
+
+
+def _context(
+    data_dir: Path,
+    reports_dir: Path,
+    *,
+    force: bool,
+    renderer: str,
+    notebooks_dir: Path | None,
+    notebooks: Sequence[str] | None,
+    render: RenderFn | None,
+    figures: FiguresFn | None,
+    check: CheckFn | None,
+    progress: Progress,
+    jobs: int | None,
+    lock_timeout: float,
+    execution_timeout: float | None,
+) -> _Context:
+    if renderer not in RENDERERS:
+        raise ValueError(f"renderer must be one of {', '.join(RENDERERS)}, not {renderer!r}")
+    notebooks_dir = Path(notebooks_dir or NOTEBOOKS_DIR).resolve()
+    return _Context(
+        data_dir=Path(data_dir).resolve(),
+        reports_dir=Path(reports_dir).resolve(),
+        notebooks_dir=notebooks_dir,
+        notebook_paths=paper_notebooks(notebooks_dir, notebooks),
+        renderer=renderer,
+        force=force,
+        render=render or _default_render,
+        figures=figures or _default_figures,
+        check=check or _default_check,
+        progress=_locked_progress(progress),
+        jobs=max(1, jobs or default_jobs()),
+        lock_timeout=lock_timeout,
+        execution_timeout=execution_timeout,
+    )
+
+
+# --- deciding: reuse, refuse or run ----------------------------------------------------------
+def _plan(ctx: _Context, quarter: Quarter) -> _Plan:
+    helpers = sorted(ctx.notebooks_dir.glob("*.py"))
+    files = mf.collect_inputs(ctx.data_dir, quarter, ctx.notebook_paths, extra_code=helpers)
+    parameters = {"quarter": quarter.id}
+    plan = _Plan(quarter, files, parameters, decision="run")
+    _decide(ctx, plan)
+    return plan
+
+
+def _decide(ctx: _Context, plan: _Plan) -> None:
+    published = mf.read_manifest(ctx.reports_dir / plan.quarter.id)
+    plan.published = published
+    if not (ctx.reports_dir / plan.quarter.id).exists():
+        plan.decision, plan.changes = "run", None
+        return
+    if published is None:
+        changes = mf.Changes(other=["the published folder has no readable manifest.json"])
+    else:
+        changes = mf.compare_inputs(published, plan.files, plan.parameters, ctx.renderer)
+    plan.changes = changes
+    if not changes:
+        plan.decision = "reuse"
+    elif ctx.force:
+        plan.decision = "run"
+    else:
+        plan.decision = "refuse"
+
+
+def _reused(ctx: _Context, plan: _Plan, started: float) -> QuarterResult:
+    folder = ctx.reports_dir / plan.quarter.id
+    when = (plan.published or {}).get("volatile", {}).get("finished_utc", "an earlier run")
+    ctx.progress(
+        f"{plan.quarter.id}: inputs unchanged since {when}; reused {folder} (no kernel started)"
+    )
+    return QuarterResult(plan.quarter, "reused", time.perf_counter() - started, folder=folder)
+
+
+def _refused(ctx: _Context, plan: _Plan, started: float) -> QuarterResult:
+    folder = ctx.reports_dir / plan.quarter.id
+    lines = plan.changes.lines() if plan.changes else []
+    ctx.progress(
+        f"{plan.quarter.id}: refused: {folder} was published from different inputs:\n"
+        + "\n".join(f"  {line}" for line in lines)
+        + "\nRun again with --force to publish anew; the current publication then moves to"
+        f" {folder / mf.HISTORY_DIR}/."
+    )
+    return QuarterResult(
+        plan.quarter,
+        "refused",
+        time.perf_counter() - started,
+        folder=folder,
+        changes=plan.changes,
+        reason="inputs changed",
+    )
+
+
+def _validate(ctx: _Context, plans: Iterable[_Plan]) -> None:
+    """Every error of every quarter about to run, before any kernel or any file under reports/."""
+    bad: dict[Quarter, list[Finding]] = {}
+    for plan in plans:
+        _, findings = ctx.check(ctx.data_dir, plan.quarter)
+        errors = [f for f in findings if f.severity == "error"]
+        warnings = len(findings) - len(errors)
+        if errors:
+            bad[plan.quarter] = list(findings)
+        elif warnings:
+            ctx.progress(f"{plan.quarter.id}: {warnings} warning(s) in the data (see the annex)")
+    if bad:
+        raise InvalidSnapshots(bad)
+
+
+# --- staging, failing, publishing ------------------------------------------------------------
+def _new_staging(reports_dir: Path, quarter: Quarter) -> Path:
+    root = reports_dir / STAGING
+    for _ in range(10):
+        root.mkdir(parents=True, exist_ok=True)
+        try:
+            return Path(tempfile.mkdtemp(prefix=f"{quarter.id}-run-", dir=root))
+        except FileNotFoundError:  # another run tidied the empty root away just now
+            continue
+    raise PipelineError(f"could not create a staging folder under {root}")
+
+
+def _tidy(reports_dir: Path) -> None:
+    """Remove ``.staging`` when nothing is left in it, so a failed run leaves no trace there."""
+    with contextlib.suppress(OSError):
+        (reports_dir / STAGING).rmdir()
+
+
+def _quarantine(reports_dir: Path, quarter: Quarter, staging: Path, reason: str) -> Path:
+    (staging / "REASON.txt").write_text(reason.rstrip() + "\n", encoding="utf-8")
+    root = reports_dir / FAILED
+    root.mkdir(parents=True, exist_ok=True)
+    target = _unique(root / f"{quarter.id}-{_stamp()}")
+    os.rename(staging, target)
+    return target
+
+
+def _file_history(aside: Path, target: Path, stamp: str) -> Path:
+    """Move a superseded publication (parked at ``aside``) into ``target/history/<stamp>``,
+    carrying its own history along.  Each step is one rename, and repeating the whole function
+    after an interruption finishes the job."""
+    history = target / mf.HISTORY_DIR
+    history.mkdir(exist_ok=True)
+    old_history = aside / mf.HISTORY_DIR
+    if old_history.is_dir():
+        for entry in sorted(old_history.iterdir()):
+            os.rename(entry, _unique(history / entry.name))
+        old_history.rmdir()
+    destination = _unique(history / stamp)
+    os.rename(aside, destination)
+    return destination
+
+
+def _recover(reports_dir: Path, quarter: Quarter, progress: Progress) -> None:
+    """Finish what an interrupted run of this quarter left half done.  Called with the quarter's
+    lock held, so every staging folder of this quarter belongs to a run that is gone."""
+    root = reports_dir / STAGING
+    if not root.is_dir():
+        return
+    target = reports_dir / quarter.id
+    for aside in sorted(root.glob(f"{quarter.id}-previous-*")):
+        stamp = aside.name.removeprefix(f"{quarter.id}-previous-")
+        if target.exists():
+            _file_history(aside, target, stamp)
+            progress(
+                f"  recovered: filed an interrupted run's old publication under history/{stamp}"
+            )
+        else:
+            os.rename(aside, target)
+            progress(f"  recovered: restored {target} after an interrupted publish")
+    for stale in sorted(root.glob(f"{quarter.id}-run-*")):
+        moved = _quarantine(
+            reports_dir, quarter, stale, "The run that staged this was interrupted."
+        )
+        progress(f"  recovered: moved an interrupted run's staging to {moved}")
+
+
+def _publish(reports_dir: Path, quarter: Quarter, staging: Path) -> Path:
+    """Rename the staged quarter into place; an existing publication goes to its history.
+
+    Order: park the old one in ``.staging``, rename the new one in, then file the old one under
+    the new one's ``history/``.  Between the renames the quarter is briefly absent, never mixed;
+    an interruption anywhere is finished by :func:`_recover` on the next run.
+    """
+    target = reports_dir / quarter.id
+    if not target.exists():
+        os.rename(staging, target)
+        return target
+    stamp = _stamp()
+    aside = _unique(reports_dir / STAGING / f"{quarter.id}-previous-{stamp}")
+    os.rename(target, aside)
+    os.rename(staging, target)
+    _file_history(aside, target, aside.name.removeprefix(f"{quarter.id}-previous-"))
+    return target
+
+
+# --- executing -------------------------------------------------------------------------------
+def _source_cell(cells: list[dict], executed_index: int) -> tuple[int, str]:
+    """Number (from 1) in the source notebook and first line of an executed notebook's cell,
+    skipping what papermill added (the injected parameters, its error markers)."""
+    number = 0
+    for index, cell in enumerate(cells):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+            continue
+        number += 1
+        if index == executed_index:
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else source
+            first = next((ln for ln in source.splitlines() if ln.strip()), "")
+            return number, first.strip()
+    return executed_index + 1, ""
+
+
+def _last_started_cell(output: Path) -> tuple[int, str] | None:
+    """The cell a kernel was running when it died: the last one papermill stamped a start on."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(output, as_version=4)
+    except Exception:
+        return None
+    started = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    return _source_cell(nb.cells, started[-1]) if started else None
+
+
+def _describe_failure(exc: BaseException, source: Path, output: Path) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(exc, PapermillExecutionError):
+        # cell_index counts the notebook as executed: the source plus the injected cell.
+        import nbformat
+
+        cells = nbformat.read(source, as_version=4).cells
+        injected_at = next(
+            (i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])), -1
+        )
+        source_index = exc.cell_index - (1 if exc.cell_index > injected_at else 0)
+        number, first = _source_cell(cells, source_index)
+        return f"cell {number} (In [{exc.exec_count}]) `{first}`: {exc.ename}: {exc.evalue}"
+    cell = _last_started_cell(output)
+    where = f"cell {cell[0]} `{cell[1]}`: " if cell else ""
+    return f"{where}{type(exc).__name__}: {exc}"
+
+
+def _import_papermill() -> Any:
+    """Import papermill without the 1-2 s that ``rfc3987_syntax`` spends building IRI grammars
+    when jsonschema loads its format checkers (jsonschema issue #1428).  No notebook schema
+    uses the ``iri`` formats, so jsonschema is let to find the module missing, and the module
+    is made importable again afterwards for anyone else in the process."""
+    import sys
+
+    if "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema._format  # noqa: F401
+        finally:
+            if sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]
+    import papermill
+
+    return papermill
+
+
+def _execute_notebook(
+    source: Path,
+    output: Path,
+    parameters: dict[str, str],
+    cwd: Path,
+    kernel_dir: Path,
+    execution_timeout: float | None,
+) -> None:
+    from traitlets.config import Config
+
+    papermill = _import_papermill()
+
+    # Each kernel gets its own socket path prefix; nbclient creates, owns and shuts down the
+    # kernel manager (a manager passed in would be left running).
+    config = Config()
+    config.KernelManager.transport = "ipc"
+    config.KernelManager.ip = str(kernel_dir / f"k{uuid.uuid4().hex[:12]}")
+    papermill.execute_notebook(
+        str(source),
+        str(output),
+        parameters=parameters,
+        kernel_name=KERNEL,
+        progress_bar=False,
+        log_output=False,
+        config=config,
+        resources={"metadata": {"path": str(cwd)}},
+        execution_timeout=execution_timeout,
+    )
+
+
+def _run_notebook(
+    ctx: _Context, quarter: Quarter, source: Path, out_dir: Path, kernel_dir: Path
+) -> NotebookRun:
+    started = time.perf_counter()
+    output = out_dir / source.name
+    parameters = {"quarter": quarter.id, "data_dir": str(ctx.data_dir)}
+    try:
+        _execute_notebook(
+            source, output, parameters, ctx.notebooks_dir, kernel_dir, ctx.execution_timeout
+        )
+    except Exception as exc:
+        run = NotebookRun(
+            source.name,
+            "failed",
+            time.perf_counter() - started,
+            _describe_failure(exc, source, output),
+        )
+    else:
+        run = NotebookRun(source.name, "ok", time.perf_counter() - started)
+    _say_notebook(ctx, quarter, run)
+    return run
+
+
+def _say_notebook(ctx: _Context, quarter: Quarter, run: NotebookRun) -> None:
+    lead = f"  {quarter.id}  " if ctx.prefix_quarter else "  "
+    line = f"{lead}{run.name:<24} {run.status:<7} {run.seconds:5.1f} s"
+    if run.error:
+        line += f"\n{lead}    {run.error}"
+    ctx.progress(line)
+
+
+def _execute(
+    ctx: _Context, plan: _Plan, staging: Path, pool: ThreadPoolExecutor, kernel_dir: Path
+) -> list[NotebookRun]:
+    """Every notebook through the shared kernel pool, figures.json meanwhile in this thread."""
+    out_dir = staging / "notebooks"
+    out_dir.mkdir()
+    futures: list[tuple[Path, Future[NotebookRun]]] = [
+        (path, pool.submit(_run_notebook, ctx, plan.quarter, path, out_dir, kernel_dir))
+        for path in ctx.notebook_paths
+    ]
+    failure: str | None = None
+    try:
+        text = ctx.figures(ctx.data_dir, plan.quarter)
+        (staging / "figures.json").write_bytes(text.encode("utf-8"))
+    except Exception as exc:
+        failure = f"figures.json: {type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
+        for _, future in futures:
+            future.cancel()
+    runs: list[NotebookRun] = []
+    for path, future in futures:
+        if future.cancelled():
+            runs.append(NotebookRun(path.name, "skipped"))
+            continue
+        run = future.result()
+        runs.append(run)
+        if run.status == "failed" and failure is None:
+            failure = f"{run.name} failed at {run.error}"
+            for _, later in futures:
+                later.cancel()
+    if failure:
+        raise _StageFailure(failure, runs)
+    return runs
+
+
+def _render(ctx: _Context, plan: _Plan, staging: Path, pool: ThreadPoolExecutor) -> Any:
+    started = time.perf_counter()
+    lead = f"  {plan.quarter.id}  " if ctx.prefix_quarter else "  "
+    try:
+        result = pool.submit(ctx.render, staging, ctx.renderer).result()
+        missing = [str(p) for p in result.outputs.values() if not Path(p).is_file()]
+        if missing:
+            raise PipelineError(f"the renderer reported files it did not write: {missing}")
+    except Exception as exc:
+        ctx.progress(f"{lead}{'render':<24} failed  {time.perf_counter() - started:5.1f} s")
+        raise _StageFailure(
+            f"render: {type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
+        ) from exc
+    names = ", ".join(sorted(Path(p).name for p in result.outputs.values()))
+    ctx.progress(
+        f"{lead}{'render (' + result.renderer + ')':<24} ok      "
+        f"{time.perf_counter() - started:5.1f} s  {names}"
+    )
+    return result
+
+
+def _build(ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernel_dir: Path) -> QuarterResult:
+    """Stage, publish or quarantine one quarter; the caller has validated its snapshot."""
+    started = time.perf_counter()
+    q = plan.quarter
+    with quarter_lock(ctx.reports_dir, q, timeout=ctx.lock_timeout, progress=ctx.progress):
+        _recover(ctx.reports_dir, q, ctx.progress)
+        _decide(ctx, plan)  # another run may have published while we waited for the lock
+        if plan.decision == "reuse":
+            return _reused(ctx, plan, started)
+        if plan.decision == "refuse":
+            return _refused(ctx, plan, started)
+        staging = _new_staging(ctx.reports_dir, q)
+        began = _utc_now()
+        runs: list[NotebookRun] = []
+        try:
+            runs = _execute(ctx, plan, staging, pool, kernel_dir)
+            result = _render(ctx, plan, staging, pool)
+            finished = _utc_now()
+            document = mf.build_manifest(
+                quarter=q,
+                files=plan.files,
+                parameters=plan.parameters,
+                notebooks=[p.name for p in ctx.notebook_paths],
+                renderer=result.renderer,
+                renderer_versions=dict(result.versions),
+                outputs=mf.output_hashes(staging),
+                volatile={
+                    "started_utc": began.isoformat(timespec="seconds"),
+                    "finished_utc": finished.isoformat(timespec="seconds"),
+                    "seconds": round(time.perf_counter() - started, 2),
+                    "notebook_seconds": {r.name: round(r.seconds, 2) for r in runs},
+                    "render_seconds": getattr(result, "seconds", None),
+                    "notebook_parameters": {"quarter": q.id, "data_dir": str(ctx.data_dir)},
+                    "renderer_requested": ctx.renderer,
+                    "git": mf.git_state(REPO_ROOT),
+                },
+            )
+            mf.write_manifest(staging, document)
+            folder = _publish(ctx.reports_dir, q, staging)
+        except _StageFailure as failure:
+            runs = failure.notebooks or runs
+            moved = _quarantine(ctx.reports_dir, q, staging, f"{q.id}: {failure.reason}")
+            ctx.progress(f"{q.id}: FAILED: {failure.reason.splitlines()[0]}")
+            ctx.progress(f"  staging kept in {moved} (see REASON.txt); publication untouched")
+            return QuarterResult(
+                q,
+                "failed",
+                time.perf_counter() - started,
+                failed_folder=moved,
+                notebooks=runs,
+                reason=failure.reason,
+            )
+        except BaseException:
+            if staging.exists():
+                _quarantine(ctx.reports_dir, q, staging, f"{q.id}: {traceback.format_exc()}")
+            raise
+        finally:
+            _tidy(ctx.reports_dir)
+        seconds = time.perf_counter() - started
+        superseded = " (previous publication moved to history/)" if plan.changes else ""
+        lead = f"  {q.id}  " if ctx.prefix_quarter else "  "
+        ctx.progress(f"{lead}{'publish':<24} ok      {folder}{superseded}")
+        ctx.progress(f"{q.id}: published to {folder} in {seconds:.1f} s")
+        return QuarterResult(q, "published", seconds, folder=folder, notebooks=runs)
+
+
+def _kernel_dir() -> Path:
+    """Short private folder for kernel connection files and IPC sockets (a Unix socket path
+    must stay under about 100 characters)."""
+    return Path(tempfile.mkdtemp(prefix="pp-kernels-"))
+
+
+# --- public entry points ---------------------------------------------------------------------
+def run_quarter(
+    data_dir: Path,
+    reports_dir: Path,
+    quarter: Quarter | str,
+    *,
+    force: bool = False,
+    renderer: str = "auto",
+    notebooks_dir: Path | None = None,
+    notebooks: Sequence[str] | None = None,
+    render: RenderFn | None = None,
+    figures: FiguresFn | None = None,
+    check: CheckFn | None = None,
+    progress: Progress = print,
+    jobs: int | None = None,
+    lock_timeout: float = DEFAULT_TIMEOUT,
+    execution_timeout: float | None = None,
+) -> QuarterResult:
+    """Run one quarter: reuse, refuse, or validate, execute, render and publish.
+
+    Raises :class:`SnapshotError` (subclass :class:`InvalidSnapshots`) when the snapshot has
+    errors, before any kernel starts or anything is written under ``reports_dir``.
+    """
+    started = time.perf_counter()
+    quarter = Quarter.parse(quarter)
+    ctx = _context(
+        data_dir,
+        reports_dir,
+        force=force,
+        renderer=renderer,
+        notebooks_dir=notebooks_dir,
+        notebooks=notebooks,
+        render=render,
+        figures=figures,
+        check=check,
+        progress=progress,
+        jobs=jobs,
+        lock_timeout=lock_timeout,
+        execution_timeout=execution_timeout,
+    )
+    plan = _plan(ctx, quarter)
+    if plan.decision == "reuse":
+        return _reused(ctx, plan, started)
+    if plan.decision == "refuse":
+        return _refused(ctx, plan, started)
+    _validate(ctx, [plan])
+    kernel_dir = _kernel_dir()
+    try:
+        with ThreadPoolExecutor(ctx.jobs, thread_name_prefix="kernel") as pool:
+            return _build(ctx, plan, pool, kernel_dir)
+    finally:
+        shutil.rmtree(kernel_dir, ignore_errors=True)
+
+
+def run_all(
+    data_dir: Path,
+    reports_dir: Path,
+    *,
+    quarters: Sequence[Quarter] | None = None,
+    force: bool = False,
+    renderer: str = "auto",
+    notebooks_dir: Path | None = None,
+    notebooks: Sequence[str] | None = None,
+    render: RenderFn | None = None,
+    figures: FiguresFn | None = None,
+    check: CheckFn | None = None,
+    progress: Progress = print,
+    jobs: int | None = None,
+    lock_timeout: float = DEFAULT_TIMEOUT,
+    execution_timeout: float | None = None,
+) -> list[QuarterResult]:
+    """Every quarter (default: every snapshot), validated first, built in parallel.
+
+    All quarters' notebooks share one pool of ``jobs`` kernels, so the machine stays busy
+    across quarter boundaries instead of idling while one quarter renders.
+    """
+    started = time.perf_counter()
+    ctx = _context(
+        data_dir,
+        reports_dir,
+        force=force,
+        renderer=renderer,
+        notebooks_dir=notebooks_dir,
+        notebooks=notebooks,
+        render=render,
+        figures=figures,
+        check=check,
+        progress=progress,
+        jobs=jobs,
+        lock_timeout=lock_timeout,
+        execution_timeout=execution_timeout,
+    )
+    ctx.prefix_quarter = True
+    if quarters is None:
+        from analysis.snapshots import list_quarters
+
+        quarters = list_quarters(ctx.data_dir)
+    plans = [_plan(ctx, Quarter.parse(q)) for q in quarters]
+    _validate(ctx, [p for p in plans if p.decision == "run"])
+    results: dict[Quarter, QuarterResult] = {}
+    for plan in plans:
+        if plan.decision == "reuse":
+            results[plan.quarter] = _reused(ctx, plan, time.perf_counter())
+        elif plan.decision == "refuse":
+            results[plan.quarter] = _refused(ctx, plan, time.perf_counter())
+    to_build = [p for p in plans if p.decision == "run"]
+    if to_build:
+        kernel_dir = _kernel_dir()
+        try:
+            with (
+                ThreadPoolExecutor(ctx.jobs, thread_name_prefix="kernel") as pool,
+                ThreadPoolExecutor(len(to_build), thread_name_prefix="quarter") as quarters_pool,
+            ):
+                built = quarters_pool.map(lambda p: _build(ctx, p, pool, kernel_dir), to_build)
+                for result in built:
+                    results[result.quarter] = result
+        finally:
+            shutil.rmtree(kernel_dir, ignore_errors=True)
+    ordered = [results[p.quarter] for p in plans]
+    ctx.progress(summary_table(ordered, time.perf_counter() - started))
+    return ordered
+
+
+def summary_table(results: Sequence[QuarterResult], seconds: float) -> str:
+    lines = [f"{'quarter':<12} {'status':<10} {'seconds':>8}"]
+    for r in results:
+        lines.append(f"{r.quarter.id:<12} {r.status:<10} {r.seconds:8.1f}")
+    failed = sum(not r.ok for r in results)
+    lines.append(f"{len(results)} quarter(s), {failed} not published, {seconds:.1f} s in all")
+    return "\n".join(lines)
+
+
+def latest_snapshot(data_dir: Path) -> Quarter | None:
+    """The newest snapshot by folder name, without importing the loader (and pandas) so that an
+    unchanged rerun stays quick.  None when a folder name is not a canonical quarter id: the
+    loader's ``latest_quarter`` then gives the proper error."""
+    root = Path(data_dir) / "snapshots"
+    found = []
+    for child in root.iterdir() if root.is_dir() else ():
+        if not child.is_dir() or child.name.startswith("."):
+            continue
+        try:
+            quarter = Quarter.parse(child.name)
+        except ValueError:
+            return None
+        if quarter.id != child.name:
+            return None
+        found.append(quarter)
+    return max(found) if found else None

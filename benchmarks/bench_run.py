@@ -1,0 +1,336 @@
+"""Time ``panelpaper run`` against the floor and the naive loop; write benchmarks/RESULTS.md.
+
+Measured, each as a fresh process and repeated (medians reported):
+
+- floor: papermill executing one notebook that only imports pandas and seaborn.  Two forms:
+  the papermill CLI (what a person would type) and the in-process API time excluding
+  papermill's own import (the least any notebook run can cost; the goals use this stricter one).
+- cold: ``panelpaper run <seed quarter>`` into a fresh reports folder.
+- naive: the papermill CLI once per paper notebook, ``panelpaper figures``, then the render.
+- rerun: ``panelpaper run`` again on the published folder (reuse, no kernel).
+- all vs singles: ``panelpaper run --all`` into a fresh folder against the sum of one cold run
+  per quarter.
+
+Goals (2-core machine): cold <= 3 x floor and <= 0.5 x naive; rerun <= 0.5 x floor;
+all <= 0.6 x sum of singles.  Steps whose pieces are missing (no notebooks yet, no sample data)
+are reported as skipped rather than failing the script.
+
+    .venv/bin/python benchmarks/bench_run.py [--repeat 3] [--quarter 2019-20-Q1] [--skip-all]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from importlib import metadata
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PANELPAPER = str(BIN / "panelpaper")
+PAPERMILL = str(BIN / "papermill")
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+
+FLOOR_NOTEBOOK = {
+    "cells": [
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "params",
+            "metadata": {"tags": ["parameters"]},
+            "outputs": [],
+            "source": ['quarter = "2019-20-Q1"\n', 'data_dir = "../data"'],
+        },
+        {
+            "cell_type": "code",
+            "execution_count": None,
+            "id": "imports",
+            "metadata": {},
+            "outputs": [],
+            "source": ["import pandas\n", "import seaborn"],
+        },
+    ],
+    "metadata": {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+    },
+    "nbformat": 4,
+    "nbformat_minor": 5,
+}
+
+IN_PROCESS_FLOOR = """
+import sys, time
+import papermill
+t = time.perf_counter()
+papermill.execute_notebook(sys.argv[1], sys.argv[2], kernel_name="python3", progress_bar=False)
+print(time.perf_counter() - t)
+"""
+
+
+def timed(cmd: list[str], **kw) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        said = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+        raise RuntimeError(f"{Path(cmd[0]).name} {cmd[1]} exited {done.returncode}: {said}")
+    return seconds
+
+
+def median_of(repeat: int, action) -> tuple[float, list[float]]:
+    samples = [action() for _ in range(repeat)]
+    return statistics.median(samples), samples
+
+
+def floor_cli(work: Path) -> float:
+    return timed(
+        [PAPERMILL, str(work / "floor.ipynb"), str(work / "floor-out.ipynb"), "-k", "python3"]
+    )
+
+
+def floor_api(work: Path) -> float:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            IN_PROCESS_FLOOR,
+            str(work / "floor.ipynb"),
+            str(work / "out.ipynb"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def run_cmd(data_dir: Path, reports: Path, *args: str) -> list[str]:
+    return [PANELPAPER, "run", *args, "--data-dir", str(data_dir), "--reports-dir", str(reports)]
+
+
+def cold(data_dir: Path, quarter: str, work: Path) -> float:
+    reports = Path(tempfile.mkdtemp(dir=work, prefix="cold-"))
+    try:
+        return timed(run_cmd(data_dir, reports, quarter))
+    finally:
+        shutil.rmtree(reports, ignore_errors=True)
+
+
+def naive(data_dir: Path, quarter: str, work: Path) -> float:
+    from analysis.pipeline import NOTEBOOKS_DIR, PAPER_NOTEBOOKS
+
+    staging = Path(tempfile.mkdtemp(dir=work, prefix="naive-"))
+    (staging / "notebooks").mkdir()
+    started = time.perf_counter()
+    for name in PAPER_NOTEBOOKS:
+        timed(
+            [
+                PAPERMILL,
+                str(NOTEBOOKS_DIR / f"{name}.ipynb"),
+                str(staging / "notebooks" / f"{name}.ipynb"),
+                "-k",
+                "python3",
+                "--cwd",
+                str(NOTEBOOKS_DIR),
+                "-p",
+                "quarter",
+                quarter,
+                "-p",
+                "data_dir",
+                str(data_dir.resolve()),
+            ]
+        )
+    with open(staging / "figures.json", "w", encoding="utf-8") as out:
+        subprocess.run(
+            [PANELPAPER, "figures", quarter, "--data-dir", str(data_dir)], stdout=out, check=True
+        )
+    timed(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from pathlib import Path; from analysis.render import render_paper;"
+            " render_paper(Path(sys.argv[1]))",
+            str(staging),
+        ]
+    )
+    seconds = time.perf_counter() - started
+    shutil.rmtree(staging, ignore_errors=True)
+    return seconds
+
+
+def rerun(data_dir: Path, quarter: str, reports: Path) -> float:
+    return timed(run_cmd(data_dir, reports, quarter))
+
+
+def all_vs_singles(data_dir: Path, work: Path) -> tuple[float, float, int]:
+    from analysis.snapshots import list_quarters
+
+    quarters = [q.id for q in list_quarters(data_dir)]
+    singles = sum(cold(data_dir, q, work) for q in quarters)
+    reports = Path(tempfile.mkdtemp(dir=work, prefix="all-"))
+    try:
+        together = timed(run_cmd(data_dir, reports, "--all"))
+    finally:
+        shutil.rmtree(reports, ignore_errors=True)
+    return together, singles, len(quarters)
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    except OSError:
+        pass
+    versions = []
+    for name in (
+        "panelpaper",
+        "pandas",
+        "papermill",
+        "nbclient",
+        "ipykernel",
+        "jupyter_client",
+        "seaborn",
+        "matplotlib",
+        "pandera",
+    ):
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} (not installed)")
+    quarto = shutil.which("quarto")
+    return [
+        f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+        f"- CPU: {cpu}; cores: {os.cpu_count()}; RAM: {ram}",
+        f"- OS: {platform.platform()}",
+        f"- Python {platform.python_version()}; " + ", ".join(versions),
+        f"- Quarto: {quarto or 'not on PATH (the pandoc renderer is used)'}",
+    ]
+
+
+def fmt(seconds: float | None) -> str:
+    return "skipped" if seconds is None else f"{seconds:.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--quarter", default="2019-20-Q1")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
+    parser.add_argument("--skip-all", action="store_true", help="skip --all vs single runs")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    data_dir = args.data_dir.resolve()
+    work = Path(tempfile.mkdtemp(prefix="pp-bench-"))
+    import json
+
+    (work / "floor.ipynb").write_text(json.dumps(FLOOR_NOTEBOOK), encoding="utf-8")
+    notes: list[str] = []
+    rows: dict[str, float | None] = {}
+    samples: dict[str, list[float]] = {}
+
+    def measure(key: str, action, repeat: int | None = None) -> None:
+        print(f"measuring {key} ...", flush=True)
+        try:
+            rows[key], samples[key] = median_of(repeat or args.repeat, action)
+        except Exception as exc:  # a missing piece: note it and go on
+            rows[key] = None
+            notes.append(f"- {key}: skipped ({str(exc).strip().splitlines()[0][:200]})")
+
+    floor_api(work)  # warm the disk cache once, untimed
+    measure("floor (papermill API, one notebook)", lambda: floor_api(work))
+    measure("floor (papermill CLI, one notebook)", lambda: floor_cli(work))
+    measure("cold run, one quarter", lambda: cold(data_dir, args.quarter, work))
+    measure(
+        "naive loop (papermill CLI per notebook + render)",
+        lambda: naive(data_dir, args.quarter, work),
+    )
+    published = Path(tempfile.mkdtemp(dir=work, prefix="rerun-"))
+    try:
+        timed(run_cmd(data_dir, published, args.quarter))
+        measure("unchanged rerun", lambda: rerun(data_dir, args.quarter, published))
+    except Exception as exc:
+        rows["unchanged rerun"] = None
+        notes.append(f"- unchanged rerun: skipped ({str(exc).strip().splitlines()[0][:200]})")
+    count = 0
+    if not args.skip_all:
+        try:
+            print("measuring --all and single runs ...", flush=True)
+            together, singles, count = all_vs_singles(data_dir, work)
+            rows["--all"], rows["sum of single cold runs"] = together, singles
+        except Exception as exc:
+            rows["--all"] = rows["sum of single cold runs"] = None
+            notes.append(f"- --all: skipped ({str(exc).strip().splitlines()[0][:200]})")
+    shutil.rmtree(work, ignore_errors=True)
+
+    floor = rows.get("floor (papermill API, one notebook)")
+    cold_s = rows.get("cold run, one quarter")
+    naive_s = rows.get("naive loop (papermill CLI per notebook + render)")
+    rerun_s = rows.get("unchanged rerun")
+    all_s, singles_s = rows.get("--all"), rows.get("sum of single cold runs")
+
+    def goal(label: str, value: float | None, limit: float | None, factor: float, of: str) -> str:
+        if value is None or limit is None:
+            return f"| {label} | <= {factor} x {of} | skipped | |"
+        ratio = value / limit
+        return (
+            f"| {label} | <= {factor} x {of} | {ratio:.2f} x | "
+            f"{'met' if ratio <= factor else 'NOT met'} |"
+        )
+
+    lines = [
+        "# `panelpaper run` benchmark",
+        "",
+        "Written by `benchmarks/bench_run.py`; medians of "
+        f"{args.repeat} runs (the --all comparison once), each a fresh process.",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        "## Times",
+        "",
+        "| measurement | median | samples |",
+        "|---|---|---|",
+    ]
+    for key, value in rows.items():
+        shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
+        lines.append(f"| {key} | {fmt(value)} | {shown} |")
+    lines += [
+        "",
+        "## Goals",
+        "",
+        "| goal | limit | measured | |",
+        "|---|---|---|---|",
+        goal("cold run vs floor", cold_s, floor, 3, "floor"),
+        goal("cold run vs naive loop", cold_s, naive_s, 0.5, "naive loop"),
+        goal("unchanged rerun vs floor", rerun_s, floor, 0.5, "floor"),
+        goal(f"--all ({count} quarters) vs single runs", all_s, singles_s, 0.6, "sum of singles"),
+        "",
+        "The floor used for the goals is the papermill API time (kernel start, imports, "
+        "execution), the stricter of the two floors.",
+    ]
+    if notes:
+        lines += ["", "## Skipped", "", *notes]
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

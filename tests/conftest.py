@@ -1,0 +1,371 @@
+"""Shared fixtures: a builder that writes a small, valid snapshot folder a test can then spoil.
+
+``make_snapshot(...)`` writes ``<tmp>/data/snapshots/<quarter>/`` with a few hand-chosen rows
+that load with no error and no warning under the contract's default rules, and returns the
+folder.  Keyword arguments replace rows, cells, columns or whole files, so a malformed-input
+test states only the one thing it breaks.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# pytest puts tests/ on sys.path for this file, and there tests/analysis/ (a folder without
+# __init__.py) would be taken for the package ``analysis`` as an empty namespace package,
+# hiding analysis/__init__.py and the packaged rules.  The project root must come first.
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+if getattr(sys.modules.get("analysis"), "__file__", "") is None:
+    del sys.modules["analysis"]
+
+Row = Mapping[str, Any] | None
+"""A data row by column name; None writes a wholly blank row."""
+
+REC_COLUMNS = (
+    "rec_id",
+    "inspection",
+    "theme",
+    "programme",
+    "type",
+    "published",
+    "status",
+    "status_date",
+    "lead",
+    "marking",
+)
+ACTION_COLUMNS = (
+    "action_id",
+    "audit_title",
+    "audit_year",
+    "assurance",
+    "risk",
+    "business_group",
+    "business_area",
+    "owner",
+    "due_date",
+    "revised_due_date",
+    "status",
+    "completed_date",
+    "delay_reason",
+    "delay_category",
+    "marking",
+)
+
+D = dt.date
+
+# Report quarter 2019-20-Q1, as_of 30 June 2019.  Under the default threshold (High always,
+# Medium in Limited/No audits) A1 is the only overdue monitored action and it has a reason,
+# A2 is overdue but Medium in an Adequate audit (not monitored), A3 is not yet due, A4 and A5
+# are done with completion dates before as_of: so the snapshot has no warning.
+RECOMMENDATIONS: list[dict[str, Any]] = [
+    {
+        "rec_id": "R1",
+        "inspection": "Vulnerability inspection 2018",
+        "theme": "Vulnerability",
+        "programme": None,
+        "type": "Recommendation",
+        "published": D(2018, 3, 1),
+        "status": "Being progressed",
+        "status_date": D(2019, 5, 1),
+        "lead": "DCS Example",
+        "marking": "OFFICIAL",
+    },
+    {
+        "rec_id": "R2",
+        "inspection": "PEEL 2018/19",
+        "theme": "PEEL",
+        "programme": None,
+        "type": "Area for improvement",
+        "published": D(2018, 11, 15),
+        "status": "Awaiting review",
+        "status_date": None,
+        "lead": None,
+        "marking": None,
+    },
+    {
+        "rec_id": "R3",
+        "inspection": "Stop and search review",
+        "theme": "Stop & Search",
+        "programme": "NCPI",
+        "type": "Recommendation",
+        "published": D(2017, 6, 20),
+        "status": "Complete",
+        "status_date": D(2019, 4, 10),
+        "lead": "Supt Example",
+        "marking": "OFFICIAL",
+    },
+    {
+        "rec_id": "R4",
+        "inspection": "Fraud inspection",
+        "theme": "Fraud",
+        "programme": None,
+        "type": "Cause of concern",
+        "published": D(2019, 1, 9),
+        "status": "No further action needed",
+        "status_date": D(2019, 6, 30),
+        "lead": None,
+        "marking": "OFFICIAL-SENSITIVE",
+    },
+]
+
+ACTIONS: list[dict[str, Any]] = [
+    {
+        "action_id": "A1",
+        "audit_title": "Custody audit",
+        "audit_year": "2018/19",
+        "assurance": "Limited",
+        "risk": "High",
+        "business_group": "Frontline Policing",
+        "business_area": "Custody",
+        "owner": "Ch Supt Example",
+        "due_date": D(2019, 3, 31),
+        "revised_due_date": D(2019, 9, 30),
+        "status": "Open",
+        "completed_date": None,
+        "delay_reason": "Waiting for the new IT system",
+        "delay_category": None,
+        "marking": "OFFICIAL",
+    },
+    {
+        "action_id": "A2",
+        "audit_title": "Overtime audit",
+        "audit_year": "2017/18",
+        "assurance": "Adequate",
+        "risk": "Medium",
+        "business_group": "Met HQ",
+        "business_area": None,
+        "owner": None,
+        "due_date": D(2019, 1, 31),
+        "revised_due_date": None,
+        "status": "Open",
+        "completed_date": None,
+        "delay_reason": None,
+        "delay_category": None,
+        "marking": None,
+    },
+    {
+        "action_id": "A3",
+        "audit_title": "Firearms licensing audit",
+        "audit_year": "2018/19",
+        "assurance": "Substantial",
+        "risk": "High",
+        "business_group": "Specialist Operations",
+        "business_area": None,
+        "owner": None,
+        "due_date": D(2019, 9, 30),
+        "revised_due_date": None,
+        "status": "In progress",
+        "completed_date": None,
+        "delay_reason": None,
+        "delay_category": None,
+        "marking": "OFFICIAL",
+    },
+    {
+        "action_id": "A4",
+        "audit_title": "Property store audit",
+        "audit_year": "2016/17",
+        "assurance": "No",
+        "risk": "Medium",
+        "business_group": "Met Operations",
+        "business_area": None,
+        "owner": None,
+        "due_date": D(2018, 12, 31),
+        "revised_due_date": None,
+        "status": "Implemented",
+        "completed_date": D(2019, 2, 1),
+        "delay_reason": None,
+        "delay_category": None,
+        "marking": "OFFICIAL",
+    },
+    {
+        "action_id": "A5",
+        "audit_title": "Informant handling audit",
+        "audit_year": "2018/19",
+        "assurance": "Limited",
+        "risk": "Low",
+        "business_group": "Professionalism",
+        "business_area": None,
+        "owner": "DI Example",
+        "due_date": D(2019, 5, 1),
+        "revised_due_date": None,
+        "status": "Closed",
+        "completed_date": D(2019, 4, 20),
+        "delay_reason": None,
+        "delay_category": None,
+        "marking": "OFFICIAL-SENSITIVE",
+    },
+]
+
+META: dict[str, Any] = {
+    "as_of": "2019-06-30",
+    "panel_date": "2019-07-18",
+    "authors": ["A. Analyst", "B. Analyst"],
+    "contact": "audit.panel@example.police.uk",
+}
+
+NARRATIVE = """\
+Prepared for the panel.
+
+## Inspection activity
+
+Two inspections reported this quarter.
+
+## Commentary
+
+Progress continued on the open recommendations.
+"""
+
+
+def _text(value: Any) -> str:
+    """A cell as a CSV export would show it: dates in ISO form, blanks empty."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def write_csv(
+    path: Path,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    bom: bool = False,
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """``columns`` are the keys looked up in each row; ``headers`` how some are written."""
+    headers = headers or {}
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([headers.get(c, c) for c in columns])
+        for row in rows:
+            writer.writerow(["" if row is None else _text(row.get(c)) for c in columns])
+
+
+def write_xlsx(
+    path: Path,
+    columns: Sequence[str],
+    rows: Sequence[Row],
+    sheet: str = "Actions",
+    headers: Mapping[str, str] | None = None,
+) -> None:
+    """A workbook whose dates are real Excel date cells (shown day first, as UK Excel does)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    cells = book.add_worksheet(sheet)
+    date_format = book.add_format({"num_format": "dd/mm/yyyy"})
+    cells.write_row(0, 0, [(headers or {}).get(c, c) for c in columns])
+    for r, row in enumerate(rows, start=1):
+        if row is None:
+            continue
+        for c, name in enumerate(columns):
+            value = row.get(name)
+            if value is None:
+                continue
+            if isinstance(value, dt.datetime):
+                cells.write_datetime(r, c, value, date_format)
+            elif isinstance(value, dt.date):
+                cells.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_format)
+            elif isinstance(value, bool):
+                cells.write_boolean(r, c, value)
+            elif isinstance(value, int | float):
+                cells.write_number(r, c, value)
+            else:
+                cells.write_string(r, c, str(value))
+    book.close()
+
+
+def _apply(
+    base: list[dict[str, Any]],
+    rows: Sequence[Row] | None,
+    cells: Mapping[tuple[str, str], Any] | None,
+    id_column: str,
+) -> list[Row]:
+    out: list[Row] = copy.deepcopy(base) if rows is None else list(rows)
+    for (row_id, column), value in (cells or {}).items():
+        matches = [r for r in out if r is not None and r.get(id_column) == row_id]
+        assert matches, f"no row {row_id!r} to change"
+        matches[0][column] = value
+    return out
+
+
+def build_snapshot(
+    data_dir: Path,
+    quarter: str = "2019-20-Q1",
+    *,
+    meta: Mapping[str, Any] | str | None = None,
+    recommendations: Sequence[Row] | None = None,
+    actions: Sequence[Row] | None = None,
+    rec_cells: Mapping[tuple[str, str], Any] | None = None,
+    action_cells: Mapping[tuple[str, str], Any] | None = None,
+    rec_columns: Sequence[str] = REC_COLUMNS,
+    action_columns: Sequence[str] = ACTION_COLUMNS,
+    actions_format: str = "xlsx",
+    sheet: str = "Actions",
+    headers: Mapping[str, str] | None = None,
+    narrative: str | None = NARRATIVE,
+    omit: Sequence[str] = (),
+) -> Path:
+    """Write one snapshot folder and return it.
+
+    ``rec_cells`` / ``action_cells`` change single cells, keyed by (id, column).
+    ``rec_columns`` / ``action_columns`` list the columns written (drop or add columns; a
+    column no row has is written blank); ``headers`` maps a column to the header text written
+    for it in both files (odd case, spaces).
+    ``meta`` is written as YAML, or as raw text when a string.  ``omit`` names files not to
+    write; ``narrative=None`` leaves narrative.md out.
+    """
+    folder = Path(data_dir) / "snapshots" / quarter
+    folder.mkdir(parents=True, exist_ok=True)
+    if "snapshot.yml" not in omit:
+        text = (
+            meta
+            if isinstance(meta, str)
+            else yaml.safe_dump(dict(META if meta is None else meta), sort_keys=False)
+        )
+        (folder / "snapshot.yml").write_text(text, encoding="utf-8")
+    if "recommendations.csv" not in omit:
+        rows = _apply(RECOMMENDATIONS, recommendations, rec_cells, "rec_id")
+        write_csv(folder / "recommendations.csv", rec_columns, rows, headers=headers)
+    if "audit_actions" not in omit:
+        rows = _apply(ACTIONS, actions, action_cells, "action_id")
+        if actions_format in ("xlsx", "both"):
+            write_xlsx(folder / "audit_actions.xlsx", action_columns, rows, sheet, headers)
+        if actions_format in ("csv", "both"):
+            write_csv(folder / "audit_actions.csv", action_columns, rows, headers=headers)
+    if narrative is not None and "narrative.md" not in omit:
+        (folder / "narrative.md").write_text(narrative, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    (path / "snapshots").mkdir(parents=True)
+    return path
+
+
+@pytest.fixture
+def make_snapshot(data_dir: Path) -> Callable[..., Path]:
+    """``make_snapshot(quarter="2019-20-Q1", **changes)``: see :func:`build_snapshot`."""
+
+    def make(quarter: str = "2019-20-Q1", **changes: Any) -> Path:
+        return build_snapshot(data_dir, quarter, **changes)
+
+    return make
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return Path(__file__).resolve().parents[1]
