@@ -18,12 +18,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pandas as pd
 
 from analysis import actions as act
 from analysis import delays, recommendations
 from analysis.attention import RULES, attention_list
+from analysis.lazy import import_jsonschema
 from analysis.marking import tally
 from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
@@ -82,6 +82,7 @@ def _recommendations_section(snapshot: Snapshot, previous: Snapshot | None) -> d
         "open_by_theme": _counts(recommendations.open_by_theme(recs)),
         "open_by_programme": _counts(recommendations.open_by_programme(recs)),
         "open_areas_for_improvement": len(recommendations.open_areas_for_improvement(recs)),
+        "open_by_theme_and_programme": _open_by_theme_and_programme(recs),
         "movement": None,
     }
     if previous is not None:
@@ -104,6 +105,34 @@ def _recommendations_section(snapshot: Snapshot, previous: Snapshot | None) -> d
             "new_themes": [str(t) for t in moved.index[moved["new_theme"]]],
         }
     return section
+
+
+def _open_by_theme_and_programme(recs: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Programmes within each theme, for the portal table's "of which" counts."""
+    frame = recommendations.open_recommendations(recs).dropna(subset=["programme"])
+    return {
+        theme: counts
+        for theme, counts in _nested(act.within(frame["theme"], frame["programme"])).items()
+        if counts
+    }
+
+
+def _largest_coming_area(coming: pd.DataFrame) -> dict[str, Any] | None:
+    """Where most of the actions due in the coming quarters sit: the largest business group,
+    its largest business area and the audits there (what the paper singles out)."""
+    if coming.empty:
+        return None
+    group = act.by_business_group(coming).index[0]
+    in_group = coming[coming["business_group"] == group]
+    area = act.by_business_area(in_group).index[0]
+    in_area = in_group[act.business_area(in_group) == area]
+    return {
+        "business_group": str(group),
+        "business_group_count": len(in_group),
+        "business_area": str(area),
+        "count": len(in_area),
+        "by_audit": _counts(act.by_audit(in_area)),
+    }
 
 
 def _actions_section(
@@ -150,6 +179,7 @@ def _actions_section(
             act.within(coming["business_group"], act.business_area(coming))
         ),
         "due_next_three_quarters_by_audit": _counts(act.by_audit(coming)),
+        "due_next_three_quarters_largest_area": _largest_coming_area(coming),
         "outstanding_by_status": _counts(tally(classified["status"], OUTSTANDING_STATUSES)),
         "median_days_past_deadline": _number(act.median_days_past_deadline(classified)),
         "completed_this_quarter": {
@@ -277,7 +307,7 @@ def schema() -> dict[str, Any]:
 
 def validate(figures: dict[str, Any]) -> None:
     """Raise ``jsonschema.ValidationError`` when the record breaks figures.schema.json."""
-    jsonschema.Draft202012Validator(schema()).validate(figures)
+    import_jsonschema().Draft202012Validator(schema()).validate(figures)
 
 
 def to_json(figures: dict[str, Any]) -> str:

@@ -464,19 +464,10 @@ def _describe_failure(exc: BaseException, source: Path, output: Path) -> str:
 
 
 def _import_papermill() -> Any:
-    """Import papermill without the 1-2 s that ``rfc3987_syntax`` spends building IRI grammars
-    when jsonschema loads its format checkers (jsonschema issue #1428).  No notebook schema
-    uses the ``iri`` formats, so jsonschema is let to find the module missing, and the module
-    is made importable again afterwards for anyone else in the process."""
-    import sys
+    """papermill, after jsonschema has been loaded the quick way (see analysis.lazy)."""
+    from analysis.lazy import import_jsonschema
 
-    if "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-        try:
-            import jsonschema._format  # noqa: F401
-        finally:
-            if sys.modules.get("rfc3987_syntax", 0) is None:
-                del sys.modules["rfc3987_syntax"]
+    import_jsonschema()
     import papermill
 
     return papermill

@@ -115,11 +115,46 @@ def horizontal_counts(
     return fig
 
 
+def grouped_counts(
+    counts: pd.DataFrame,
+    *,
+    group: str,
+    item: str,
+    value: str = "count",
+    xlabel: str = "Actions",
+) -> Figure:
+    """One bar per item (e.g. business area), coloured and ordered by its group (business group).
+
+    With many areas a stacked bar needs a legend longer than the chart; a bar per area with
+    the group as colour keeps every label on its own line and the groups in a short legend.
+    Rows are drawn in the order given.
+    """
+    fig, ax = _new_figure(max(1.6, 0.26 * len(counts) + 1.0))
+    if counts.empty:
+        ax.text(0.5, 0.5, "Nothing to show", ha="center", va="center", transform=ax.transAxes)
+        ax.set_axis_off()
+        return fig
+    groups = list(dict.fromkeys(counts[group]))
+    colour = {g: OKABE_ITO[i % len(OKABE_ITO)] for i, g in enumerate(groups)}
+    positions = range(len(counts))
+    bars = ax.barh(
+        list(positions), counts[value], color=[colour[g] for g in counts[group]], height=0.75
+    )
+    ax.bar_label(bars, labels=[f"{v:.0f}" for v in counts[value]], padding=2, fontsize=8)
+    ax.set_yticks(list(positions), counts[item].tolist())
+    ax.invert_yaxis()
+    handles = [plt.Rectangle((0, 0), 1, 1, color=colour[g], label=g) for g in groups]
+    ax.legend(handles=handles, loc="lower right", frameon=False, title=group.replace("_", " "))
+    ax.set_xlabel(xlabel)
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    return fig
+
+
 def deadline_quarters(by_quarter: pd.DataFrame) -> Figure:
     """Outstanding actions per deadline quarter, passed deadlines apart from future ones.
 
-    Expects columns ``label`` (the panel's quarter label, in time order), ``count`` and
-    ``passed`` (bool).
+    Expects columns ``label`` (the panel's quarter label, in time order), ``overdue`` and
+    ``not_yet_due``; a quarter holding the as-at date can have both, so the bars stack.
     """
     fig, ax = _new_figure(3.2)
     if by_quarter.empty:
@@ -128,19 +163,23 @@ def deadline_quarters(by_quarter: pd.DataFrame) -> Figure:
         )
         ax.set_axis_off()
         return fig
-    colours = [PASSED if passed else FUTURE for passed in by_quarter["passed"]]
-    ax.bar(by_quarter["label"], by_quarter["count"], color=colours)
-    _label_bars(ax)
+    ax.bar(by_quarter["label"], by_quarter["overdue"], color=PASSED, label="Deadline passed")
+    ax.bar(
+        by_quarter["label"],
+        by_quarter["not_yet_due"],
+        bottom=by_quarter["overdue"],
+        color=FUTURE,
+        label="Deadline still to come",
+    )
+    totals = by_quarter["overdue"] + by_quarter["not_yet_due"]
+    for x, total in enumerate(totals):
+        ax.text(x, total, f"{total:.0f}", ha="center", va="bottom", fontsize=8)
     ax.set_xlabel("Quarter of the deadline")
     ax.set_ylabel("Outstanding actions")
     ax.tick_params(axis="x", labelrotation=45)
     for tick in ax.get_xticklabels():
         tick.set_horizontalalignment("right")
-    handles = [
-        plt.Rectangle((0, 0), 1, 1, color=PASSED, label="Deadline passed"),
-        plt.Rectangle((0, 0), 1, 1, color=FUTURE, label="Deadline still to come"),
-    ]
-    ax.legend(handles=handles, loc="upper left", frameon=False)
+    ax.legend(loc="upper left", frameon=False)
     ax.yaxis.get_major_locator().set_params(integer=True)
     return fig
 
@@ -167,3 +206,53 @@ def trend_lines(trends: pd.DataFrame, series: dict[str, str]) -> Figure:
     ax.legend(loc="upper left", frameon=False, ncols=2)
     ax.yaxis.get_major_locator().set_params(integer=True)
     return fig
+
+
+# --- exploration ------------------------------------------------------------------------------
+POSITIONS = ("Deadline passed", "Deadline still to come")
+"""The two positions of an outstanding action, as :func:`analysis.explore.position_by` names
+them; drawn in the deadline chart's colours so passed reads as passed in every chart."""
+
+
+def lines_with_legend_beside(
+    trends: pd.DataFrame, series: dict[str, str], *, ylabel: str = "Count"
+) -> Figure:
+    """:func:`trend_lines` with the legend beside the axes rather than over the lines, for
+    exploration charts whose lines are many or start high."""
+    fig = trend_lines(trends, series)
+    ax = fig.axes[0]
+    ax.set_ylabel(ylabel)
+    if series:
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, ncols=1)
+    else:
+        ax.text(0.5, 0.5, "Nothing to show", ha="center", va="center", transform=ax.transAxes)
+    return fig
+
+
+def category_lines(table: pd.DataFrame, *, ylabel: str = "Count") -> Figure:
+    """One line per category over quarters (e.g. outstanding actions per business group).
+
+    ``table`` has a ``label`` column in time order and one count column per category, as
+    :func:`analysis.explore.by_quarter` returns it; an optional ``quarter`` column is ignored.
+    """
+    columns = [c for c in table.columns if c not in ("quarter", "label")]
+    return lines_with_legend_beside(table, {c: str(c) for c in columns}, ylabel=ylabel)
+
+
+def position_bars(counts: pd.DataFrame, *, category: str, xlabel: str = "Actions") -> Figure:
+    """Outstanding actions per category, deadline passed and still to come stacked, in the
+    deadline chart's colours.  ``counts`` is :func:`analysis.explore.position_by`'s frame."""
+    present = set(counts["position"]) if "position" in counts.columns else set()
+    shown = [p for p in POSITIONS if p in present]
+    colours = {POSITIONS[0]: PASSED, POSITIONS[1]: FUTURE}
+    # horizontal_counts pairs colours with the positions present, in order, so a filter that
+    # leaves only future deadlines must not shift them onto the passed colour.
+    return horizontal_counts(
+        counts,
+        category=category,
+        value="count",
+        hue="position",
+        hue_order=shown,
+        colours=[colours[p] for p in shown] or None,
+        xlabel=xlabel,
+    )

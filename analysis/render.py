@@ -167,7 +167,18 @@ def _load_reference_builder() -> Callable[..., Path] | None:
     return module.build_reference_docx
 
 
-def stage_sources(staging: Path) -> list[str]:
+def renderer_text(renderer: Renderer) -> str:
+    """How the annex names the renderer: the tools and their versions."""
+    versions = renderer_versions(renderer)
+    if renderer == "quarto":
+        return f"Quarto {versions.get('quarto', 'unknown version')}"
+    return (
+        f"Pandoc {versions.get('pandoc', '?')} and Typst {versions.get('typst', '?')} "
+        "(the fallback used where Quarto is not installed)"
+    )
+
+
+def stage_sources(staging: Path, renderer: Renderer | None = None) -> list[str]:
     """Copy the Quarto sources into ``staging`` and write the paper's metadata file.
 
     The reference document is rebuilt with the paper's own marking in header and footer,
@@ -175,6 +186,8 @@ def stage_sources(staging: Path) -> list[str]:
     """
     warnings: list[str] = []
     meta = paper_metadata(staging)
+    if renderer is not None:
+        meta["renderer"] = renderer_text(renderer)
     for name in QUARTO_SOURCES:
         source, target = PROJECT_ROOT / name, staging / name
         if source.is_dir():
@@ -197,6 +210,21 @@ def stage_sources(staging: Path) -> list[str]:
     return warnings
 
 
+WORKING_FILES = (*QUARTO_SOURCES, META_FILE, FALLBACK_DIR, ".quarto", "paper_files")
+
+
+def remove_working_files(staging: Path) -> None:
+    """Leave only what is published: the sources Quarto or Pandoc worked from are copies of
+    the repository's (the manifest hashes the originals), and their working folders are noise.
+    Kept when rendering fails, so the failed staging shows what the renderer saw."""
+    for name in dict.fromkeys(WORKING_FILES):
+        path = staging / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+
+
 def _outputs(staging: Path) -> dict[str, Path]:
     outputs = {fmt: staging / f"paper.{fmt}" for fmt in FORMATS}
     missing = [str(path) for path in outputs.values() if not path.is_file()]
@@ -210,17 +238,19 @@ def render_paper(staging: Path, renderer: str = "auto") -> RenderResult:
     staging = Path(staging).resolve()
     chosen = _resolve_renderer(renderer)
     started = time.perf_counter()
-    warnings = stage_sources(staging)
+    warnings = stage_sources(staging, chosen)
     for fmt in FORMATS:
         (staging / f"paper.{fmt}").unlink(missing_ok=True)
     if chosen == "quarto":
         _render_with_quarto(staging)
     else:
         warnings += render_with_pandoc(staging)
+    outputs = _outputs(staging)
+    remove_working_files(staging)
     return RenderResult(
         renderer=chosen,
         versions=renderer_versions(chosen),
-        outputs=_outputs(staging),
+        outputs=outputs,
         seconds=round(time.perf_counter() - started, 3),
         warnings=tuple(warnings),
     )

@@ -111,6 +111,7 @@ TABLES = [
         4,
     ),
     ("delays.ipynb", "tbl-delays", "Overdue actions by reason", "Awaiting funding", 12),
+    ("trends.ipynb", "tbl-trends", "Headline counts by quarter", "Q1 19/20", 95),
 ]
 # Hand-numbered from paper.qmd: figures and tables count separately, in reading order.
 EXPECTED_FIGURE_CAPTIONS = [f"Figure {n}: {cap}" for n, (_, _, cap) in enumerate(FIGURES, 1)]

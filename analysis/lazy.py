@@ -1,0 +1,27 @@
+"""Imports that would otherwise cost seconds on every command and in every notebook kernel.
+
+jsonschema loads its format checkers at import, and when ``rfc3987_syntax`` is installed
+(JupyterLab's jupyter-events brings it) building its IRI grammars takes one to two seconds
+(jsonschema issue #1428).  Nothing in panelpaper validates the ``iri`` formats, so jsonschema
+is let to find that module missing while it loads, and the module is made importable again
+afterwards for anyone else in the process.
+"""
+
+from __future__ import annotations
+
+import sys
+from types import ModuleType
+
+
+def import_jsonschema() -> ModuleType:
+    """jsonschema, without the IRI grammar build it does not need here."""
+    if "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+        try:
+            import jsonschema._format
+        finally:
+            if sys.modules.get("rfc3987_syntax", 0) is None:
+                del sys.modules["rfc3987_syntax"]
+    import jsonschema
+
+    return jsonschema

@@ -1,0 +1,35 @@
+# %% [markdown]
+# # Reasons for missed deadlines
+#
+# Why overdue actions are late: the tracker's coded category where the owner gave one,
+# otherwise a category derived from the owner's words by the rules in
+# `analysis/rules/delay_rules.yml` (which an analyst can extend).
+
+# %% tags=["parameters"]
+quarter = "2019-20-Q1"
+data_dir = "../data"
+
+# %%
+from IPython.display import Markdown, display
+
+from analysis import paper, plots
+
+ctx = paper.context(data_dir, quarter)
+plots.use_house_style()
+
+# %%
+#| label: delays-text
+display(Markdown(paper.delays_text(ctx)))
+
+# %%
+#| label: fig-delays
+#| fig-cap: "Overdue actions by the reason given for the missed deadline"
+#| fig-alt: "Horizontal bar chart of overdue actions per delay category, largest first."
+fig = plots.horizontal_counts(
+    paper.delays_chart_data(ctx), category="reason", xlabel="Overdue actions"
+)
+
+# %%
+#| label: tbl-delays
+#| tbl-cap: "Overdue actions by business group and reason for the missed deadline"
+display(Markdown(paper.markdown_table(paper.delays_table(ctx))))

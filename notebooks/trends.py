@@ -1,0 +1,42 @@
+# %% [markdown]
+# # Trends across quarters
+#
+# The headline counts at every snapshot up to this quarter: open recommendations,
+# outstanding actions and those overdue. Each point equals that quarter's own figures.
+
+# %% tags=["parameters"]
+quarter = "2019-20-Q1"
+data_dir = "../data"
+
+# %%
+from IPython.display import Markdown, display
+
+from analysis import paper, plots
+
+ctx = paper.context(data_dir, quarter)
+plots.use_house_style()
+
+# %%
+#| label: trends-text
+display(Markdown(paper.trends_text(ctx)))
+
+# %%
+#| label: fig-trends
+#| fig-cap: "Open recommendations, outstanding actions and overdue actions at each quarter"
+#| fig-alt: "Line chart with one line each for open recommendations, outstanding actions and overdue actions, across the quarters up to this report."
+fig = plots.trend_lines(
+    paper.trends_chart_data(ctx),
+    {
+        "open_recommendations": "Open recommendations",
+        "outstanding": "Outstanding actions",
+        "overdue": "Overdue actions",
+    },
+)
+
+# %% [markdown]
+# The same numbers as a table, for reading off values.
+
+# %%
+#| label: tbl-trends
+#| tbl-cap: "Headline counts at each quarter"
+display(Markdown(paper.markdown_table(paper.trends_table(ctx))))
