@@ -121,8 +121,32 @@ def _counts_table(counts: dict[str, int], name: str, value: str) -> pd.DataFrame
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table the way both Quarto and Pandoc read it, numbers right-aligned."""
-    return frame.to_markdown(index=False, disable_numparse=True)
+    """A pipe table both Quarto and Pandoc read, with column widths an A4 page can hold.
+
+    Pandoc sizes the columns of a wide pipe table by the dashes under each header; left to
+    the longest cell, a long audit title squeezes a year column to a sliver.  Dashes are
+    therefore clamped between the header's length and a cap, and columns holding only
+    numbers are right-aligned.
+    """
+    if frame.empty:
+        return "*(none)*"
+    text = frame.astype(str)
+    header = "| " + " | ".join(str(c) for c in text.columns) + " |"
+    rules = []
+    for column in text.columns:
+        values = text[column]
+        longest = int(values.str.len().max())
+        width = max(len(str(column)), min(longest, MAX_COLUMN_DASHES), MIN_COLUMN_DASHES)
+        numeric = values.str.fullmatch(r"[\d,.%]*").all()
+        rules.append("-" * (width - 1) + ":" if numeric else "-" * width)
+    lines = [header, "|" + "|".join(rules) + "|"]
+    for row in text.itertuples(index=False):
+        lines.append("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |")
+    return "\n".join(lines)
+
+
+MAX_COLUMN_DASHES = 30
+MIN_COLUMN_DASHES = 10
 
 
 # --- header and summary ------------------------------------------------------------------------
@@ -612,22 +636,18 @@ def attention_text(ctx: PaperContext) -> str:
     if not items:
         return "No audit meets the rules for bringing it to the Panel's attention this quarter."
     lines = [
-        f"The rules in Annex A bring {count(len(items), 'audit')} to the Panel's attention:",
+        f"The rules in Annex A bring {count(len(items), 'audit')} to the Panel's attention; "
+        "@tbl-attention gives their figures. Why each was selected, and what its owners "
+        "say stands in the way:",
         "",
     ]
     for i, item in enumerate(items, start=1):
         why = join_and(RULES[r] for r in item["rules"])
-        line = (
-            f"{i}. **{item['audit']}** ({item['audit_year']}, {item['assurance']} assurance, "
-            f"{item['business_group']}): {figure(item['outstanding'], 'outstanding action')} "
-            f"({_risk_words(item['outstanding_by_risk'])}), of which {item['overdue']:,} "
-            f"overdue; the earliest deadline was {item['earliest_deadline_month']}. "
-            f"Selected because of {why}."
-        )
+        line = f"{i}. **{item['audit']}**: {why}."
         if item["reason_categories"]:
-            line += f" Reasons recorded: {join_and(c.lower() for c in item['reason_categories'])}."
+            line += f" Reasons: {join_and(c.lower() for c in item['reason_categories'])}."
         if item["common_reason"]:
-            line += f" The owners' most frequent explanation: \u201c{item['common_reason']}\u201d"
+            line += f" \u201c{item['common_reason']}\u201d"
         lines.append(line)
     return "\n".join(lines)
 
@@ -638,16 +658,27 @@ def attention_table(ctx: PaperContext) -> pd.DataFrame:
             "Audit": item["audit"],
             "Year": item["audit_year"],
             "Assurance": item["assurance"],
-            "Outstanding": f"{item['outstanding']:,}",
+            "Business group": item["business_group"],
+            "Outstanding": f"{item['outstanding']:,} ("
+            + ", ".join(f"{n:,} {r}" for r, n in item["outstanding_by_risk"].items())
+            + ")",
             "Overdue": f"{item['overdue']:,}",
             "Earliest deadline": item["earliest_deadline_month"],
         }
         for item in ctx.figures["attention"]
     ]
-    return pd.DataFrame(
-        rows,
-        columns=["Audit", "Year", "Assurance", "Outstanding", "Overdue", "Earliest deadline"],
-    )
+    return pd.DataFrame(rows, columns=list(ATTENTION_COLUMNS))
+
+
+ATTENTION_COLUMNS = (
+    "Audit",
+    "Year",
+    "Assurance",
+    "Business group",
+    "Outstanding",
+    "Overdue",
+    "Earliest deadline",
+)
 
 
 def delays_text(ctx: PaperContext) -> str:
