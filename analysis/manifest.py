@@ -27,6 +27,9 @@ SCHEMA = 1
 MANIFEST_FILE = "manifest.json"
 HISTORY_DIR = "history"
 SETTINGS_FILES = ("settings.yml", "delay_rules.yml")
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PAPER_SOURCES = ("_quarto.yml", "paper.qmd", "paper")
+"""The Quarto project the paper is rendered from (kept in step with analysis.render)."""
 
 # Versions recorded for every run; the renderer adds its own (quarto, pandoc, typst).
 TOOLS = (
@@ -103,12 +106,14 @@ def collect_inputs(
     *,
     package_dir: Path | None = None,
     extra_code: Iterable[Path] = (),
+    paper_root: Path | None = PROJECT_ROOT,
 ) -> dict[str, str]:
     """SHA-256 of every file a run of ``quarter`` reads, keyed by a stable, location-free name.
 
     Keys: ``snapshots/<quarter-id>/<file>`` for this and every earlier snapshot,
     ``settings/<file>`` for the data folder's own settings, ``notebooks/<file>`` and
-    ``code/<path in package>``.  Absolute paths are left out so that moving the project does
+    ``code/<path in package>`` and ``paper/<path>`` for the Quarto sources under
+    ``paper_root`` (None leaves them out).  Absolute paths are left out so that moving the project does
     not count as a change.
     """
     data_dir = Path(data_dir)
@@ -130,6 +135,13 @@ def collect_inputs(
         hashes[f"code/{package_dir.name}/{path.relative_to(package_dir).as_posix()}"] = sha256_file(
             path
         )
+    if paper_root is not None:
+        for name in PAPER_SOURCES:
+            source = Path(paper_root) / name
+            paths = _files_under(source) if source.is_dir() else [source] * source.is_file()
+            for path in paths:
+                key = path.relative_to(paper_root).as_posix()
+                hashes[f"paper/{key}"] = sha256_file(path)
     return hashes
 
 

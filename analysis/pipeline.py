@@ -21,7 +21,7 @@ Decisions worth knowing:
   refusal protects a paper that may already have gone to the panel).  With ``--force`` the old
   publication moves to ``reports/<quarter-id>/history/<UTC time>/``, earlier history kept.
 - Notebooks run with the kernel's working folder set to the notebooks' own folder, as in
-  JupyterLab, with ``data_dir`` passed as an absolute path and ``quarter`` as the canonical id.
+  JupyterLab, with ``data_dir`` passed relative to that folder and ``quarter`` as the canonical id.
   The working folder is given to the kernel, not through papermill's ``cwd`` option, which
   changes the whole process's folder and is unsafe with notebooks running in threads.
 - Kernels talk to us over IPC sockets in a private temporary folder instead of TCP ports: the
@@ -130,6 +130,7 @@ class _StageFailure(Exception):
 @dataclass
 class _Context:
     data_dir: Path
+    """Absolute; notebooks receive it relative to their own folder (see notebook_parameters)."""
     reports_dir: Path
     notebooks_dir: Path
     notebook_paths: list[Path]
@@ -503,12 +504,22 @@ def _execute_notebook(
     )
 
 
+def notebook_parameters(ctx: _Context, quarter: Quarter) -> dict[str, str]:
+    """What papermill injects.  ``data_dir`` is written relative to the notebooks' folder (the
+    kernel's working folder) so that the published notebooks carry no machine's absolute path
+    and a fresh clone anywhere reruns them to the same outputs."""
+    return {
+        "quarter": quarter.id,
+        "data_dir": Path(os.path.relpath(ctx.data_dir, ctx.notebooks_dir)).as_posix(),
+    }
+
+
 def _run_notebook(
     ctx: _Context, quarter: Quarter, source: Path, out_dir: Path, kernel_dir: Path
 ) -> NotebookRun:
     started = time.perf_counter()
     output = out_dir / source.name
-    parameters = {"quarter": quarter.id, "data_dir": str(ctx.data_dir)}
+    parameters = notebook_parameters(ctx, quarter)
     try:
         _execute_notebook(
             source, output, parameters, ctx.notebooks_dir, kernel_dir, ctx.execution_timeout
@@ -621,7 +632,7 @@ def _build(ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernel_dir: Pat
                     "seconds": round(time.perf_counter() - started, 2),
                     "notebook_seconds": {r.name: round(r.seconds, 2) for r in runs},
                     "render_seconds": getattr(result, "seconds", None),
-                    "notebook_parameters": {"quarter": q.id, "data_dir": str(ctx.data_dir)},
+                    "notebook_parameters": notebook_parameters(ctx, q),
                     "renderer_requested": ctx.renderer,
                     "git": mf.git_state(REPO_ROOT),
                 },

@@ -45,7 +45,7 @@ def test_inputs_are_this_and_earlier_snapshots_settings_notebooks_and_code(tmp_p
     notebook.parent.mkdir()
     notebook.write_bytes(b"{}")
 
-    files = mf.collect_inputs(data, Q1, [notebook], package_dir=package)
+    files = mf.collect_inputs(data, Q1, [notebook], package_dir=package, paper_root=None)
 
     assert files == {
         "snapshots/2018-19-Q4/actions.csv": sha(b"zero"),
@@ -113,3 +113,21 @@ def test_an_unreadable_manifest_reads_as_none(tmp_path):
 
 def test_git_state_outside_a_repository_is_unknown(tmp_path):
     assert mf.git_state(tmp_path) == {"commit": None, "dirty": None}
+
+
+def test_the_quarto_sources_count_as_inputs(tmp_path):
+    """An edit to the paper's template changes the paper, so it must stop a silent reuse."""
+    data, package = make_data(tmp_path), make_package(tmp_path)
+    root = tmp_path / "project"
+    (root / "paper").mkdir(parents=True)
+    (root / "_quarto.yml").write_bytes(b"project: {}\n")
+    (root / "paper.qmd").write_bytes(b"# Paper\n")
+    (root / "paper" / "paper.css").write_bytes(b"body {}\n")
+    before = mf.collect_inputs(data, Q1, [], package_dir=package, paper_root=root)
+    assert before["paper/_quarto.yml"] == sha(b"project: {}\n")
+    assert before["paper/paper/paper.css"] == sha(b"body {}\n")
+    assert "paper/paper.qmd" in before
+
+    (root / "paper" / "paper.css").write_bytes(b"body { color: red }\n")
+    after = mf.collect_inputs(data, Q1, [], package_dir=package, paper_root=root)
+    assert [k for k in after if after[k] != before[k]] == ["paper/paper/paper.css"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 import time
 from pathlib import Path
@@ -148,11 +149,15 @@ def test_a_quarter_is_published_with_a_manifest_that_matches_its_files(data_dir,
     assert manifest["environment"]["tools"]["papermill"] == papermill.__version__
     assert manifest["volatile"]["started_utc"] <= manifest["volatile"]["finished_utc"]
 
-    # The kernel saw the canonical quarter, an absolute data folder, and ran in its own folder.
+    # The kernel saw the canonical quarter, the data folder relative to its own working folder
+    # (no machine's absolute path in a published notebook), and ran in its own folder.
     executed = nbformat.read(folder / "notebooks" / "alpha.ipynb", as_version=4)
     printed = "".join(o.get("text", "") for c in executed.cells for o in c.get("outputs", []))
     assert "quarter 2019-20-Q1" in printed
-    assert f"data_dir {data_dir.resolve()}" in printed
+    relative = os.path.relpath(data_dir.resolve(), FIXTURES)
+    assert not os.path.isabs(relative)
+    assert f"data_dir {Path(relative).as_posix()}" in printed
+    assert (FIXTURES / relative).resolve() == data_dir.resolve()
     assert f"cwd {FIXTURES}" in printed
 
     text = "\n".join(lines)
