@@ -14,6 +14,7 @@ PYTEST_ARGS ?=
 .PHONY: help venv report test check figures run verify notebooks lab lint format sample-data benchmark clean
 
 help: ## List the targets
+	@echo "Usage: make <target> [QUARTER=2019-20-Q1] [DATA_DIR=data] [PYTEST_ARGS=...]"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 # The environment is rebuilt whenever pyproject.toml is newer than the last install.
@@ -41,16 +42,26 @@ check: $(STAMP) ## Validate every snapshot under DATA_DIR and print the report
 figures: $(STAMP) ## Print figures.json for QUARTER (default: latest)
 	@$(BIN)/panelpaper figures $(QUARTER) --data-dir $(DATA_DIR)
 
+notebooks: $(STAMP) ## Refresh the paper notebooks from their .py pairs and store new reference outputs
+	@$(BIN)/python -m analysis.notebooks
+	@echo "Reference outputs refreshed: review 'git diff notebooks/' before committing."
+
 lab: $(STAMP) ## Open JupyterLab in the project environment
 	@$(BIN)/jupyter lab notebooks/
 
-lint: $(STAMP) ## ruff over the code and notebooks
-	@$(BIN)/ruff check analysis tests scripts benchmarks notebooks
-	@$(BIN)/ruff format --check analysis tests scripts benchmarks
+# Notebooks are linted through their paired py:percent scripts (see [tool.jupytext] in
+# pyproject.toml), so the .ipynb copies are left out rather than checked twice.
+LINT_PATHS := analysis tests scripts benchmarks notebooks
+RUFF_SKIP := --extend-exclude '*.ipynb'
 
-format: $(STAMP) ## Apply ruff's fixes and formatting
-	@$(BIN)/ruff check --fix analysis tests scripts benchmarks notebooks
-	@$(BIN)/ruff format analysis tests scripts benchmarks
+lint: $(STAMP) ## ruff check and format check over the code and the notebooks' .py scripts
+	@$(BIN)/ruff check $(RUFF_SKIP) $(LINT_PATHS)
+	@$(BIN)/ruff format --check $(RUFF_SKIP) $(LINT_PATHS)
+
+format: $(STAMP) ## Apply ruff's fixes and formatting, then re-pair the notebooks
+	@$(BIN)/ruff check --fix $(RUFF_SKIP) $(LINT_PATHS)
+	@$(BIN)/ruff format $(RUFF_SKIP) $(LINT_PATHS)
+	@$(BIN)/jupytext --sync --quiet notebooks/*.py
 
 sample-data: $(STAMP) ## Regenerate the sample snapshots in data/snapshots (deterministic)
 	@$(BIN)/python scripts/generate_sample_data.py --out data/snapshots

@@ -53,10 +53,8 @@ from typing import Any
 from analysis import manifest as mf
 from analysis.findings import Finding, SnapshotError
 from analysis.locking import DEFAULT_TIMEOUT, quarter_lock
+from analysis.notebooks import PAPER_NOTEBOOKS
 from analysis.quarters import Quarter
-
-PAPER_NOTEBOOKS: tuple[str, ...] = ("hmicfrs", "dara_actions", "delays", "trends", "summary")
-"""The notebooks that make the paper, in the paper's order."""
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
