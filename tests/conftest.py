@@ -369,3 +369,27 @@ def make_snapshot(data_dir: Path) -> Callable[..., Path]:
 @pytest.fixture
 def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
+
+
+SEED_QUARTER = "2019-20-Q1"
+
+
+@pytest.fixture(scope="session")
+def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed quarter run end to end by the real pipeline (papermill, the fallback or Quarto
+    renderer, publish) from a copy of the sample data into a clean reports folder, once per
+    test session (per xdist worker).  Tests read it; a test that tampers copies it first."""
+    import shutil
+
+    from analysis.pipeline import run_quarter
+    from analysis.quarters import Quarter
+
+    root = tmp_path_factory.mktemp("published-seed")
+    data = root / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".cache"))
+    reports = root / "reports"
+    lines: list[str] = []
+    result = run_quarter(data, reports, Quarter.parse(SEED_QUARTER), progress=lines.append)
+    folder = reports / SEED_QUARTER
+    assert folder.is_dir(), "\n".join(lines) + f"\n{result}"
+    return folder
