@@ -73,7 +73,11 @@ def context(data_dir: str | Path, quarter: str | Quarter) -> PaperContext:
     quarter = Quarter.parse(quarter)
     settings = load_settings(data_dir)
     history = load_history(data_dir, quarter, settings)
-    snapshot = history[-1]
+    return context_from(history[-1], history, settings)
+
+
+def context_from(snapshot: Snapshot, history: list[Snapshot], settings: Settings) -> PaperContext:
+    """The context for snapshots already in hand (tests, exploration of what-ifs)."""
     figures = build_figures(snapshot, history, settings)
     rules = delays.rules_for(settings)
     classified = act.classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
@@ -488,13 +492,23 @@ def deadline_chart_data(ctx: PaperContext) -> pd.DataFrame:
 def deadline_ranges_text(ctx: PaperContext) -> str:
     """The span of deadline quarters on either side of the as-at date, as the chart shows."""
     spans = ctx.figures["actions"]["deadline_quarters"]
-    parts = []
-    if spans.get("passed"):
-        p = spans["passed"]
-        parts.append(f"deadlines already passed run from {p['first_label']} to {p['last_label']}")
-    if spans.get("future"):
-        p = spans["future"]
-        parts.append(f"those still to come run from {p['first_label']} to {p['last_label']}")
+
+    def span(key: str, subject: str) -> str | None:
+        found = spans.get(key)
+        if not found:
+            return None
+        if found["first"] == found["last"]:
+            return f"{subject} fall in {found['first_label']}"
+        return f"{subject} run from {found['first_label']} to {found['last_label']}"
+
+    parts = [
+        p
+        for p in (
+            span("passed", "deadlines already passed"),
+            span("future", "those still to come" if spans.get("passed") else "deadlines"),
+        )
+        if p
+    ]
     return sentence("; ".join(parts)) if parts else ""
 
 
