@@ -24,6 +24,7 @@ from analysis.figures import build_figures
 from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
 from analysis.snapshots import Snapshot, load_history
+from analysis.tables import markdown_table
 from analysis.vocabulary import AGE_BANDS, RISKS
 from analysis.wording import count, figure, join_and, long_date, sentence, verb
 
@@ -122,35 +123,6 @@ def _counts_table(counts: dict[str, int], name: str, value: str) -> pd.DataFrame
     table = pd.DataFrame({name: list(counts), value: list(counts.values())})
     total = pd.DataFrame({name: ["Total"], value: [sum(counts.values())]})
     return pd.concat([table, total], ignore_index=True)
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A pipe table both Quarto and Pandoc read, with column widths an A4 page can hold.
-
-    Pandoc sizes the columns of a wide pipe table by the dashes under each header; left to
-    the longest cell, a long audit title squeezes a year column to a sliver.  Dashes are
-    therefore clamped between the header's length and a cap, and columns holding only
-    numbers are right-aligned.
-    """
-    if frame.empty:
-        return "*(none)*"
-    text = frame.astype(str)
-    header = "| " + " | ".join(str(c) for c in text.columns) + " |"
-    rules = []
-    for column in text.columns:
-        values = text[column]
-        longest = int(values.str.len().max())
-        width = max(len(str(column)), min(longest, MAX_COLUMN_DASHES), MIN_COLUMN_DASHES)
-        numeric = values.str.fullmatch(r"[\d,.%]*").all()
-        rules.append("-" * (width - 1) + ":" if numeric else "-" * width)
-    lines = [header, "|" + "|".join(rules) + "|"]
-    for row in text.itertuples(index=False):
-        lines.append("| " + " | ".join(v.replace("|", "\\|") for v in row) + " |")
-    return "\n".join(lines)
-
-
-MAX_COLUMN_DASHES = 30
-MIN_COLUMN_DASHES = 10
 
 
 # --- header and summary ------------------------------------------------------------------------

@@ -13,8 +13,8 @@ Decisions worth knowing:
   ``notebooks/`` (``explore.ipynb``) is never run.  A list, not discovery, so adding a scratch
   notebook cannot change the paper.
 - Reuse is decided before anything heavy is imported: if the SHA-256 of every input (this and
-  all earlier snapshots, the data folder's settings, the paper notebooks and any ``*.py`` beside
-  them, every file of the ``analysis`` package) and the quarter parameter equal the published
+  all earlier snapshots, the data folder's settings, the paper notebooks, every file of the
+  ``analysis`` package and the Quarto sources) and the quarter parameter equal the published
   manifest's, the publication is kept and no kernel starts.  ``--renderer auto`` accepts
   whatever renderer the publication used; naming a different one counts as a change.
 - A changed input without ``--force`` is refused with exit status 1 (the data may be fine; the
@@ -253,8 +253,9 @@ def _context(
 
 # --- deciding: reuse, refuse or run ----------------------------------------------------------
 def _plan(ctx: _Context, quarter: Quarter) -> _Plan:
-    helpers = sorted(ctx.notebooks_dir.glob("*.py"))
-    files = mf.collect_inputs(ctx.data_dir, quarter, ctx.notebook_paths, extra_code=helpers)
+    # Only the paper notebooks themselves: their .py pairs hold the same cells, logic lives in
+    # analysis/ (hashed as code), and the exploration notebook never reaches the paper.
+    files = mf.collect_inputs(ctx.data_dir, quarter, ctx.notebook_paths)
     parameters = {"quarter": quarter.id}
     plan = _Plan(quarter, files, parameters, decision="run")
     _decide(ctx, plan)

@@ -136,10 +136,11 @@ def test_restricted_audit_never_named_in_attention_text_or_tables() -> None:
 def test_markdown_table_clamps_widths_and_right_aligns_numbers() -> None:
     import pandas as pd
 
-    frame = pd.DataFrame({"Audit": ["x" * 80, "Short"], "Overdue": ["12", "3"]})
+    frame = pd.DataFrame({"Audit": ["x" * 80, "Short"], "Overdue": [12, 3]})
     lines = paper.markdown_table(frame).splitlines()
-    assert lines[1] == "|" + "-" * paper.MAX_COLUMN_DASHES + "|" + "-" * 9 + ":|"
-    assert lines[2].startswith("| " + "x" * 80 + " | 12 |")
+    # Dashes: the 80-character column is capped at 30; the short one raised to the minimum 10.
+    assert lines[1] == "|:" + "-" * 29 + "|" + "-" * 9 + ":|"
+    assert lines[2].split("|")[1].strip() == "x" * 80
     assert paper.markdown_table(frame.iloc[0:0]) == "*(none)*"
 
 
