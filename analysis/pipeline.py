@@ -287,7 +287,20 @@ def _reused(ctx: _Context, plan: _Plan, started: float) -> QuarterResult:
     ctx.progress(
         f"{plan.quarter.id}: inputs unchanged since {when}; reused {folder} (no kernel started)"
     )
+    _say_paper(ctx, folder)
     return QuarterResult(plan.quarter, "reused", time.perf_counter() - started, folder=folder)
+
+
+PAPER_FILES = ("paper.docx", "paper.pdf", "paper.html")
+
+
+def _say_paper(ctx: _Context, folder: Path) -> None:
+    """Where the paper is: the last thing a person running the quarter needs to know."""
+    if ctx.prefix_quarter:  # --all prints one summary table instead
+        return
+    for name in PAPER_FILES:
+        if (folder / name).is_file():
+            ctx.progress(f"  {folder / name}")
 
 
 def _refused(ctx: _Context, plan: _Plan, started: float) -> QuarterResult:
@@ -662,6 +675,7 @@ def _build(ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernel_dir: Pat
         lead = f"  {q.id}  " if ctx.prefix_quarter else "  "
         ctx.progress(f"{lead}{'publish':<24} ok      {folder}{superseded}")
         ctx.progress(f"{q.id}: published to {folder} in {seconds:.1f} s")
+        _say_paper(ctx, folder)
         return QuarterResult(q, "published", seconds, folder=folder, notebooks=runs)
 
 
