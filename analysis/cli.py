@@ -45,10 +45,30 @@ def _fail(message: str, code: int) -> typer.Exit:
 
 
 def _data_dir(path: Path) -> Path:
+    """The data folder, or exit 2 saying what is wrong with it before anything is read."""
+    if path.exists() and not path.is_dir():
+        raise _fail(
+            f"--data-dir {path}: is a file, not a folder; give the folder that holds snapshots/",
+            EXIT_BAD_INPUT,
+        )
     if not path.is_dir():
-        raise _fail(f"--data-dir {path}: no such folder", EXIT_BAD_INPUT)
+        raise _fail(
+            f"--data-dir {path}: no such folder; give the folder that holds snapshots/",
+            EXIT_BAD_INPUT,
+        )
     if not (path / "snapshots").is_dir():
-        raise _fail(f"--data-dir {path}: has no snapshots/ folder", EXIT_BAD_INPUT)
+        raise _fail(
+            f"--data-dir {path}: has no snapshots/ folder (expected {path / 'snapshots'} with "
+            "one folder per quarter, such as 2019-20-Q1)",
+            EXIT_BAD_INPUT,
+        )
+    return path
+
+
+def _reports_dir_option(path: Path) -> Path:
+    """--reports-dir may not exist yet (it is created), but it may not be a file."""
+    if path.exists() and not path.is_dir():
+        raise typer.BadParameter(f"{path} is a file, not a folder")
     return path
 
 
@@ -98,7 +118,12 @@ def run(
     all_quarters: Annotated[bool, typer.Option("--all", help="Run every snapshot.")] = False,
     data_dir: DataDir = Path("data"),
     reports_dir: Annotated[
-        Path, typer.Option("--reports-dir", help="Folder the quarters are published in.")
+        Path,
+        typer.Option(
+            "--reports-dir",
+            help="Folder the quarters are published in.",
+            callback=_reports_dir_option,
+        ),
     ] = Path("reports"),
     force: Annotated[
         bool,
@@ -142,6 +167,54 @@ def run(
     raise typer.Exit(EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE)
 
 
+@app.command()
+def verify(
+    quarter: Annotated[
+        str | None,
+        typer.Argument(help="Published quarter to verify. Default: the latest published one."),
+    ] = None,
+    all_quarters: Annotated[
+        bool, typer.Option("--all", help="Verify every published quarter.")
+    ] = False,
+    data_dir: DataDir = Path("data"),
+    reports_dir: Annotated[
+        Path, typer.Option("--reports-dir", help="Folder the quarters are published in.")
+    ] = Path("reports"),
+    no_notebooks: Annotated[
+        bool,
+        typer.Option("--no-notebooks", help="Quick check: hashes and figures.json, no nbval."),
+    ] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", help="Notebooks rerun at once (default: cores).")
+    ] = None,
+) -> None:
+    """Prove a published quarter reruns to the same paper: input and output hashes, the
+    archived notebooks rerun under nbval, figures.json recomputed.  Exit 0 when all match."""
+    from analysis import verify as vf
+    from analysis.locking import LockTimeout
+
+    data_dir = _data_dir(data_dir)
+    if all_quarters and quarter is not None:
+        raise _fail("give a QUARTER or --all, not both", EXIT_BAD_INPUT)
+    try:
+        quarters = vf.quarters_to_verify(reports_dir, quarter, all_quarters=all_quarters)
+    except vf.NotPublished as exc:
+        raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+    try:
+        verdicts = vf.verify(
+            reports_dir,
+            data_dir,
+            quarters,
+            progress=typer.echo,
+            summary=all_quarters,
+            rerun_notebooks=not no_notebooks,
+            jobs=jobs,
+        )
+    except (LockTimeout, vf.VerifyError) as exc:
+        raise _fail(f"error: {exc}", EXIT_FAILURE) from exc
+    raise typer.Exit(EXIT_OK if all(v.ok for v in verdicts) else EXIT_FAILURE)
+
+
 def main() -> None:
     """Entry point that maps the domain's exceptions to exit statuses."""
     try:
@@ -160,9 +233,19 @@ def main() -> None:
         typer.echo("Aborted.", err=True)
         sys.exit(130)
     except Exception as exc:  # click usage errors carry their own exit code (2)
-        import click
-
-        if isinstance(exc, click.ClickException):
+        if isinstance(exc, _usage_errors()):
             exc.show()
             sys.exit(EXIT_BAD_INPUT)
         raise
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors: typer now ships its own copy of click, whose exceptions are not
+    click's, so an unknown option or a bad --reports-dir must be recognised in both."""
+    import click
+
+    try:
+        from typer._click.exceptions import ClickException as TyperClickException
+    except ImportError:
+        return (click.ClickException,)
+    return (click.ClickException, TyperClickException)

@@ -21,13 +21,14 @@ from typing import Any
 import pandas as pd
 
 from analysis import actions as act
+from analysis import cache as disk_cache
 from analysis import delays, recommendations
 from analysis.attention import RULES, attention_list
 from analysis.lazy import import_jsonschema
 from analysis.marking import tally
 from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
-from analysis.snapshots import Snapshot, load_history, load_snapshot
+from analysis.snapshots import Snapshot, load_history, load_snapshot, revised_deadlines
 from analysis.trends import trends
 from analysis.vocabulary import OFFICIAL, OUTSTANDING_STATUSES, RISKS
 from analysis.wording import long_date
@@ -187,7 +188,7 @@ def _actions_section(
             "on_time": on_time,
             "late": len(completed) - on_time,
         },
-        "extensions": act.extensions_summary(classified, [s.actions for s in history]),
+        "extensions": act.extensions_summary(classified, [revised_deadlines(s) for s in history]),
     }
 
 
@@ -323,4 +324,6 @@ def figures_for_quarter(data_dir: Path | str, quarter: Quarter | str) -> dict[st
     settings = load_settings(data_dir)
     snapshot = load_snapshot(data_dir, quarter, settings)
     history = load_history(data_dir, quarter, settings)
-    return build_figures(snapshot, history, settings)
+    # The record is a function of these inputs alone, so an unchanged rerun reuses it.
+    key = disk_cache.figures_key([*history, snapshot], settings)
+    return disk_cache.remembered("figures", key, lambda: build_figures(snapshot, history, settings))

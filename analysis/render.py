@@ -24,9 +24,11 @@ Two renderers read the same sources:
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -256,6 +258,22 @@ def render_paper(staging: Path, renderer: str = "auto") -> RenderResult:
     )
 
 
+def reproducible_env(staging: Path) -> dict[str, str]:
+    """The environment for the renderers, with SOURCE_DATE_EPOCH set to the quarter's as-at date.
+
+    Pandoc stamps a Word file's creation and modification dates from the clock unless
+    SOURCE_DATE_EPOCH is set; pinning it to the data's own date makes a rerun of the quarter
+    write the same bytes, and the date it records is one that means something."""
+    env = dict(os.environ)
+    try:
+        as_of = json.loads((staging / "figures.json").read_text(encoding="utf-8"))["as_of"]
+        moment = dt.datetime.fromisoformat(as_of).replace(tzinfo=dt.UTC)
+    except (OSError, KeyError, TypeError, ValueError):
+        return env
+    env["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    return env
+
+
 def _render_with_quarto(staging: Path) -> None:
     try:
         result = subprocess.run(
@@ -264,6 +282,7 @@ def _render_with_quarto(staging: Path) -> None:
             capture_output=True,
             text=True,
             timeout=QUARTO_TIMEOUT,
+            env=reproducible_env(staging),
         )
     except subprocess.TimeoutExpired as exc:
         raise RenderError(f"quarto render took longer than {QUARTO_TIMEOUT} s") from exc
@@ -495,7 +514,11 @@ def _run_pandoc(staging: Path, args: list[str]) -> None:
     import pypandoc
 
     result = subprocess.run(
-        [pypandoc.get_pandoc_path(), *args], cwd=staging, capture_output=True, text=True
+        [pypandoc.get_pandoc_path(), *args],
+        cwd=staging,
+        capture_output=True,
+        text=True,
+        env=reproducible_env(staging),
     )
     if result.returncode != 0:
         raise RenderError(f"pandoc {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")

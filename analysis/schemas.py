@@ -11,7 +11,9 @@ ISO ``2019-06-30`` with exactly four, two and two digits, or UK ``30/06/2019`` (
 may have one digit, the year must have four).  A time after the date (``2019-06-30 14:30``,
 as an export of a datetime cell shows it) is dropped.  Nothing else is a date: ``2019-6-30``
 is not ISO, ``06/30/2019`` would be US order, which is never guessed, and a year before 1900
-or after 2199 is treated as a typing slip rather than a date.
+or after 2199 is treated as a typing slip rather than a date.  A workbook's date cells, and its
+plain numbers in date columns (Excel date numbers), reach these rules already as ISO text: the
+reader converts them (see :mod:`analysis.readers` and docs/inputs.md).
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ _UK = re.compile(
     r"(?: [0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?)?$"
 )
 _ISO_DIGITS = (0, 1, 2, 3, 5, 6, 8, 9)
+_NUMBER = r"-?[0-9]+(?:\.[0-9]+)?"
 
 
 def _date_parts(text: pd.Series) -> pd.DataFrame:
@@ -151,6 +154,11 @@ def date_problems(text: pd.Series) -> pd.Series:
     )
     problem[out_of_range] = f"a year outside {FIRST_YEAR}-{LAST_YEAR}: probably a typing slip"
     problem[no_form] = f"not a date in the form {DATE_FORMS}"
+    problem[no_form & text.str.fullmatch(_NUMBER).fillna(False).astype(bool)] = (
+        f"not a date in the form {DATE_FORMS} but a plain number: a workbook cell holding an "
+        "Excel date number is read as a date only from 1900 to 2199, and in a CSV a date "
+        "must be written out (format the column as dates in Excel before saving)"
+    )
     return problem
 
 
@@ -332,7 +340,7 @@ def _findings(
                     "error",
                     file,
                     f"required column {case['failure_case']} is missing (columns found: {found})",
-                    row=1,
+                    row=int(frame.attrs.get("header_row", 1)),
                     column=str(case["failure_case"]),
                 )
             )

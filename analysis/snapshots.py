@@ -56,7 +56,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis import readers, schemas
+from analysis import cache, readers, schemas
 from analysis.findings import Finding, SnapshotError
 from analysis.quarters import Quarter, QuarterError
 from analysis.settings import Settings, load_settings
@@ -150,6 +150,13 @@ def latest_quarter(data_dir: Path) -> Quarter:
 # --- one snapshot -----------------------------------------------------------------------------
 _CACHE: OrderedDict[tuple[Any, ...], tuple[Snapshot | None, list[Finding]]] = OrderedDict()
 _CACHE_SIZE = 64
+_CACHE_ROWS = 400_000
+"""Rows of frames kept in memory at most: a few national-size snapshots, never a whole history
+(forty of them would not fit); the disk cache (:mod:`analysis.cache`) holds the rest."""
+
+_SOURCE_KEY = "_source_key"
+"""Attribute naming the disk-cache key of the files a loaded snapshot came from.  It is not a
+dataclass field, so ``dataclasses.replace`` (a snapshot with other frames) drops it."""
 
 
 def check_snapshot(
@@ -163,11 +170,9 @@ def check_snapshot(
     if key is not None and key in _CACHE:
         _CACHE.move_to_end(key)
         return _copy(*_CACHE[key])
-    result = _check(data_dir, quarter, settings)
+    result = _stored_check(data_dir, quarter, settings)
     if key is not None:
-        _CACHE[key] = result
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
+        _remember(key, result)
     return _copy(*result)
 
 
@@ -182,14 +187,21 @@ def load_snapshot(data_dir: Path, quarter: Quarter, settings: Settings | None = 
 def load_history(
     data_dir: Path, up_to: Quarter, settings: Settings | None = None
 ) -> list[Snapshot]:
-    """Every snapshot up to and including ``up_to``, oldest first."""
+    """Every snapshot up to and including ``up_to``, oldest first.
+
+    Every snapshot is validated, but only the newest is held in memory: the earlier ones read
+    their frames again (from memory, the disk cache or their files) each time the frames are
+    used, because forty national-size snapshots would not fit in memory at once.
+    """
     settings = load_settings(data_dir) if settings is None else settings
+    quarters = [q for q in list_quarters(data_dir) if q <= up_to]
     history: list[Snapshot] = []
     errors: list[Finding] = []
-    for quarter in list_quarters(data_dir):
-        if quarter > up_to:
-            break
-        snapshot, findings = check_snapshot(data_dir, quarter, settings)
+    for position, quarter in enumerate(quarters):
+        if position == len(quarters) - 1:
+            snapshot, findings = check_snapshot(data_dir, quarter, settings)
+        else:
+            snapshot, findings = _history_entry(data_dir, quarter, settings)
         if snapshot is None:
             errors.extend(f for f in findings if f.severity == "error")
         else:
@@ -197,6 +209,176 @@ def load_history(
     if errors:
         raise SnapshotError(errors)
     return history
+
+
+def revised_deadlines(snapshot: Snapshot) -> pd.DataFrame:
+    """The snapshot's actions that carry a revised deadline (``action_id``,
+    ``revised_due_date``): all that counting extensions across the history needs, since an
+    action never revised counts zero either way.  Small enough to keep in the disk cache for
+    every past quarter, so extensions do not need the past quarters' frames."""
+
+    def revised() -> pd.DataFrame:
+        actions = snapshot.actions
+        return actions.loc[actions["revised_due_date"].notna(), ["action_id", "revised_due_date"]]
+
+    key = cache.derived_key("revisions", [snapshot], None, cache.LOADER_MODULES)
+    return cache.remembered("revisions", key, revised)
+
+
+class _Frame:
+    """A frame of a history snapshot, fetched from the loader when used instead of held."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def __get__(self, snapshot: Any, owner: type | None = None) -> Any:
+        if snapshot is None:
+            return self
+        held = snapshot.__dict__.get(self.name)
+        if held is not None:
+            return held
+        return getattr(snapshot.fetch(), self.name)
+
+    def __set__(self, snapshot: Any, value: pd.DataFrame | None) -> None:
+        snapshot.__dict__[self.name] = value
+
+
+class _HistorySnapshot(Snapshot):
+    """An earlier quarter's snapshot, validated, whose frames are read on use and not kept.
+
+    Frames assigned to it are kept like a plain snapshot's.
+    """
+
+    recommendations = _Frame()
+    actions = _Frame()
+
+    def fetch(self) -> Snapshot:
+        """The snapshot in full, as :func:`check_snapshot` gives it now."""
+        data_dir, settings = self.__dict__["_loaded_from"]
+        snapshot, findings = check_snapshot(data_dir, self.quarter, settings)
+        if snapshot is None:
+            raise SnapshotError(findings)
+        return snapshot
+
+
+def _history_entry(
+    data_dir: Path, quarter: Quarter, settings: Settings
+) -> tuple[Snapshot | None, list[Finding]]:
+    """An earlier snapshot without its frames: from memory, from a cached head (no frames
+    read at all) or, failing both, read and validated in full (which fills both caches)."""
+    folder = snapshot_folder(data_dir, quarter)
+    key = _cache_key(folder, settings)
+    if key is not None and key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _light(*_CACHE[key], data_dir, settings)
+    source = cache.snapshot_key(folder, settings) if cache.enabled() else None
+    head = cache.load("head", source)
+    if head is not None:
+        snapshot, findings = _from_head(head, data_dir, quarter, source)
+        return _light(snapshot, findings, data_dir, settings)
+    return _light(*check_snapshot(data_dir, quarter, settings), data_dir, settings)
+
+
+def _light(
+    snapshot: Snapshot | None, findings: list[Finding], data_dir: Path, settings: Settings
+) -> tuple[Snapshot | None, list[Finding]]:
+    """The snapshot without its frames, which it fetches from the loader when used."""
+    if snapshot is None:
+        return None, list(findings)
+    light = _HistorySnapshot(
+        quarter=snapshot.quarter,
+        as_of=snapshot.as_of,
+        recommendations=None,  # type: ignore[arg-type]
+        actions=None,  # type: ignore[arg-type]
+        meta=dict(snapshot.meta),
+        narrative=dict(snapshot.narrative),
+        warnings=list(snapshot.warnings),
+        files=dict(snapshot.files),
+        folder=snapshot.folder,
+    )
+    light.__dict__["_loaded_from"] = (Path(data_dir), settings)
+    if getattr(snapshot, _SOURCE_KEY, None) is not None:
+        light.__dict__[_SOURCE_KEY] = getattr(snapshot, _SOURCE_KEY)
+    return light, list(findings)
+
+
+def _stored_check(
+    data_dir: Path, quarter: Quarter, settings: Settings
+) -> tuple[Snapshot | None, list[Finding]]:
+    """:func:`_check`, answered from the disk cache when the same files were validated before
+    by the same code and settings."""
+    folder = snapshot_folder(data_dir, quarter)
+    source = cache.snapshot_key(folder, settings) if cache.enabled() and folder.is_dir() else None
+    head = cache.load("head", source)
+    if head is not None:
+        frames = cache.load("frames", source) if head["ok"] else None
+        if frames is not None or not head["ok"]:
+            return _from_head(head, data_dir, quarter, source, frames)
+    snapshot, findings = _check(data_dir, quarter, settings)
+    if source is not None:
+        if snapshot is not None:
+            frames = {"recommendations": snapshot.recommendations, "actions": snapshot.actions}
+            cache.store("frames", source, frames)
+            snapshot.__dict__[_SOURCE_KEY] = source
+        cache.store("head", source, _head(snapshot, findings))
+    return snapshot, findings
+
+
+def _head(snapshot: Snapshot | None, findings: list[Finding]) -> dict[str, Any]:
+    """What a cached snapshot holds besides its frames (findings as plain tuples, which
+    unpickle several times faster than dataclasses)."""
+    return {
+        "ok": snapshot is not None,
+        "findings": [dataclasses.astuple(f) for f in findings],
+        "as_of": None if snapshot is None else snapshot.as_of,
+        "meta": None if snapshot is None else snapshot.meta,
+        "narrative": None if snapshot is None else snapshot.narrative,
+        "files": None if snapshot is None else list(snapshot.files),
+    }
+
+
+def _from_head(
+    head: dict[str, Any],
+    data_dir: Path,
+    quarter: Quarter,
+    source: str | None,
+    frames: dict[str, pd.DataFrame] | None = None,
+) -> tuple[Snapshot | None, list[Finding]]:
+    """A cached result rebuilt for this data folder; without ``frames`` the snapshot is
+    incomplete and only fit for :func:`_light`."""
+    findings = [Finding(*f) for f in head["findings"]]
+    if not head["ok"]:
+        return None, findings
+    folder = snapshot_folder(data_dir, quarter)
+    empty = pd.DataFrame()
+    snapshot = Snapshot(
+        quarter=quarter,
+        as_of=head["as_of"],
+        recommendations=empty if frames is None else frames["recommendations"],
+        actions=empty if frames is None else frames["actions"],
+        meta=head["meta"],
+        narrative=head["narrative"],
+        warnings=[f for f in findings if f.severity == "warning"],
+        files={name: folder / name for name in head["files"]},
+        folder=folder,
+    )
+    snapshot.__dict__[_SOURCE_KEY] = source
+    return snapshot, findings
+
+
+def _remember(key: tuple[Any, ...], result: tuple[Snapshot | None, list[Finding]]) -> None:
+    """Keep a result in memory, dropping the least recently used beyond the size limits."""
+    _CACHE[key] = result
+    _CACHE.move_to_end(key)
+
+    def rows(entry: tuple[Snapshot | None, list[Finding]]) -> int:
+        snapshot = entry[0]
+        return 0 if snapshot is None else len(snapshot.recommendations) + len(snapshot.actions)
+
+    total = sum(rows(entry) for entry in _CACHE.values())
+    while len(_CACHE) > 1 and (len(_CACHE) > _CACHE_SIZE or total > _CACHE_ROWS):
+        _, dropped = _CACHE.popitem(last=False)
+        total -= rows(dropped)
 
 
 def _cache_key(folder: Path, settings: Settings) -> tuple[Any, ...] | None:
@@ -217,18 +399,18 @@ def _copy(
     """A caller may add columns to the frames; the cached originals must not change."""
     if snapshot is None:
         return None, list(findings)
-    return (
-        dataclasses.replace(
-            snapshot,
-            recommendations=snapshot.recommendations.copy(deep=False),
-            actions=snapshot.actions.copy(deep=False),
-            meta=dict(snapshot.meta),
-            narrative=dict(snapshot.narrative),
-            warnings=list(snapshot.warnings),
-            files=dict(snapshot.files),
-        ),
-        list(findings),
+    copied = dataclasses.replace(
+        snapshot,
+        recommendations=snapshot.recommendations.copy(deep=False),
+        actions=snapshot.actions.copy(deep=False),
+        meta=dict(snapshot.meta),
+        narrative=dict(snapshot.narrative),
+        warnings=list(snapshot.warnings),
+        files=dict(snapshot.files),
     )
+    if getattr(snapshot, _SOURCE_KEY, None) is not None:
+        copied.__dict__[_SOURCE_KEY] = getattr(snapshot, _SOURCE_KEY)
+    return copied, list(findings)
 
 
 def _relative(data_dir: Path, path: Path) -> str:
@@ -362,9 +544,16 @@ def _read_table(
         findings.append(Finding("error", file, str(exc)))
         return None
     errors = [
-        Finding("error", file, "column appears more than once in the header", row=1, column=name)
+        Finding(
+            "error",
+            file,
+            "column appears more than once in the header",
+            row=table.header_row,
+            column=name,
+        )
         for name in table.duplicates
     ]
+    findings.extend(Finding("warning", file, message) for message in table.warnings)
     errors += schemas.validate(table.frame, spec, file)
     findings.extend(errors)
     if errors:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from analysis import cache
 from analysis.actions import classify, median_days_past_deadline, outstanding
 from analysis.recommendations import movement, open_areas_for_improvement, open_recommendations
 from analysis.settings import Settings
@@ -75,9 +76,19 @@ def quarter_row(
 
 
 def trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataFrame:
-    """One row per snapshot, oldest first (``history`` must already be in that order)."""
-    rows = [
-        quarter_row(snapshot, history[i - 1] if i else None, settings)
-        for i, snapshot in enumerate(history)
-    ]
+    """One row per snapshot, oldest first (``history`` must already be in that order).
+
+    A row depends only on its snapshot, the previous one and the settings, so for snapshots
+    straight from the loader it is kept in the disk cache (:mod:`analysis.cache`): forty past
+    quarters then cost forty small reads instead of forty national trackers.
+    """
+    rows = []
+    for i, snapshot in enumerate(history):
+        previous = history[i - 1] if i else None
+        key = cache.derived_key("trend", [snapshot, previous], settings, cache.TREND_MODULES)
+        rows.append(
+            cache.remembered(
+                "trend", key, lambda s=snapshot, p=previous: quarter_row(s, p, settings)
+            )
+        )
     return pd.DataFrame(rows, columns=list(COLUMNS))

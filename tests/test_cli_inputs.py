@@ -1,0 +1,170 @@
+"""Bad arguments and unreadable inputs through the installed ``panelpaper`` command.
+
+Each case runs the real console script in a fresh process, as an analyst would, and checks the
+three promises: exit status 2, a message that says what is wrong (and, for a quarter, the forms
+that are accepted), and nothing written: no reports folder appears and an existing one is left
+exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import build_snapshot
+
+ROOT = Path(__file__).resolve().parents[1]
+PANELPAPER = Path(sys.executable).parent / "panelpaper"
+if not PANELPAPER.exists():
+    PANELPAPER = ROOT / ".venv" / "bin" / "panelpaper"
+
+BAD_QUARTERS = [
+    "../../etc",
+    "2019-20-Q1; rm -rf /",
+    '"2019-20-Q1"',
+    "2019-20-Q1'",
+    "2019-20-Q1\nrm -rf /",
+    "$(touch pwned)",
+]
+COMMANDS = ["check", "figures", "run"]
+
+
+def panelpaper(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(PANELPAPER), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env},
+    )
+
+
+def listing(folder: Path) -> dict[str, int]:
+    """Every file under ``folder`` with its size: what "unchanged" is checked against."""
+    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*")}
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A folder with a valid data/ snapshot and a reports/ holding one earlier file."""
+    build_snapshot(tmp_path / "data")
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "earlier.txt").write_text("published before\n", encoding="utf-8")
+    return tmp_path
+
+
+def args_for(command: str, *rest: str, data_dir: str = "data") -> list[str]:
+    extra = ["--reports-dir", "out"] if command == "run" else []
+    return [command, *rest, "--data-dir", data_dir, *extra]
+
+
+def assert_nothing_written(workspace: Path, before: dict[str, int]) -> None:
+    assert listing(workspace / "reports") == before
+    assert not (workspace / "out").exists()
+    assert not (workspace / "pwned").exists()
+
+
+# --- quarters ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize("quarter", BAD_QUARTERS)
+def test_a_bad_quarter_is_refused(workspace: Path, command: str, quarter: str) -> None:
+    before = listing(workspace / "reports")
+    result = panelpaper(workspace, *args_for(command, quarter))
+    assert result.returncode == 2, result.stderr
+    assert "Accepted forms" in result.stderr
+    assert "2019-20-Q1, 2019/20 Q1, Q1 19/20, Q1 2019/20, FY2019/20 Q1" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert_nothing_written(workspace, before)
+
+
+# --- --data-dir and --reports-dir ---------------------------------------------------------------
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda root: root / "nowhere", "no such folder"),
+        (lambda root: _file(root / "notes.txt"), "is a file, not a folder"),
+        (lambda root: _folder(root / "empty"), "has no snapshots/ folder"),
+    ],
+)
+def test_a_bad_data_dir_is_refused(workspace: Path, command: str, make, said: str) -> None:
+    target = make(workspace)
+    before = listing(workspace / "reports")
+    result = panelpaper(workspace, *args_for(command, "2019-20-Q1", data_dir=str(target)))
+    assert result.returncode == 2, result.stderr
+    assert f"--data-dir {target}: {said}" in result.stderr
+    assert_nothing_written(workspace, before)
+
+
+def _file(path: Path) -> Path:
+    path.write_text("not a folder\n", encoding="utf-8")
+    return path
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+def test_a_reports_dir_that_is_a_file_is_refused(workspace: Path) -> None:
+    target = _file(workspace / "reports.txt")
+    result = panelpaper(
+        workspace, "run", "2019-20-Q1", "--data-dir", "data", "--reports-dir", str(target)
+    )
+    assert result.returncode == 2
+    assert "--reports-dir" in result.stderr and "is a file, not a folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert target.read_text(encoding="utf-8") == "not a folder\n"
+
+
+def test_an_unknown_option_is_a_usage_error_not_a_crash(workspace: Path) -> None:
+    result = panelpaper(workspace, "check", "--no-such-option")
+    assert result.returncode == 2
+    assert "No such option" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- unreadable inputs --------------------------------------------------------------------------
+def _truncate(folder: Path) -> None:
+    path = folder / "audit_actions.xlsx"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _csv_as_xlsx(folder: Path) -> None:
+    (folder / "audit_actions.xlsx").write_text("action_id,risk\nA1,High\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+@pytest.mark.parametrize(
+    ("spoil", "said"),
+    [
+        (_truncate, "this Excel workbook is incomplete or damaged"),
+        (
+            _csv_as_xlsx,
+            "this file is not an Excel workbook: it looks like CSV text; save it as .csv or "
+            "re-export as .xlsx",
+        ),
+    ],
+)
+def test_an_unreadable_workbook_stops_every_command(
+    workspace: Path, command: str, spoil, said: str
+) -> None:
+    spoil(workspace / "data" / "snapshots" / "2019-20-Q1")
+    before = listing(workspace / "reports")
+    result = panelpaper(workspace, *args_for(command, "2019-20-Q1"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert "snapshots/2019-20-Q1/audit_actions.xlsx" in output and said in output
+    assert "Traceback" not in output
+    assert_nothing_written(workspace, before)
+
+
+def test_the_size_limit_is_set_from_the_environment(workspace: Path) -> None:
+    result = panelpaper(workspace, "check", "--data-dir", "data", PANELPAPER_MAX_XLSX_MB="0.001")
+    assert result.returncode == 2
+    assert "above the 0.001 MB limit" in result.stdout
+    assert "PANELPAPER_MAX_XLSX_MB" in result.stdout
