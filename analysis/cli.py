@@ -249,3 +249,7 @@ def _usage_errors() -> tuple[type[Exception], ...]:
     except ImportError:
         return (click.ClickException,)
     return (click.ClickException, TyperClickException)
+
+
+if __name__ == "__main__":
+    main()
