@@ -10,18 +10,24 @@ afterwards for anyone else in the process.
 from __future__ import annotations
 
 import sys
+import threading
 from types import ModuleType
+
+_LOCK = threading.Lock()
+"""Notebooks run in threads; two threads importing jsonschema at once deadlock on its module
+lock (and would race on the sys.modules entry below), so the first import is serialised."""
 
 
 def import_jsonschema() -> ModuleType:
     """jsonschema, without the IRI grammar build it does not need here."""
-    if "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules:
-        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-        try:
-            import jsonschema._format
-        finally:
-            if sys.modules.get("rfc3987_syntax", 0) is None:
-                del sys.modules["rfc3987_syntax"]
-    import jsonschema
+    with _LOCK:
+        if "jsonschema._format" not in sys.modules and "rfc3987_syntax" not in sys.modules:
+            sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+            try:
+                import jsonschema._format
+            finally:
+                if sys.modules.get("rfc3987_syntax", 0) is None:
+                    del sys.modules["rfc3987_syntax"]
+        import jsonschema
 
     return jsonschema

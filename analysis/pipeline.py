@@ -45,7 +45,7 @@ import time
 import traceback
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,8 @@ class _Context:
     lock_timeout: float
     execution_timeout: float | None
     prefix_quarter: bool = False
+    interrupted: threading.Event = field(default_factory=threading.Event)
+    """Set on Ctrl-C: notebooks not yet started are skipped and failures say why."""
 
 
 @dataclass
@@ -356,7 +358,10 @@ def _tidy(reports_dir: Path) -> None:
 
 
 def _quarantine(reports_dir: Path, quarter: Quarter, staging: Path, reason: str) -> Path:
-    (staging / "REASON.txt").write_text(reason.rstrip() + "\n", encoding="utf-8")
+    # On a full disk REASON.txt may not fit; the folder must still leave .staging, and the
+    # reason is printed all the same.
+    with contextlib.suppress(OSError):
+        (staging / "REASON.txt").write_text(reason.rstrip() + "\n", encoding="utf-8")
     root = reports_dir / FAILED
     root.mkdir(parents=True, exist_ok=True)
     target = _unique(root / f"{quarter.id}-{_stamp()}")
@@ -404,12 +409,19 @@ def _recover(reports_dir: Path, quarter: Quarter, progress: Progress) -> None:
         progress(f"  recovered: moved an interrupted run's staging to {moved}")
 
 
-def _publish(reports_dir: Path, quarter: Quarter, staging: Path) -> Path:
+def _publish(
+    reports_dir: Path, quarter: Quarter, staging: Path, progress: Progress | None = None
+) -> Path:
     """Rename the staged quarter into place; an existing publication goes to its history.
 
     Order: park the old one in ``.staging``, rename the new one in, then file the old one under
     the new one's ``history/``.  Between the renames the quarter is briefly absent, never mixed;
     an interruption anywhere is finished by :func:`_recover` on the next run.
+
+    An error (a full disk) before the new one is in place puts the old one back and raises, so
+    the caller quarantines the staging folder.  Once the new one is in place the quarter is
+    published: failing to file the old one is said, and the parked folder is filed by the next
+    run of the quarter (reused or not, see :func:`_recover_parked`).
     """
     target = reports_dir / quarter.id
     if not target.exists():
@@ -418,9 +430,30 @@ def _publish(reports_dir: Path, quarter: Quarter, staging: Path) -> Path:
     stamp = _stamp()
     aside = _unique(reports_dir / STAGING / f"{quarter.id}-previous-{stamp}")
     os.rename(target, aside)
-    os.rename(staging, target)
-    _file_history(aside, target, aside.name.removeprefix(f"{quarter.id}-previous-"))
+    try:
+        os.rename(staging, target)
+    except BaseException:
+        os.rename(aside, target)
+        raise
+    try:
+        _file_history(aside, target, aside.name.removeprefix(f"{quarter.id}-previous-"))
+    except OSError as exc:
+        if progress is not None:
+            progress(
+                f"  {quarter.id}: the previous publication could not be filed under history/"
+                f" ({exc}); it is kept whole in {aside} and the next run files it"
+            )
     return target
+
+
+def _recover_parked(ctx: _Context, quarter: Quarter) -> None:
+    """Finish an interrupted publish before deciding anything, so a rerun that reuses the
+    publication (and so never builds) still files a parked old publication under history/."""
+    if not any((ctx.reports_dir / STAGING).glob(f"{quarter.id}-previous-*")):
+        return
+    with quarter_lock(ctx.reports_dir, quarter, timeout=ctx.lock_timeout, progress=ctx.progress):
+        _recover(ctx.reports_dir, quarter, ctx.progress)
+        _tidy(ctx.reports_dir)
 
 
 # --- executing -------------------------------------------------------------------------------
@@ -476,12 +509,19 @@ def _describe_failure(exc: BaseException, source: Path, output: Path) -> str:
     return f"{where}{type(exc).__name__}: {exc}"
 
 
+_PAPERMILL_LOCK = threading.Lock()
+
+
 def _import_papermill() -> Any:
-    """papermill, after jsonschema has been loaded the quick way (see analysis.lazy)."""
+    """papermill, after jsonschema has been loaded the quick way (see analysis.lazy).
+
+    Serialised: notebooks start in several threads at once, and concurrent first imports of
+    the same modules deadlock on Python's module locks."""
     from analysis.lazy import import_jsonschema
 
-    import_jsonschema()
-    import papermill
+    with _PAPERMILL_LOCK:
+        import_jsonschema()
+        import papermill
 
     return papermill
 
@@ -500,9 +540,13 @@ def _execute_notebook(
 
     # Each kernel gets its own socket path prefix; nbclient creates, owns and shuts down the
     # kernel manager (a manager passed in would be left running).
+    # The connection file goes there too, so the kernel's command line names kernel_dir and
+    # an interrupted run can find its own kernels (see _stop_kernels).
     config = Config()
+    name = f"k{uuid.uuid4().hex[:12]}"
     config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = str(kernel_dir / f"k{uuid.uuid4().hex[:12]}")
+    config.KernelManager.ip = str(kernel_dir / name)
+    config.KernelManager.connection_file = str(kernel_dir / f"{name}.json")
     papermill.execute_notebook(
         str(source),
         str(output),
@@ -532,6 +576,8 @@ def _run_notebook(
     started = time.perf_counter()
     output = out_dir / source.name
     parameters = notebook_parameters(ctx, quarter)
+    if ctx.interrupted.is_set():
+        return NotebookRun(source.name, "skipped", error=INTERRUPTED)
     try:
         _execute_notebook(
             source, output, parameters, ctx.notebooks_dir, kernel_dir, ctx.execution_timeout
@@ -563,10 +609,21 @@ def _execute(
     """Every notebook through the shared kernel pool, figures.json meanwhile in this thread."""
     out_dir = staging / "notebooks"
     out_dir.mkdir()
+    _import_papermill()  # here, once, before any worker thread imports it
     futures: list[tuple[Path, Future[NotebookRun]]] = [
         (path, pool.submit(_run_notebook, ctx, plan.quarter, path, out_dir, kernel_dir))
         for path in ctx.notebook_paths
     ]
+    try:
+        return _collect(ctx, plan, staging, futures)
+    except KeyboardInterrupt:
+        _stop(ctx, [future for _, future in futures], kernel_dir)
+        raise
+
+
+def _collect(
+    ctx: _Context, plan: _Plan, staging: Path, futures: list[tuple[Path, Future[NotebookRun]]]
+) -> list[NotebookRun]:
     failure: str | None = None
     try:
         text = ctx.figures(ctx.data_dir, plan.quarter)
@@ -586,16 +643,64 @@ def _execute(
             failure = f"{run.name} failed at {run.error}"
             for _, later in futures:
                 later.cancel()
+    if failure is None and ctx.interrupted.is_set():
+        failure = INTERRUPTED
     if failure:
         raise _StageFailure(failure, runs)
     return runs
 
 
+INTERRUPTED = "interrupted (Ctrl-C) before the run finished; nothing was published"
+
+
+def _stop(ctx: _Context, futures: Sequence[Future[Any]], kernel_dir: Path) -> None:
+    """After Ctrl-C: start no more notebooks, end this run's kernels (they run in sessions of
+    their own, so the terminal's Ctrl-C never reached them) and wait for the threads that drove
+    them, so nothing writes into the staging folder once it is quarantined."""
+    ctx.interrupted.set()
+    for future in futures:
+        future.cancel()
+    pending = [f for f in futures if not f.done()]
+    while pending:
+        _stop_kernels(kernel_dir)
+        pending = [f for f in futures if not f.done()]
+        if pending:
+            wait(pending, timeout=0.5)
+
+
+def _stop_kernels(kernel_dir: Path) -> None:
+    """Kill the kernels this process started for this run: those whose command line names
+    ``kernel_dir`` (their connection file is there)."""
+    marker = str(kernel_dir)
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with IPython
+        psutil = None
+    if psutil is not None:
+        for child in psutil.Process().children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                if any(marker in part for part in child.cmdline()):
+                    child.kill()
+        return
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):  # pragma: no cover
+        with contextlib.suppress(OSError, ValueError):
+            if marker.encode() in cmdline.read_bytes():
+                os.kill(int(cmdline.parent.name), 9)
+
+
 def _render(ctx: _Context, plan: _Plan, staging: Path, pool: ThreadPoolExecutor) -> Any:
     started = time.perf_counter()
     lead = f"  {plan.quarter.id}  " if ctx.prefix_quarter else "  "
+    future = pool.submit(ctx.render, staging, ctx.renderer)
     try:
-        result = pool.submit(ctx.render, staging, ctx.renderer).result()
+        try:
+            result = future.result()
+        except KeyboardInterrupt:
+            # The renderer's own children got the Ctrl-C too; let the thread finish before
+            # the staging folder it writes into is moved.
+            ctx.interrupted.set()
+            wait([future], timeout=60)
+            raise
         missing = [str(p) for p in result.outputs.values() if not Path(p).is_file()]
         if missing:
             raise PipelineError(f"the renderer reported files it did not write: {missing}")
@@ -623,6 +728,8 @@ def _build(ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernel_dir: Pat
             return _reused(ctx, plan, started)
         if plan.decision == "refuse":
             return _refused(ctx, plan, started)
+        if ctx.interrupted.is_set():  # Ctrl-C while this quarter waited for its turn
+            return QuarterResult(q, "failed", time.perf_counter() - started, reason=INTERRUPTED)
         staging = _new_staging(ctx.reports_dir, q)
         began = _utc_now()
         runs: list[NotebookRun] = []
@@ -650,9 +757,14 @@ def _build(ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernel_dir: Pat
                 },
             )
             mf.write_manifest(staging, document)
-            folder = _publish(ctx.reports_dir, q, staging)
+            try:
+                folder = _publish(ctx.reports_dir, q, staging, ctx.progress)
+            except OSError as exc:  # a full disk, say; the old publication is back in place
+                raise _StageFailure(f"publish: {type(exc).__name__}: {exc}") from exc
         except _StageFailure as failure:
             runs = failure.notebooks or runs
+            if ctx.interrupted.is_set() and failure.reason != INTERRUPTED:
+                failure.reason = f"{INTERRUPTED}\n\n{failure.reason}"
             moved = _quarantine(ctx.reports_dir, q, staging, f"{q.id}: {failure.reason}")
             ctx.progress(f"{q.id}: FAILED: {failure.reason.splitlines()[0]}")
             ctx.progress(f"  staging kept in {moved} (see REASON.txt); publication untouched")
@@ -664,6 +776,12 @@ def _build(ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernel_dir: Pat
                 notebooks=runs,
                 reason=failure.reason,
             )
+        except KeyboardInterrupt:
+            ctx.interrupted.set()
+            if staging.exists():
+                moved = _quarantine(ctx.reports_dir, q, staging, f"{q.id}: {INTERRUPTED}")
+                ctx.progress(f"{q.id}: {INTERRUPTED}; staging kept in {moved}")
+            raise
         except BaseException:
             if staging.exists():
                 _quarantine(ctx.reports_dir, q, staging, f"{q.id}: {traceback.format_exc()}")
@@ -725,6 +843,7 @@ def run_quarter(
         lock_timeout=lock_timeout,
         execution_timeout=execution_timeout,
     )
+    _recover_parked(ctx, quarter)
     plan = _plan(ctx, quarter)
     if plan.decision == "reuse":
         return _reused(ctx, plan, started)
@@ -782,6 +901,8 @@ def run_all(
         from analysis.snapshots import list_quarters
 
         quarters = list_quarters(ctx.data_dir)
+    for q in quarters:
+        _recover_parked(ctx, Quarter.parse(q))
     plans = [_plan(ctx, Quarter.parse(q)) for q in quarters]
     _validate(ctx, [p for p in plans if p.decision == "run"])
     results: dict[Quarter, QuarterResult] = {}
@@ -798,9 +919,16 @@ def run_all(
                 ThreadPoolExecutor(ctx.jobs, thread_name_prefix="kernel") as pool,
                 ThreadPoolExecutor(len(to_build), thread_name_prefix="quarter") as quarters_pool,
             ):
-                built = quarters_pool.map(lambda p: _build(ctx, p, pool, kernel_dir), to_build)
-                for result in built:
-                    results[result.quarter] = result
+                built = [quarters_pool.submit(_build, ctx, p, pool, kernel_dir) for p in to_build]
+                try:
+                    for future in built:
+                        result = future.result()
+                        results[result.quarter] = result
+                except KeyboardInterrupt:
+                    # Each quarter's thread then fails its build and quarantines its staging
+                    # as interrupted.
+                    _stop(ctx, built, kernel_dir)
+                    raise
         finally:
             shutil.rmtree(kernel_dir, ignore_errors=True)
     ordered = [results[p.quarter] for p in plans]
