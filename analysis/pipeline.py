@@ -590,9 +590,38 @@ def _run_notebook(
             _describe_failure(exc, source, output),
         )
     else:
+        settle_notebook(output, source.name)
         run = NotebookRun(source.name, "ok", time.perf_counter() - started)
     _say_notebook(ctx, quarter, run)
     return run
+
+
+VOLATILE_TIMES = ("start_time", "end_time", "duration")
+
+
+def settle_notebook(path: Path, name: str) -> None:
+    """Drop what only says when and where a run happened from an executed notebook.
+
+    papermill and nbclient stamp every cell with clock times and the notebook with the staging
+    folder's absolute path; none of it is analysis, and it would make two runs of the same
+    quarter differ byte for byte and put a machine's paths in the publication.  Run times are
+    kept in the manifest instead, and the injected parameters cell gets a fixed id in place of
+    papermill's random one.  Failed runs keep everything, for debugging."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    papermill = notebook.metadata.get("papermill", {})
+    for key in VOLATILE_TIMES:
+        papermill.pop(key, None)
+    if papermill:
+        papermill["input_path"] = papermill["output_path"] = f"notebooks/{name}"
+    for cell in notebook.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id on every run
+        cell.metadata.pop("execution", None)
+        for key in VOLATILE_TIMES:
+            cell.metadata.get("papermill", {}).pop(key, None)
+    nbformat.write(notebook, path)
 
 
 def _say_notebook(ctx: _Context, quarter: Quarter, run: NotebookRun) -> None:

@@ -446,3 +446,39 @@ def test_run_all_publishes_every_quarter_and_prints_one_table(data_dir, reports,
     assert table[0].split() == ["quarter", "status", "seconds"]
     assert table[1].split()[:2] == ["2019-20-Q1", "reused"]
     assert table[2].split()[:2] == ["2019-20-Q2", "published"]
+
+
+def test_settled_notebooks_keep_no_clock_times_paths_or_random_ids(tmp_path):
+    """Two runs of a quarter must publish the same notebook bytes, and no machine's paths."""
+    notebook = nbformat.v4.new_notebook()
+    injected = nbformat.v4.new_code_cell("quarter = 'x'", id="a1b2c3d4")
+    injected.metadata = {
+        "tags": ["injected-parameters"],
+        "papermill": {"duration": 0.1, "start_time": "t0", "end_time": "t1", "status": "completed"},
+        "execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"},
+    }
+    notebook.cells = [injected]
+    notebook.metadata["papermill"] = {
+        "start_time": "t0",
+        "end_time": "t1",
+        "duration": 1.0,
+        "input_path": "/home/someone/repo/notebooks/x.ipynb",
+        "output_path": "/home/someone/repo/reports/.staging/q-1234/notebooks/x.ipynb",
+        "parameters": {"quarter": "x"},
+    }
+    path = tmp_path / "x.ipynb"
+    nbformat.write(notebook, path)
+
+    pipeline.settle_notebook(path, "x.ipynb")
+
+    settled = nbformat.read(path, as_version=4)
+    assert settled.metadata["papermill"] == {
+        "input_path": "notebooks/x.ipynb",
+        "output_path": "notebooks/x.ipynb",
+        "parameters": {"quarter": "x"},
+    }
+    cell = settled.cells[0]
+    assert cell.id == "injected-parameters"
+    assert "execution" not in cell.metadata
+    assert cell.metadata["papermill"] == {"status": "completed"}
+    assert "/home/someone" not in path.read_text()
