@@ -34,7 +34,7 @@ report: $(STAMP) ## Run the latest sample quarter and render the paper
 	@$(BIN)/panelpaper run $(QUARTER) --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
 
 test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render)
-	@$(BIN)/python -m pytest $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 check: $(STAMP) ## Validate every snapshot under DATA_DIR and print the report
 	@$(BIN)/panelpaper check --all --data-dir $(DATA_DIR)

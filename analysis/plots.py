@@ -36,7 +36,12 @@ A4_WIDTH_IN = 6.3
 
 
 def use_house_style() -> None:
-    """Apply the theme once per kernel; safe to call again."""
+    """Apply the theme once per kernel; safe to call again.
+
+    In a notebook kernel it also selects the inline backend: an ``MPLBACKEND`` inherited from
+    the environment (CI sets ``Agg``) would otherwise keep every chart out of the notebook's
+    outputs, and so out of the paper."""
+    _inline_in_notebooks()
     sns.set_theme(
         context="paper",
         style="whitegrid",
@@ -56,6 +61,16 @@ def use_house_style() -> None:
             "svg.hashsalt": "panelpaper",
         },
     )
+
+
+def _inline_in_notebooks() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
+        shell.run_line_magic("matplotlib", "inline")
 
 
 def _new_figure(height: float) -> tuple[Figure, plt.Axes]:
