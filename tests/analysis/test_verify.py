@@ -217,7 +217,8 @@ def _invoke(data: Path, reports: Path, *extra: str):
 def test_fresh_publication_verifies(copied: tuple[Path, Path]) -> None:
     data, reports = copied
     manifest = json.loads((reports / SEED / "manifest.json").read_text())
-    inputs, outputs = len(manifest["inputs"]["files"]), len(manifest["outputs"])
+    inputs = sum(1 for k in manifest["inputs"]["files"] if k.startswith(vf.DATA_PREFIXES))
+    outputs = len(manifest["outputs"])
     notebooks = len(manifest["notebooks"])
 
     result = _invoke(data, reports)  # no QUARTER: the latest published, the only one
@@ -226,7 +227,7 @@ def test_fresh_publication_verifies(copied: tuple[Path, Path]) -> None:
     head = result.output.splitlines()[0]
     assert head.startswith(f"{SEED}  VERIFIED  ")
     assert (
-        f"(inputs {inputs}/{inputs}, outputs {outputs}/{outputs}, "
+        f"(data inputs {inputs}/{inputs}, outputs {outputs}/{outputs}, "
         f"notebooks {notebooks}/{notebooks}, figures.json identical)"
     ) in head
     assert len(result.output.splitlines()) == 1

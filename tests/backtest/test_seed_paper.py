@@ -12,11 +12,11 @@ import json
 import re
 import shutil
 import subprocess
-import zipfile
 from pathlib import Path
 
 import docx
 import pytest
+from helpers_marking import leaks, output_texts, restricted_strings
 from pypdf import PdfReader
 
 from analysis import snapshots
@@ -217,55 +217,12 @@ def test_html_is_one_file_that_chromium_opens_without_errors(published_seed, tmp
     assert not [line for line in console if "Uncaught" in line or "Error" in line], console
 
 
-def restricted_strings(data_dir: Path) -> set[str]:
-    """Every free-text value of an OFFICIAL-SENSITIVE row in the sample data."""
-    found: set[str] = set()
-    for quarter in snapshots.list_quarters(data_dir):
-        snap = snapshots.load_snapshot(data_dir, quarter)
-        for frame, columns in (
-            (snap.recommendations, ("inspection", "lead")),
-            (snap.actions, ("audit_title", "owner", "delay_reason")),
-        ):
-            sensitive = frame[frame["marking"] == OFFICIAL_SENSITIVE]
-            for column in columns:
-                found.update(str(v) for v in sensitive[column].dropna() if str(v).strip())
-    return found
-
-
-def output_texts(folder: Path) -> dict[str, str]:
-    """Each published file as text: DOCX through its XML parts, PDF through pypdf."""
-    texts = {}
-    for path in folder.rglob("*"):
-        if not path.is_file():
-            continue
-        name = path.relative_to(folder).as_posix()
-        if path.suffix == ".docx":
-            with zipfile.ZipFile(path) as archive:
-                texts[name] = " ".join(
-                    archive.read(n).decode("utf-8", "replace")
-                    for n in archive.namelist()
-                    if n.endswith(".xml")
-                )
-            texts[name] += "\n" + "\n".join(p.text for p in docx.Document(str(path)).paragraphs)
-        elif path.suffix == ".pdf":
-            texts[name] = "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
-        else:
-            texts[name] = path.read_text(encoding="utf-8", errors="replace")
-    return texts
-
-
 def test_no_restricted_text_reaches_any_published_file(published_seed):
     restricted = restricted_strings(ROOT / "data")
     assert restricted, "the sample data should hold OFFICIAL-SENSITIVE rows to test against"
     texts = output_texts(published_seed)
     assert {"paper.docx", "paper.pdf", "paper.html", "figures.json", "manifest.json"} <= set(texts)
-    leaks = [
-        (name, secret)
-        for name, text in texts.items()
-        for secret in restricted
-        if secret in text or secret in " ".join(text.split())
-    ]
-    assert leaks == []
+    assert leaks(texts, restricted) == []
 
 
 def test_the_restricted_recommendation_still_counts(published_seed):
