@@ -702,14 +702,26 @@ def delays_chart_data(ctx: PaperContext) -> pd.DataFrame:
 
 
 def delays_table(ctx: PaperContext) -> pd.DataFrame:
-    nested = ctx.figures["actions"]["overdue_by_business_group_and_delay_category"]
-    categories = list(ctx.figures["actions"]["overdue_by_delay_category"])
+    """One row per reason, with the business groups it comes from: a reason-by-group grid
+    is too wide for an A4 page once there are more than a handful of categories."""
+    acts = ctx.figures["actions"]
+    nested = acts["overdue_by_business_group_and_delay_category"]
     rows = []
-    for group, counts in nested.items():
-        row = {"Business group": group}
-        row.update({c: (f"{counts[c]:,}" if counts.get(c) else "") for c in categories})
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["Business group", *categories])
+    for reason, total in acts["overdue_by_delay_category"].items():
+        groups = sorted(
+            ((group, counts[reason]) for group, counts in nested.items() if counts.get(reason)),
+            key=lambda item: (-item[1], item[0]),
+        )
+        rows.append(
+            {
+                "Reason for the missed deadline": reason,
+                "Overdue actions": f"{total:,}",
+                "Business groups": ", ".join(f"{g} ({n:,})" for g, n in groups),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["Reason for the missed deadline", "Overdue actions", "Business groups"]
+    )
 
 
 def trends_text(ctx: PaperContext) -> str:

@@ -31,5 +31,5 @@ fig = plots.horizontal_counts(
 
 # %%
 #| label: tbl-delays
-#| tbl-cap: "Overdue actions by business group and reason for the missed deadline"
+#| tbl-cap: "Overdue actions by the reason for the missed deadline, and the business groups they sit in"
 display(Markdown(paper.markdown_table(paper.delays_table(ctx))))

@@ -175,3 +175,27 @@ def test_authored_headings_sit_under_the_papers_section() -> None:
 def test_dates_are_written_in_the_panels_style() -> None:
     ctx = ctx_for(as_of=dt.date(2019, 6, 30))
     assert paper.header_block(ctx).startswith("Position as at 30 June 2019 (Q1 19/20)")
+
+
+def test_delays_table_has_a_row_per_reason_with_its_business_groups() -> None:
+    overdue = days_before(AS_OF, 30)
+    ctx = ctx_for(
+        actions=[
+            {"due_date": overdue, "delay_category": "Funding", "business_group": "Met HQ"},
+            {"due_date": overdue, "delay_category": "Funding", "business_group": "Met HQ"},
+            {"due_date": overdue, "delay_category": "Funding", "business_group": "Professionalism"},
+            {"due_date": overdue, "business_group": "Professionalism"},
+        ]
+    )
+    assert paper.delays_table(ctx).to_dict("records") == [
+        {
+            "Reason for the missed deadline": "Funding",
+            "Overdue actions": "3",
+            "Business groups": "Met HQ (2), Professionalism (1)",
+        },
+        {
+            "Reason for the missed deadline": "No reason given",
+            "Overdue actions": "1",
+            "Business groups": "Professionalism (1)",
+        },
+    ]
