@@ -1,0 +1,141 @@
+"""The README's commands work as shown: each `$ ` line is run in a temporary copy of the project
+and its output compared with the output the README prints below it.
+
+Only what is deterministic is compared (the first lines of check, figures and verify; for run,
+the notebook lines' states and the paper's paths). The bad-data example is rebuilt exactly as
+the README describes it: a US-order date on row 5, a misspelt type on row 7, a duplicate id on
+row 10 of the seed quarter's recommendations.csv.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+BIN = Path(sys.executable).parent
+
+
+def readme_examples() -> list[tuple[str, list[str]]]:
+    """(command, the output lines shown under it) for each `$ ` line in a console block."""
+    examples = []
+    lines = README.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped.startswith("$ "):
+            continue
+        shown = []
+        for following in lines[i + 1 :]:
+            if following.strip().startswith("```"):
+                break
+            shown.append(following.strip())
+        examples.append((stripped[2:], shown))
+    return examples
+
+
+EXAMPLES = readme_examples()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the project as a new user has it (data and the published record), with the
+    bad-data example the README refers to."""
+    root = tmp_path_factory.mktemp("readme")
+    shutil.copytree(ROOT / "data", root / "data")
+    shutil.copytree(ROOT / "reports", root / "reports")
+    (root / ".venv").symlink_to(BIN.parent, target_is_directory=True)
+    bad = root / "bad"
+    shutil.copytree(ROOT / "data" / "snapshots" / "2019-20-Q1", bad / "snapshots" / "2019-20-Q1")
+    path = bad / "snapshots" / "2019-20-Q1" / "recommendations.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8")))
+    rows[4][5] = "06/30/2019"  # row 5: published, US order
+    rows[6][4] = "Recomendation"  # row 7: type misspelt
+    rows[9][0] = rows[8][0]  # row 10: the id of row 9 again
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    return root
+
+
+def run(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    command = command.replace("/tmp/bad", str(cwd / "bad"))
+    return subprocess.run(command, shell=True, cwd=cwd, capture_output=True, text=True, timeout=900)
+
+
+def example(prefix: str) -> tuple[str, list[str]]:
+    found = [(c, shown) for c, shown in EXAMPLES if c.startswith(prefix)]
+    assert found, f"the README no longer shows `{prefix}`"
+    return found[0]
+
+
+def test_the_readme_opens_with_the_two_commands() -> None:
+    text = README.read_text(encoding="utf-8")
+    first_block = text.split("```console", 1)[1].split("```", 1)[0]
+    assert first_block.split()[:2] == ["make", "report"]
+    assert "make test" in first_block
+
+
+def test_check_prints_what_the_readme_shows(project: Path) -> None:
+    command, shown = example(".venv/bin/panelpaper check 2019-20-Q1")
+    assert "--data-dir" not in command
+    result = run(command, project)
+    assert result.returncode == 0, result.stderr
+    assert [line.strip() for line in result.stdout.splitlines()] == shown
+
+
+def test_check_on_bad_data_names_file_row_and_column_as_shown(project: Path) -> None:
+    command, shown = example(".venv/bin/panelpaper check 2019-20-Q1 --data-dir /tmp/bad")
+    result = run(command, project)
+    assert result.returncode == 2
+    printed = [line.strip() for line in result.stdout.splitlines()]
+    errors = [line for line in shown if line.startswith("ERROR")]
+    assert len(errors) == 3
+    for line in [shown[0], *errors, shown[-1]]:
+        assert line in printed
+
+
+def test_figures_prints_the_json_the_readme_starts(project: Path) -> None:
+    command, shown = example(".venv/bin/panelpaper figures 2019-20-Q1")
+    result = run(command, project)
+    assert result.returncode == 0, result.stderr
+    printed = [line.strip() for line in result.stdout.splitlines()]
+    expected = [line for line in shown if line != "..."]
+    assert printed[: len(expected)] == expected
+
+
+@pytest.mark.slow
+def test_run_reuses_the_published_record_and_prints_the_papers_paths(project: Path) -> None:
+    """On a fresh copy the seed quarter is already published: run reuses it, starts no kernel,
+    and ends with the three paths, as the README says `make report` does."""
+    command, shown = example(".venv/bin/panelpaper run 2019-20-Q1")
+    result = run(command, project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    printed = result.stdout.splitlines()
+    assert "no kernel started" in printed[0]
+    paths = [line for line in shown if line.startswith("reports/")]
+    assert len(paths) == 3
+    assert [line.strip() for line in printed[-3:]] == [str(project / path) for path in paths]
+
+
+@pytest.mark.slow
+def test_verify_prints_the_verdict_the_readme_shows(project: Path) -> None:
+    command, shown = example(".venv/bin/panelpaper verify 2019-20-Q1")
+    result = run(command + " --no-notebooks", project)  # nbval reruns are tested elsewhere
+    assert result.returncode == 0, result.stdout + result.stderr
+    verdict = re.sub(r"\s+[\d.]+ s$", "", shown[0])
+    assert result.stdout.startswith(verdict.split("notebooks")[0])
+    assert "figures.json identical" in result.stdout
+
+
+def test_make_help_lists_the_targets_the_readme_names() -> None:
+    result = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0
+    listed = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
+    for target in ("report", "test", "lab", "notebooks", "lint", "sample-data"):
+        assert re.search(rf"^\s+{target}\s", listed, flags=re.M), target
