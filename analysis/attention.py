@@ -65,20 +65,25 @@ def attention_list(classified: pd.DataFrame) -> pd.DataFrame:
     if classified.empty:
         return pd.DataFrame(columns=list(COLUMNS))
     late = overdue(classified)
-    overdue_counts = late.groupby("audit_key").size()
-    top = overdue_counts.max() if len(overdue_counts) else 0
+    # Each rule is worked out for every audit at once; only the audits it selects are then
+    # described one by one (a national tracker has thousands of audits).
+    keys = classified["audit_key"]
+    late_count = late.groupby("audit_key").size().reindex(keys.unique(), fill_value=0)
+    top = late_count.max() if len(late_count) else 0
+    oldest = late.groupby("audit_key")["days_past_deadline"].max()
+    on_hold = classified["status"].eq(ON_HOLD).groupby(keys).all()
+    late_by_audit = dict(tuple(late.groupby("audit_key", sort=False)))
     rows = []
     for key, audit in classified.groupby("audit_key", sort=True):
-        audit_late = late[late["audit_key"] == key]
         rules = []
-        if top > 0 and len(audit_late) == top:
+        if top > 0 and late_count[key] == top:
             rules.append(MOST_OVERDUE)
-        if (audit_late["days_past_deadline"] > YEAR_DAYS).any():
+        if oldest.get(key, 0) > YEAR_DAYS:
             rules.append(OVER_A_YEAR)
-        if audit["status"].eq(ON_HOLD).all():
+        if on_hold[key]:
             rules.append(ALL_ON_HOLD)
         if rules:
-            rows.append(_describe(audit, audit_late, rules))
+            rows.append(_describe(audit, late_by_audit.get(key, late.iloc[0:0]), rules))
     table = pd.DataFrame(rows, columns=[*COLUMNS, "audit_key"])
     if table.empty:
         return table[list(COLUMNS)]
