@@ -29,6 +29,7 @@ import pandera.pandas as pa
 
 from analysis.findings import Finding
 from analysis.vocabulary import (
+    ACTION_COLUMNS,
     ACTION_DATES,
     ACTION_OPTIONAL,
     ACTION_REQUIRED,
@@ -38,6 +39,7 @@ from analysis.vocabulary import (
     KNOWN_THEMES,
     MARKINGS,
     OFFICIAL,
+    REC_COLUMNS,
     REC_DATES,
     REC_OPTIONAL,
     REC_REQUIRED,
@@ -200,18 +202,7 @@ class TableSpec:
 RECOMMENDATIONS = TableSpec(
     label="recommendations",
     id_column="rec_id",
-    columns=(
-        "rec_id",
-        "inspection",
-        "theme",
-        "programme",
-        "type",
-        "published",
-        "status",
-        "status_date",
-        "lead",
-        "marking",
-    ),
+    columns=REC_COLUMNS,
     required=REC_REQUIRED,
     dates=REC_DATES,
     coded={"type": REC_TYPES, "status": REC_STATUSES, "marking": MARKINGS},
@@ -222,23 +213,7 @@ RECOMMENDATIONS = TableSpec(
 ACTIONS = TableSpec(
     label="actions",
     id_column="action_id",
-    columns=(
-        "action_id",
-        "audit_title",
-        "audit_year",
-        "assurance",
-        "risk",
-        "business_group",
-        "business_area",
-        "owner",
-        "due_date",
-        "revised_due_date",
-        "status",
-        "completed_date",
-        "delay_reason",
-        "delay_category",
-        "marking",
-    ),
+    columns=ACTION_COLUMNS,
     required=ACTION_REQUIRED,
     dates=ACTION_DATES,
     coded={

@@ -36,6 +36,18 @@ REC_REQUIRED = ("rec_id", "inspection", "theme", "type", "published", "status")
 REC_OPTIONAL = ("programme", "status_date", "lead", "marking")
 REC_DATES = ("published", "status_date")
 REC_FREE_TEXT = ("inspection", "lead")
+REC_COLUMNS = (  # the contract's order, as exports and the sample data write them
+    "rec_id",
+    "inspection",
+    "theme",
+    "programme",
+    "type",
+    "published",
+    "status",
+    "status_date",
+    "lead",
+    "marking",
+)
 
 # --- audit_actions ---------------------------------------------------------------------------
 ASSURANCES = ("Substantial", "Adequate", "Limited", "No")
@@ -76,6 +88,23 @@ ACTION_OPTIONAL = (
 )
 ACTION_DATES = ("due_date", "revised_due_date", "completed_date")
 ACTION_FREE_TEXT = ("audit_title", "owner", "delay_reason")
+ACTION_COLUMNS = (  # the contract's order
+    "action_id",
+    "audit_title",
+    "audit_year",
+    "assurance",
+    "risk",
+    "business_group",
+    "business_area",
+    "owner",
+    "due_date",
+    "revised_due_date",
+    "status",
+    "completed_date",
+    "delay_reason",
+    "delay_category",
+    "marking",
+)
 
 ACTIONS_SHEET = "Actions"
 

@@ -42,6 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from analysis.quarters import Quarter  # noqa: E402
+from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS  # noqa: E402
 
 GENERATOR_VERSION = 1
 """Bump when the generated files change for the same parameters, so old folders are not reused."""
@@ -49,35 +50,6 @@ GENERATOR_VERSION = 1
 DONE_MARKER = "generated.json"
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
-ACTION_COLUMNS = (
-    "action_id",
-    "audit_title",
-    "audit_year",
-    "assurance",
-    "risk",
-    "business_group",
-    "business_area",
-    "owner",
-    "due_date",
-    "revised_due_date",
-    "status",
-    "completed_date",
-    "delay_reason",
-    "delay_category",
-    "marking",
-)
-REC_COLUMNS = (
-    "rec_id",
-    "inspection",
-    "theme",
-    "programme",
-    "type",
-    "published",
-    "status",
-    "status_date",
-    "lead",
-    "marking",
-)
 
 GROUPS = {
     "Met Operations": ("Public Order", "Roads and Transport", "Taskforce"),

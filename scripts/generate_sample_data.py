@@ -35,6 +35,7 @@ import xlsxwriter
 import yaml
 
 from analysis.quarters import Quarter, quarter_range
+from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS
 
 FIRST = Quarter(2018, 1)
 SEED = Quarter(2019, 1)
@@ -50,35 +51,6 @@ FREE = "free"
 OFFICIAL = "OFFICIAL"
 SENSITIVE = "OFFICIAL-SENSITIVE"
 
-REC_COLUMNS = (
-    "rec_id",
-    "inspection",
-    "theme",
-    "programme",
-    "type",
-    "published",
-    "status",
-    "status_date",
-    "lead",
-    "marking",
-)
-ACTION_COLUMNS = (
-    "action_id",
-    "audit_title",
-    "audit_year",
-    "assurance",
-    "risk",
-    "business_group",
-    "business_area",
-    "owner",
-    "due_date",
-    "revised_due_date",
-    "status",
-    "completed_date",
-    "delay_reason",
-    "delay_category",
-    "marking",
-)
 ACTION_DATE_COLUMNS = ("due_date", "revised_due_date", "completed_date")
 REC_DATE_COLUMNS = ("published", "status_date")
 

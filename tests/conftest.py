@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 import yaml
 
+from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # pytest puts tests/ on sys.path for this file, and there tests/analysis/ (a folder without
@@ -32,35 +34,6 @@ if getattr(sys.modules.get("analysis"), "__file__", "") is None:
 Row = Mapping[str, Any] | None
 """A data row by column name; None writes a wholly blank row."""
 
-REC_COLUMNS = (
-    "rec_id",
-    "inspection",
-    "theme",
-    "programme",
-    "type",
-    "published",
-    "status",
-    "status_date",
-    "lead",
-    "marking",
-)
-ACTION_COLUMNS = (
-    "action_id",
-    "audit_title",
-    "audit_year",
-    "assurance",
-    "risk",
-    "business_group",
-    "business_area",
-    "owner",
-    "due_date",
-    "revised_due_date",
-    "status",
-    "completed_date",
-    "delay_reason",
-    "delay_category",
-    "marking",
-)
 
 D = dt.date
 
