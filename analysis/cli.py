@@ -131,7 +131,7 @@ def run(
     ] = False,
     renderer: Annotated[str, typer.Option("--renderer", help="auto, quarto or pandoc.")] = "auto",
     jobs: Annotated[
-        int | None, typer.Option("--jobs", help="Kernels at once (default: cores + 1).")
+        int | None, typer.Option("--jobs", help="Kernels at once (default: one per core).")
     ] = None,
 ) -> None:
     """Execute the paper notebooks, render the paper and publish reports/<quarter>/ atomically.

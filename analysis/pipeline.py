@@ -43,7 +43,6 @@ import tempfile
 import threading
 import time
 import traceback
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -52,6 +51,7 @@ from typing import Any
 
 from analysis import manifest as mf
 from analysis.findings import Finding, SnapshotError
+from analysis.kernels import KernelPool, engine_name
 from analysis.locking import DEFAULT_TIMEOUT, quarter_lock
 from analysis.notebooks import PAPER_NOTEBOOKS
 from analysis.quarters import Quarter
@@ -204,7 +204,9 @@ def _locked_progress(progress: Progress) -> Progress:
 
 
 def default_jobs() -> int:
-    return (os.cpu_count() or 1) + 1
+    """One warm kernel per core: a kernel's work is CPU-bound, and each extra kernel costs its
+    own start-up and imports."""
+    return os.cpu_count() or 1
 
 
 def paper_notebooks(notebooks_dir: Path, names: Sequence[str] | None = None) -> list[Path]:
@@ -526,38 +528,44 @@ def _import_papermill() -> Any:
     return papermill
 
 
+WARM_UP = (
+    "import IPython.display, pandas, seaborn, matplotlib.pyplot\n"
+    "import analysis.paper, analysis.plots\n"
+    "from analysis.lazy import import_jsonschema\n"
+    "import_jsonschema()\n"
+    "import io\n"
+    "analysis.plots.use_house_style()\n"
+    "fig, ax = matplotlib.pyplot.subplots(layout='constrained')\n"
+    "ax.barh(['warm'], [1])\n"
+    "fig.savefig(io.BytesIO(), format='png')\n"
+    "matplotlib.pyplot.close(fig)\n"
+)
+"""What every paper notebook imports, loaded once per kernel (see analysis.kernels), and one
+chart drawn and thrown away so that the first real chart does not pay for loading fonts and
+the renderer.  The kernel's namespace is reset after this, before any notebook runs."""
+
+
 def _execute_notebook(
     source: Path,
     output: Path,
     parameters: dict[str, str],
-    cwd: Path,
-    kernel_dir: Path,
+    kernels: KernelPool,
     execution_timeout: float | None,
 ) -> None:
-    from traitlets.config import Config
-
     papermill = _import_papermill()
-
-    # Each kernel gets its own socket path prefix; nbclient creates, owns and shuts down the
-    # kernel manager (a manager passed in would be left running).
-    # The connection file goes there too, so the kernel's command line names kernel_dir and
-    # an interrupted run can find its own kernels (see _stop_kernels).
-    config = Config()
-    name = f"k{uuid.uuid4().hex[:12]}"
-    config.KernelManager.transport = "ipc"
-    config.KernelManager.ip = str(kernel_dir / name)
-    config.KernelManager.connection_file = str(kernel_dir / f"{name}.json")
-    papermill.execute_notebook(
-        str(source),
-        str(output),
-        parameters=parameters,
-        kernel_name=KERNEL,
-        progress_bar=False,
-        log_output=False,
-        config=config,
-        resources={"metadata": {"path": str(cwd)}},
-        execution_timeout=execution_timeout,
-    )
+    engine = engine_name()
+    with kernels.lease() as kernel:
+        papermill.execute_notebook(
+            str(source),
+            str(output),
+            parameters=parameters,
+            engine_name=engine,
+            warm_kernel=kernel,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=execution_timeout,
+        )
 
 
 def notebook_parameters(ctx: _Context, quarter: Quarter) -> dict[str, str]:
@@ -571,7 +579,7 @@ def notebook_parameters(ctx: _Context, quarter: Quarter) -> dict[str, str]:
 
 
 def _run_notebook(
-    ctx: _Context, quarter: Quarter, source: Path, out_dir: Path, kernel_dir: Path
+    ctx: _Context, quarter: Quarter, source: Path, out_dir: Path, kernels: KernelPool
 ) -> NotebookRun:
     started = time.perf_counter()
     output = out_dir / source.name
@@ -579,9 +587,7 @@ def _run_notebook(
     if ctx.interrupted.is_set():
         return NotebookRun(source.name, "skipped", error=INTERRUPTED)
     try:
-        _execute_notebook(
-            source, output, parameters, ctx.notebooks_dir, kernel_dir, ctx.execution_timeout
-        )
+        _execute_notebook(source, output, parameters, kernels, ctx.execution_timeout)
     except Exception as exc:
         run = NotebookRun(
             source.name,
@@ -633,20 +639,21 @@ def _say_notebook(ctx: _Context, quarter: Quarter, run: NotebookRun) -> None:
 
 
 def _execute(
-    ctx: _Context, plan: _Plan, staging: Path, pool: ThreadPoolExecutor, kernel_dir: Path
+    ctx: _Context, plan: _Plan, staging: Path, pool: ThreadPoolExecutor, kernels: KernelPool
 ) -> list[NotebookRun]:
     """Every notebook through the shared kernel pool, figures.json meanwhile in this thread."""
     out_dir = staging / "notebooks"
     out_dir.mkdir()
     _import_papermill()  # here, once, before any worker thread imports it
     futures: list[tuple[Path, Future[NotebookRun]]] = [
-        (path, pool.submit(_run_notebook, ctx, plan.quarter, path, out_dir, kernel_dir))
+        (path, pool.submit(_run_notebook, ctx, plan.quarter, path, out_dir, kernels))
         for path in ctx.notebook_paths
     ]
     try:
         return _collect(ctx, plan, staging, futures)
     except KeyboardInterrupt:
-        _stop(ctx, [future for _, future in futures], kernel_dir)
+        kernels.close()
+        _stop(ctx, [future for _, future in futures], kernels.kernel_dir)
         raise
 
 
@@ -746,7 +753,9 @@ def _render(ctx: _Context, plan: _Plan, staging: Path, pool: ThreadPoolExecutor)
     return result
 
 
-def _build(ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernel_dir: Path) -> QuarterResult:
+def _build(
+    ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernels: KernelPool
+) -> QuarterResult:
     """Stage, publish or quarantine one quarter; the caller has validated its snapshot."""
     started = time.perf_counter()
     q = plan.quarter
@@ -763,7 +772,7 @@ def _build(ctx: _Context, plan: _Plan, pool: ThreadPoolExecutor, kernel_dir: Pat
         began = _utc_now()
         runs: list[NotebookRun] = []
         try:
-            runs = _execute(ctx, plan, staging, pool, kernel_dir)
+            runs = _execute(ctx, plan, staging, pool, kernels)
             result = _render(ctx, plan, staging, pool)
             finished = _utc_now()
             document = mf.build_manifest(
@@ -832,6 +841,12 @@ def _kernel_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="pp-kernels-"))
 
 
+def _kernel_pool(ctx: _Context, kernel_dir: Path) -> KernelPool:
+    """The run's warm kernels, one per notebook thread, in the notebooks' folder (the working
+    folder their relative ``data_dir`` parameter is written for)."""
+    return KernelPool(kernel_dir, ctx.notebooks_dir, kernel_name=KERNEL, warm_up=WARM_UP)
+
+
 # --- public entry points ---------------------------------------------------------------------
 def run_quarter(
     data_dir: Path,
@@ -880,10 +895,12 @@ def run_quarter(
         return _refused(ctx, plan, started)
     _validate(ctx, [plan])
     kernel_dir = _kernel_dir()
+    kernels = _kernel_pool(ctx, kernel_dir)
     try:
         with ThreadPoolExecutor(ctx.jobs, thread_name_prefix="kernel") as pool:
-            return _build(ctx, plan, pool, kernel_dir)
+            return _build(ctx, plan, pool, kernels)
     finally:
+        kernels.shutdown()
         shutil.rmtree(kernel_dir, ignore_errors=True)
 
 
@@ -943,12 +960,13 @@ def run_all(
     to_build = [p for p in plans if p.decision == "run"]
     if to_build:
         kernel_dir = _kernel_dir()
+        kernels = _kernel_pool(ctx, kernel_dir)
         try:
             with (
                 ThreadPoolExecutor(ctx.jobs, thread_name_prefix="kernel") as pool,
                 ThreadPoolExecutor(len(to_build), thread_name_prefix="quarter") as quarters_pool,
             ):
-                built = [quarters_pool.submit(_build, ctx, p, pool, kernel_dir) for p in to_build]
+                built = [quarters_pool.submit(_build, ctx, p, pool, kernels) for p in to_build]
                 try:
                     for future in built:
                         result = future.result()
@@ -956,9 +974,11 @@ def run_all(
                 except KeyboardInterrupt:
                     # Each quarter's thread then fails its build and quarantines its staging
                     # as interrupted.
+                    kernels.close()
                     _stop(ctx, built, kernel_dir)
                     raise
         finally:
+            kernels.shutdown()
             shutil.rmtree(kernel_dir, ignore_errors=True)
     ordered = [results[p.quarter] for p in plans]
     ctx.progress(summary_table(ordered, time.perf_counter() - started))

@@ -34,6 +34,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -570,18 +571,15 @@ def render_with_pandoc(staging: Path) -> list[str]:
         return f"--metadata-file={path.relative_to(staging).as_posix()}"
 
     docx = formats.get("docx", {})
-    _run_pandoc(
-        staging,
-        [
-            *common,
-            meta_file("docx", {}),
-            "--to=docx",
-            f"--reference-doc={docx.get('reference-doc', 'paper/reference.docx')}",
-            *numbered,
-            *(["--toc"] if docx.get("toc") else []),
-            "--output=paper.docx",
-        ],
-    )
+    docx_args = [
+        *common,
+        meta_file("docx", {}),
+        "--to=docx",
+        f"--reference-doc={docx.get('reference-doc', 'paper/reference.docx')}",
+        *numbered,
+        *(["--toc"] if docx.get("toc") else []),
+        "--output=paper.docx",
+    ]
 
     page = formats.get("html", {})
     (work / "notebook-links.html").write_text(_notebook_links(paper.notebooks), encoding="utf-8")
@@ -590,22 +588,19 @@ def render_with_pandoc(staging: Path) -> list[str]:
     css = page.get("css", [])
     css = [css] if isinstance(css, str) else list(css)
     css.append(FALLBACK_CSS)
-    _run_pandoc(
-        staging,
-        [
-            *common,
-            meta_file("html", {"toc-title": page.get("toc-title", "Contents")}),
-            "--to=html5",
-            "--standalone",
-            "--embed-resources",
-            *[f"--css={sheet}" for sheet in css],
-            *[f"--include-after-body={part}" for part in after_body],
-            f"--include-after-body={FALLBACK_DIR}/notebook-links.html",
-            *numbered,
-            *(["--toc"] if page.get("toc") else []),
-            "--output=paper.html",
-        ],
-    )
+    html_args = [
+        *common,
+        meta_file("html", {"toc-title": page.get("toc-title", "Contents")}),
+        "--to=html5",
+        "--standalone",
+        "--embed-resources",
+        *[f"--css={sheet}" for sheet in css],
+        *[f"--include-after-body={part}" for part in after_body],
+        f"--include-after-body={FALLBACK_DIR}/notebook-links.html",
+        *numbered,
+        *(["--toc"] if page.get("toc") else []),
+        "--output=paper.html",
+    ]
 
     pdf = formats.get("typst", {})
     typst_options = {
@@ -614,23 +609,37 @@ def render_with_pandoc(staging: Path) -> list[str]:
         if key in pdf
     }
     typ = staging / "paper.typ"
-    _run_pandoc(
-        staging,
-        [
-            *common,
-            meta_file("typst", typst_options),
-            "--to=typst",
-            "--template=paper/pandoc-typst.typ",
-            *numbered,
-            f"--output={typ.name}",
-        ],
-    )
-    typ.write_text(_typst_with_alt_text(typ.read_text(encoding="utf-8"), paper.alt_texts))
-    try:
-        typst.compile(
-            str(typ), output=str(staging / "paper.pdf"), root=str(staging), ignore_system_fonts=True
-        )
-    except Exception as exc:  # typst.TypstError and friends carry the compiler's report
-        raise RenderError(f"typst compile {typ} failed:\n{exc}") from exc
-    typ.unlink()
+    typst_args = [
+        *common,
+        meta_file("typst", typst_options),
+        "--to=typst",
+        "--template=paper/pandoc-typst.typ",
+        *numbered,
+        f"--output={typ.name}",
+    ]
+
+    def pdf_from_typst() -> None:
+        _run_pandoc(staging, typst_args)
+        typ.write_text(_typst_with_alt_text(typ.read_text(encoding="utf-8"), paper.alt_texts))
+        try:
+            typst.compile(
+                str(typ),
+                output=str(staging / "paper.pdf"),
+                root=str(staging),
+                ignore_system_fonts=True,
+            )
+        except Exception as exc:  # typst.TypstError and friends carry the compiler's report
+            raise RenderError(f"typst compile {typ} failed:\n{exc}") from exc
+        typ.unlink()
+
+    # The three formats are independent processes over the same sources: run them side by
+    # side (the PDF, Pandoc then Typst, is the longest), and report the first failure.
+    with ThreadPoolExecutor(3, thread_name_prefix="render") as formats_pool:
+        done = [
+            formats_pool.submit(_run_pandoc, staging, docx_args),
+            formats_pool.submit(_run_pandoc, staging, html_args),
+            formats_pool.submit(pdf_from_typst),
+        ]
+    for future in done:
+        future.result()
     return list(paper.warnings)
