@@ -31,3 +31,14 @@ def import_jsonschema() -> ModuleType:
         import jsonschema
 
     return jsonschema
+
+
+def import_pandera() -> ModuleType:
+    """``pandera.pandas``, imported on first need (about 0.3 s) under the same lock: only a
+    run that reads files validates them, and a run on cached snapshots (every notebook
+    kernel, a warm ``panelpaper figures``) never needs it."""
+    with _LOCK:
+        import pandera.errors
+        import pandera.pandas
+
+    return pandera.pandas

@@ -22,12 +22,17 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
 from analysis.findings import Finding
+from analysis.lazy import import_pandera
+
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 from analysis.vocabulary import (
     ACTION_COLUMNS,
     ACTION_DATES,
@@ -269,6 +274,8 @@ def _is_fy_consecutive(s: pd.Series) -> pd.Series:
 
 def build_schema(spec: TableSpec) -> pa.DataFrameSchema:
     """The pandera schema for one tracker, over its text cells."""
+    pa = import_pandera()
+
     columns = {}
     for name in spec.columns:
         checks = []
@@ -288,14 +295,19 @@ def build_schema(spec: TableSpec) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(columns, strict=False, name=spec.label)
 
 
-_SCHEMAS = {spec.label: build_schema(spec) for spec in (RECOMMENDATIONS, ACTIONS)}
+@cache
+def _schema(label: str) -> pa.DataFrameSchema:
+    """Built on first use: pandera is imported only when files are actually validated, not
+    when snapshots come from the cache (a notebook kernel, a warm ``panelpaper figures``)."""
+    return build_schema(next(s for s in (RECOMMENDATIONS, ACTIONS) if s.label == label))
 
 
 def validate(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Finding]:
     """Every way ``frame`` (text cells from :mod:`analysis.readers`) breaks the contract."""
+    schema = _schema(spec.label)
     try:
-        _SCHEMAS[spec.label].validate(frame, lazy=True, inplace=True)
-    except pa.errors.SchemaErrors as exc:
+        schema.validate(frame, lazy=True, inplace=True)
+    except import_pandera().errors.SchemaErrors as exc:
         return _findings(exc.failure_cases, frame, spec, file)
     return []
 
