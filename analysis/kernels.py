@@ -239,6 +239,7 @@ def engine_name() -> str:
 def _warm_engine() -> type:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
+    from papermill.iorw import write_ipynb
     from papermill.log import logger
     from papermill.utils import remove_args
 
@@ -246,7 +247,8 @@ def _warm_engine() -> type:
         """papermill's nbclient engine on a kernel that is already running.
 
         nbclient leaves a kernel it did not start running, and uses a client it is given; both
-        stay with the pool for the next notebook."""
+        stay with the pool for the next notebook.  ``failure_output``: where to write the
+        notebook if execution stops with an exception."""
 
         @classmethod
         def execute_managed_notebook(
@@ -261,6 +263,7 @@ def _warm_engine() -> type:
             **kwargs: Any,
         ) -> Any:
             kernel: WarmKernel = kwargs.pop("warm_kernel")
+            failure_output: str | None = kwargs.pop("failure_output", None)
             kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
             client = PapermillNotebookClient(
                 nb_man,
@@ -275,6 +278,15 @@ def _warm_engine() -> type:
                 **kwargs,
             )
             client.kc = kernel.kc
-            return client.execute()
+            try:
+                return client.execute()
+            except BaseException:
+                # Run without papermill's save after every cell (two writes of the whole
+                # notebook per cell), the notebook as far as it got is written here instead,
+                # with its last cell stamped as started: where a dying kernel was.
+                if failure_output:
+                    with contextlib.suppress(Exception):
+                        write_ipynb(nb_man.nb, failure_output)
+                raise
 
     return WarmEngine

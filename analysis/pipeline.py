@@ -561,6 +561,10 @@ def _execute_notebook(
             parameters=parameters,
             engine_name=engine,
             warm_kernel=kernel,
+            # Written once at the end (or where it stopped, on failure) rather than twice
+            # per cell: the notebooks are short, and each write is the whole notebook.
+            request_save_on_cell_execute=False,
+            failure_output=str(output),
             kernel_name=KERNEL,
             progress_bar=False,
             log_output=False,
@@ -638,6 +642,16 @@ def _say_notebook(ctx: _Context, quarter: Quarter, run: NotebookRun) -> None:
     ctx.progress(line)
 
 
+def longest_first(notebooks: Sequence[Path]) -> list[Path]:
+    """The order to start notebooks in: the largest stored notebook first.
+
+    A stored notebook's size is mostly its reference outputs, charts above all, so it ranks
+    notebooks by how long they take; starting the long ones first keeps every kernel busy to
+    the end (longest-processing-time-first scheduling) instead of leaving one long notebook
+    to run alone.  Ties keep the given order."""
+    return sorted(notebooks, key=lambda path: -path.stat().st_size)
+
+
 def _execute(
     ctx: _Context, plan: _Plan, staging: Path, pool: ThreadPoolExecutor, kernels: KernelPool
 ) -> list[NotebookRun]:
@@ -645,10 +659,11 @@ def _execute(
     out_dir = staging / "notebooks"
     out_dir.mkdir()
     _import_papermill()  # here, once, before any worker thread imports it
-    futures: list[tuple[Path, Future[NotebookRun]]] = [
-        (path, pool.submit(_run_notebook, ctx, plan.quarter, path, out_dir, kernels))
-        for path in ctx.notebook_paths
-    ]
+    submitted = {
+        path: pool.submit(_run_notebook, ctx, plan.quarter, path, out_dir, kernels)
+        for path in longest_first(ctx.notebook_paths)
+    }
+    futures = [(path, submitted[path]) for path in ctx.notebook_paths]
     try:
         return _collect(ctx, plan, staging, futures)
     except KeyboardInterrupt:
