@@ -25,6 +25,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty
@@ -176,6 +177,18 @@ class KernelPool:
         if kernel is None:
             kernel = self._local.kernel = self._start()
         return kernel
+
+    def start_in(self, threads: ThreadPoolExecutor, count: int) -> None:
+        """Have ``count`` of the executor's threads start their kernels now, in the background,
+        so that start-up and imports overlap whatever the caller does next instead of waiting
+        for the first notebook.  Each task occupies its thread for the kernel's start, so the
+        executor spreads them over ``count`` threads."""
+        for _ in range(count):
+            threads.submit(self._prestart)
+
+    def _prestart(self) -> None:
+        with contextlib.suppress(KernelStartError):  # the notebook will report it
+            self._thread_kernel()
 
     @contextlib.contextmanager
     def lease(self) -> Iterator[WarmKernel]:

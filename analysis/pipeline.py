@@ -913,6 +913,7 @@ def run_quarter(
     kernels = _kernel_pool(ctx, kernel_dir)
     try:
         with ThreadPoolExecutor(ctx.jobs, thread_name_prefix="kernel") as pool:
+            kernels.start_in(pool, min(ctx.jobs, len(ctx.notebook_paths)))
             return _build(ctx, plan, pool, kernels)
     finally:
         kernels.shutdown()
@@ -981,6 +982,7 @@ def run_all(
                 ThreadPoolExecutor(ctx.jobs, thread_name_prefix="kernel") as pool,
                 ThreadPoolExecutor(len(to_build), thread_name_prefix="quarter") as quarters_pool,
             ):
+                kernels.start_in(pool, min(ctx.jobs, len(ctx.notebook_paths) * len(to_build)))
                 built = [quarters_pool.submit(_build, ctx, p, pool, kernels) for p in to_build]
                 try:
                     for future in built:
