@@ -11,8 +11,9 @@ from __future__ import annotations
 import copy
 import csv
 import datetime as dt
+import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,24 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 if getattr(sys.modules.get("analysis"), "__file__", "") is None:
     del sys.modules["analysis"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every test, and every process a test starts, uses a snapshot cache of the test run's
+    own, never the user's ~/.cache/panelpaper: a test must not read entries another checkout
+    wrote, nor fill the user's cache.  Under xdist the workers share it (the parent of each
+    worker's base temp is the run's), which is safe: entries are written atomically."""
+    folder = tmp_path_factory.getbasetemp().parent / "panelpaper-cache"
+    folder.mkdir(exist_ok=True)
+    saved = os.environ.get("PANELPAPER_CACHE_DIR")
+    os.environ["PANELPAPER_CACHE_DIR"] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop("PANELPAPER_CACHE_DIR", None)
+    else:
+        os.environ["PANELPAPER_CACHE_DIR"] = saved
+
 
 Row = Mapping[str, Any] | None
 """A data row by column name; None writes a wholly blank row."""
