@@ -32,12 +32,12 @@ home, full disk) only costs time: every failure here falls back to reading the f
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import json
 import os
 import pickle
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -104,11 +104,24 @@ def _max_bytes() -> int:
 
 
 # --- keys --------------------------------------------------------------------------------------
+_ANALYSIS_IMPORT = re.compile(
+    r"^[ \t]*(?:from[ \t]+analysis(?:\.(?P<sub>\w+))?[ \t]+import[ \t]+"
+    r"(?P<names>\([^)]*\)|[^\n#]+)|import[ \t]+(?P<plain>[^\n#]+))",
+    re.MULTILINE,
+)
+
+
 @cache
 def modules_imported_by(roots: tuple[str, ...]) -> tuple[str, ...]:
     """The analysis modules ``roots`` import, directly or through each other, found by reading
     their source, so a helper module added to the loader later is covered without a list here
-    to keep up to date.  This module is always included."""
+    to keep up to date.  This module is always included.
+
+    Import lines are found with a regular expression rather than by parsing: this runs in every
+    process that touches the cache, each notebook kernel included, and a parse of the package
+    costs a tenth of a second.  A line that only looks like an import (in a docstring, say) can
+    add a module, which at worst retires entries more often; a real import is never missed,
+    since every form Python accepts at the start of a line is matched, indented ones too."""
     found: set[str] = set()
     todo = [*roots, "cache"]
     while todo:
@@ -116,16 +129,16 @@ def modules_imported_by(roots: tuple[str, ...]) -> tuple[str, ...]:
         if name in found or not (PACKAGE / f"{name}.py").is_file():
             continue
         found.add(name)
-        tree = ast.parse((PACKAGE / f"{name}.py").read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "analysis":
-                todo.extend(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis."):
-                todo.append(node.module.split(".")[1])
-            elif isinstance(node, ast.Import):
-                todo.extend(
-                    a.name.split(".")[1] for a in node.names if a.name.startswith("analysis.")
-                )
+        source = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
+        for match in _ANALYSIS_IMPORT.finditer(source):
+            if match["plain"] is not None:
+                modules = (m.strip().split(" ")[0] for m in match["plain"].split(","))
+                todo.extend(m.split(".")[1] for m in modules if m.startswith("analysis."))
+            elif match["sub"]:
+                todo.append(match["sub"])
+            else:
+                names = match["names"].strip("() \t\n")
+                todo.extend(n.strip().split(" ")[0] for n in names.split(",") if n.strip())
     return tuple(sorted(found))
 
 

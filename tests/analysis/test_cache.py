@@ -9,6 +9,7 @@ files, which is how a test tells a hit from a miss.
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import os
 import pickle
@@ -343,3 +344,57 @@ def test_the_loader_key_covers_the_modules_the_loader_imports() -> None:
     assert {"snapshots", "readers", "schemas", "findings", "vocabulary", "cache"} <= set(loader)
     assert "attention" not in loader and "figures" not in loader
     assert "recommendations" in cache.modules_imported_by(cache.TREND_MODULES)
+
+
+def _imports_by_parsing(roots: tuple[str, ...]) -> set[str]:
+    """The reference: Python's own parser finds every import of an analysis module."""
+    found: set[str] = set()
+    todo = [*roots, "cache"]
+    while todo:
+        name = todo.pop()
+        path = cache.PACKAGE / f"{name}.py"
+        if name in found or not path.is_file():
+            continue
+        found.add(name)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == "analysis":
+                todo.extend(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis."):
+                todo.append(node.module.split(".")[1])
+            elif isinstance(node, ast.Import):
+                todo.extend(
+                    a.name.split(".")[1] for a in node.names if a.name.startswith("analysis.")
+                )
+    return found
+
+
+@pytest.mark.parametrize("module", sorted(p.stem for p in cache.PACKAGE.glob("*.py")))
+def test_the_import_scan_finds_every_module_the_parser_finds(module: str) -> None:
+    assert set(cache.modules_imported_by((module,))) >= _imports_by_parsing((module,))
+
+
+def test_the_import_scan_reads_every_form_of_import(tmp_path, monkeypatch) -> None:
+    for name in ("a", "b", "c", "d", "e", "f", "cache"):
+        (tmp_path / f"{name}.py").write_text("")
+    (tmp_path / "root.py").write_text(
+        "from analysis import a\n"
+        "from analysis import (\n    b,\n    c as sea,\n)\n"
+        "def later():\n    import analysis.d, os\n"
+        "    from analysis.e import thing  # comment\n"
+        "import os, analysis.f as eff\n"
+    )
+    monkeypatch.setattr(cache, "PACKAGE", tmp_path)
+    cache.modules_imported_by.cache_clear()
+    try:
+        assert cache.modules_imported_by(("root",)) == (
+            "a",
+            "b",
+            "c",
+            "cache",
+            "d",
+            "e",
+            "f",
+            "root",
+        )
+    finally:
+        cache.modules_imported_by.cache_clear()
