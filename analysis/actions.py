@@ -33,34 +33,47 @@ NO_BUSINESS_AREA = "No business area given"
 
 
 # --- which actions ---------------------------------------------------------------------------
-def _masked_with_keys(actions: pd.DataFrame) -> pd.DataFrame:
-    """Mask the whole snapshot at once: whether an audit is restricted depends on all its rows,
-    including closed ones that a filter would drop."""
-    frame = actions.copy()
-    titles = sorted(frame["audit_title"].dropna().unique())
-    frame["audit_key"] = frame["audit_title"].map({t: i for i, t in enumerate(titles)})
-    frame["restricted"] = in_restricted_audit(frame)
-    return mask_restricted(frame)
+def _masked_with_keys(actions: pd.DataFrame, *filters: pd.Series) -> pd.DataFrame:
+    """The snapshot's rows that pass each boolean filter in turn, masked.
+
+    Keys and restriction are worked out on the whole snapshot, since whether an audit is
+    restricted depends on all its rows, including closed ones that a filter drops; only the
+    rows kept are then copied and masked (the outstanding actions are a small part of a
+    national tracker).  The filters are applied one after the other, as the callers once
+    filtered the masked frame, so the result keeps the very same index.
+    """
+    titles = sorted(actions["audit_title"].dropna().unique())
+    keys = actions["audit_title"].map({t: i for i, t in enumerate(titles)})
+    restricted = in_restricted_audit(actions)
+    frame = actions
+    for keep in filters:
+        frame = frame[keep.loc[frame.index]]
+    frame = frame.copy()
+    frame["audit_key"] = keys.loc[frame.index]
+    frame["restricted"] = restricted.loc[frame.index]
+    return mask_restricted(frame, restricted=frame["restricted"])
 
 
 def is_monitored(actions: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Rows that meet the panel's threshold (risk against the audit's assurance)."""
-    pairs = zip(actions["risk"], actions["assurance"], strict=True)
-    return pd.Series(
-        [settings.is_monitored(r, a) for r, a in pairs], index=actions.index, dtype=bool
-    )
+    """Rows that meet the panel's threshold (risk against the audit's assurance):
+    :meth:`Settings.is_monitored` for every row at once, one risk level at a time."""
+    meets = pd.Series(False, index=actions.index, dtype=bool)
+    for risk, grades in settings.threshold.items():
+        meets |= actions["risk"].eq(risk).fillna(False).astype(bool) & actions["assurance"].isin(
+            list(grades)
+        )
+    return meets
 
 
 def monitored(actions: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Actions the panel monitors centrally, whatever their status."""
-    frame = _masked_with_keys(actions)
-    return frame[is_monitored(frame, settings)]
+    return _masked_with_keys(actions, is_monitored(actions, settings))
 
 
 def outstanding(actions: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Monitored actions still to be done: Open, In progress or On hold."""
-    frame = monitored(actions, settings)
-    return frame[frame["status"].isin(OUTSTANDING_STATUSES)]
+    still_to_do = actions["status"].isin(OUTSTANDING_STATUSES)
+    return _masked_with_keys(actions, is_monitored(actions, settings), still_to_do)
 
 
 def deadline(actions: pd.DataFrame, basis: DeadlineBasis) -> pd.Series:
@@ -168,7 +181,7 @@ def by_deadline_quarter(classified: pd.DataFrame) -> pd.DataFrame:
     A quarter can hold both when ``as_of`` falls inside it, so the split is per action rather
     than per quarter.  Rows run chronologically; ``label`` is the panel's quarter label.
     """
-    quarters = sorted({Quarter.parse(q) for q in classified["deadline_quarter"]})
+    quarters = sorted({Quarter.parse(q) for q in classified["deadline_quarter"].unique()})
     ids = [q.id for q in quarters]
     table = pd.DataFrame(
         {
@@ -209,11 +222,10 @@ def completed_in_quarter(
     An action closed with no completed date cannot be placed in a quarter, so it is not counted
     (the loader warns about it).  ``on_time``: completed on or before its deadline.
     """
-    frame = monitored(actions, settings)
-    done = frame["status"].isin(DONE_STATUSES) & frame["completed_date"].notna()
+    done = actions["status"].isin(DONE_STATUSES) & actions["completed_date"].notna()
     first, last = pd.Timestamp(quarter.first_day), pd.Timestamp(quarter.last_day)
-    done &= frame["completed_date"].between(first, last)
-    frame = frame[done].copy()
+    done &= actions["completed_date"].between(first, last)
+    frame = _masked_with_keys(actions, is_monitored(actions, settings), done)
     frame["deadline"] = deadline(frame, settings.deadline_basis)
     frame["on_time"] = frame["completed_date"] <= frame["deadline"]
     return frame
@@ -237,7 +249,13 @@ EXTENSION_KEYS = ("not_extended", "extended_once", "extended_twice", "extended_t
 def extensions_summary(
     classified: pd.DataFrame, history_actions: Sequence[pd.DataFrame]
 ) -> dict[str, int]:
-    """How many outstanding monitored actions have had their deadline moved 0, 1, 2, 3+ times."""
-    counts = extensions(history_actions).reindex(classified["action_id"], fill_value=0)
+    """How many outstanding monitored actions have had their deadline moved 0, 1, 2, 3+ times.
+
+    Only the outstanding actions' revisions are counted: a national history holds over a
+    million revised deadlines since records began, nearly all of actions long closed.
+    """
+    ids = classified["action_id"]
+    relevant = [frame[frame["action_id"].isin(ids)] for frame in history_actions]
+    counts = extensions(relevant).reindex(ids, fill_value=0)
     capped = counts.clip(upper=3)
     return {key: int((capped == n).sum()) for n, key in enumerate(EXTENSION_KEYS)}

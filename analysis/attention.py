@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.actions import overdue
-from analysis.marking import tally
 from analysis.vocabulary import ASSURANCES, ON_HOLD, RISKS
 
 MOST_OVERDUE = "most_overdue"
@@ -61,32 +59,33 @@ def attention_list(classified: pd.DataFrame) -> pd.DataFrame:
     of the audit's overdue actions, most common first (of all its outstanding actions when none
     is overdue, as for an audit on hold); ``common_reason`` is the most common reason text
     among those actions, None for a restricted audit.
+
+    Every field is a grouped count or extreme over the whole frame at once: a national tracker
+    selects thousands of audits, and describing them one sub-frame at a time took seconds.
     """
     if classified.empty:
         return pd.DataFrame(columns=list(COLUMNS))
-    late = overdue(classified)
-    # Each rule is worked out for every audit at once; only the audits it selects are then
-    # described one by one (a national tracker has thousands of audits).
-    keys = classified["audit_key"]
-    late_count = late.groupby("audit_key").size().reindex(keys.unique(), fill_value=0)
+    # Rows without an audit key (no title) belong to no audit and can meet no rule.  A fresh
+    # index, so that the grouped columns below line up row for row whatever the input's.
+    frame = classified[classified["audit_key"].notna()].reset_index(drop=True)
+    keys = frame["audit_key"]
+    late_rows = frame["is_overdue"].astype(bool)
+    late_count = late_rows.groupby(keys).sum()
     top = late_count.max() if len(late_count) else 0
-    oldest = late.groupby("audit_key")["days_past_deadline"].max()
-    on_hold = classified["status"].eq(ON_HOLD).groupby(keys).all()
-    late_by_audit = dict(tuple(late.groupby("audit_key", sort=False)))
-    rows = []
-    for key, audit in classified.groupby("audit_key", sort=True):
-        rules = []
-        if top > 0 and late_count[key] == top:
-            rules.append(MOST_OVERDUE)
-        if oldest.get(key, 0) > YEAR_DAYS:
-            rules.append(OVER_A_YEAR)
-        if on_hold[key]:
-            rules.append(ALL_ON_HOLD)
-        if rules:
-            rows.append(_describe(audit, late_by_audit.get(key, late.iloc[0:0]), rules))
-    table = pd.DataFrame(rows, columns=[*COLUMNS, "audit_key"])
-    if table.empty:
-        return table[list(COLUMNS)]
+    oldest = frame.loc[late_rows, "days_past_deadline"].groupby(keys[late_rows]).max()
+    oldest = oldest.reindex(late_count.index)
+    rules = pd.DataFrame(
+        {
+            MOST_OVERDUE: (late_count == top) & (top > 0),
+            OVER_A_YEAR: oldest.gt(YEAR_DAYS),
+            ALL_ON_HOLD: frame["status"].eq(ON_HOLD).groupby(keys).all(),
+        }
+    )
+    selected = rules.index[rules.any(axis=1)]
+    if selected.empty:
+        return pd.DataFrame([], columns=[*COLUMNS, "audit_key"])[list(COLUMNS)]
+    chosen = frame[keys.isin(selected)]
+    table = _described(chosen, late_count[selected], oldest[selected], rules.loc[selected])
     table["oldest_days_past_deadline"] = table["oldest_days_past_deadline"].astype("Int64")
     table["_first"] = ~table["rules"].map(lambda r: MOST_OVERDUE in r)
     table = table.sort_values(
@@ -95,31 +94,92 @@ def attention_list(classified: pd.DataFrame) -> pd.DataFrame:
     return table[list(COLUMNS)].reset_index(drop=True)
 
 
-def _describe(audit: pd.DataFrame, audit_late: pd.DataFrame, rules: list[str]) -> dict[str, object]:
-    explained = audit_late if len(audit_late) else audit
-    restricted = bool(audit["restricted"].any())
-    risks = tally(audit["risk"], RISKS)
-    row: dict[str, object] = {
-        "audit": audit["audit_title"].iloc[0],
-        "audit_key": audit["audit_key"].iloc[0],
-        "audit_year": ", ".join(sorted(audit["audit_year"].dropna().unique())),
-        "assurance": ", ".join(a for a in ASSURANCES if a in set(audit["assurance"])),
-        "business_group": ", ".join(tally(audit["business_group"]).index),
-        "outstanding": len(audit),
-        "overdue": len(audit_late),
-        **{risk: int(risks.get(risk, 0)) for risk in RISKS},
-        "earliest_deadline": audit["deadline"].min(),
-        "oldest_days_past_deadline": (
-            int(audit_late["days_past_deadline"].max()) if len(audit_late) else None
-        ),
-        "rules": rules,
-        "reason_categories": list(tally(explained["reason"]).index),
-        "common_reason": None if restricted else _most_common(explained["delay_reason"]),
+def _described(
+    chosen: pd.DataFrame, late_count: pd.Series, oldest: pd.Series, rules: pd.DataFrame
+) -> pd.DataFrame:
+    """One row per audit of ``chosen`` (the selected audits' rows), in ``rules``' order of
+    audit keys, built as a table of plain values so that each column's dtype is inferred
+    exactly as for a table of per-audit records."""
+    keys = chosen["audit_key"]
+    order = rules.index
+    late = chosen["is_overdue"].astype(bool)
+    # The actions that explain an audit's delay: its overdue ones, or all when none is.
+    explained = chosen[late | keys.map(late_count).eq(0)]
+    restricted = chosen["restricted"].astype(bool).groupby(keys).any().reindex(order)
+    first_rows = chosen.drop_duplicates("audit_key").set_index("audit_key")
+    risk_counts = {
+        risk: chosen["risk"].eq(risk).fillna(False).astype(int).groupby(keys).sum()
+        for risk in RISKS
     }
-    return row
+    reasons = explained.loc[~explained["audit_key"].map(restricted), ["audit_key"]].assign(
+        text=explained["delay_reason"].astype(object).map(_stripped)
+    )
+    columns: dict[str, list[object]] = {
+        "audit": first_rows["audit_title"].reindex(order).tolist(),
+        "audit_year": _joined(_distinct(chosen, "audit_year"), order),
+        "assurance": _joined(_in_vocabulary(chosen, "assurance", ASSURANCES), order),
+        "business_group": _joined(_ranked(chosen, "business_group"), order),
+        "outstanding": keys.groupby(keys).size().reindex(order).tolist(),
+        "overdue": late_count.reindex(order).tolist(),
+        **{risk: counts.reindex(order).tolist() for risk, counts in risk_counts.items()},
+        "earliest_deadline": chosen["deadline"].groupby(keys).min().reindex(order).tolist(),
+        "oldest_days_past_deadline": [
+            None if pd.isna(days) else int(days) for days in oldest.reindex(order)
+        ],
+        "rules": [[r for r in RULES if row[r]] for row in rules.to_dict("records")],
+        "reason_categories": _lists(_ranked(explained, "reason"), order),
+        "common_reason": _first(_ranked(reasons[reasons["text"] != ""], "text"), order),
+        "audit_key": order.tolist(),
+    }
+    return pd.DataFrame(list(zip(*columns.values(), strict=True)), columns=list(columns))
 
 
-def _most_common(texts: pd.Series) -> str | None:
-    counts = tally(texts.astype(object).map(lambda t: t.strip() if isinstance(t, str) else t))
-    counts = counts[counts.index != ""]
-    return None if counts.empty else str(counts.index[0])
+def _stripped(text: object) -> object:
+    return text.strip() if isinstance(text, str) else text
+
+
+def _ranked(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Each audit's values of ``column`` with their counts, most common first within the audit,
+    ties alphabetically: :func:`analysis.marking.tally`'s order, for every audit at once."""
+    values = frame[column].dropna()
+    counted = (
+        pd.DataFrame(
+            {"audit_key": frame.loc[values.index, "audit_key"], "value": values.astype(str)}
+        )
+        .value_counts(sort=False)
+        .rename("count")
+        .reset_index()
+    )
+    return counted.sort_values(["audit_key", "count", "value"], ascending=[True, False, True])
+
+
+def _distinct(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Each audit's distinct values of ``column`` (blanks left out), sorted."""
+    values = frame[["audit_key", column]].dropna().drop_duplicates()
+    return values.rename(columns={column: "value"}).sort_values(["audit_key", "value"])
+
+
+def _in_vocabulary(frame: pd.DataFrame, column: str, vocabulary: tuple[str, ...]) -> pd.DataFrame:
+    """Each audit's values of ``column`` that the vocabulary knows, in the vocabulary's order."""
+    rank = {name: position for position, name in enumerate(vocabulary)}
+    values = frame[["audit_key", column]].drop_duplicates()
+    values = values.assign(rank=values[column].map(rank)).dropna(subset=["rank"])
+    return values.rename(columns={column: "value"}).sort_values(["audit_key", "rank"])
+
+
+def _lists(ordered: pd.DataFrame, order: pd.Index) -> list[list[str]]:
+    """``ordered``'s values gathered per audit key (in their row order), one list per key of
+    ``order``; an audit with none gets an empty list."""
+    gathered: dict[object, list[str]] = {}
+    for key, value in zip(ordered["audit_key"].tolist(), ordered["value"].tolist(), strict=True):
+        gathered.setdefault(key, []).append(value)
+    return [gathered.get(key, []) for key in order]
+
+
+def _joined(ordered: pd.DataFrame, order: pd.Index) -> list[str]:
+    return [", ".join(values) for values in _lists(ordered, order)]
+
+
+def _first(ordered: pd.DataFrame, order: pd.Index) -> list[str | None]:
+    top = ordered.drop_duplicates("audit_key").set_index("audit_key")["value"]
+    return [None if pd.isna(value) else value for value in top.reindex(order).tolist()]

@@ -147,19 +147,28 @@ def _blank(value: object) -> bool:
 def categorise(actions: pd.DataFrame, rules: Sequence[DelayRule]) -> pd.Series:
     """Each action's delay category (``reason``), on the raw, unmasked frame's index."""
     canonical = {_key(name): name for name in [*(r.name for r in rules), *RESERVED]}
-    sensitive = is_sensitive(actions)
+    sensitive = is_sensitive(actions).tolist()
     tracker = actions.get("delay_category")
     reasons = actions.get("delay_reason")
+    nothing = [None] * len(actions)
+    coded_values = nothing if tracker is None else tracker.tolist()
+    reason_values = nothing if reasons is None else reasons.tolist()
+    # Owners copy the same few reasons from quarter to quarter: each distinct text is matched
+    # against the rules once, not once per action.
+    matched: dict[str, str] = {}
     result = []
-    for index in actions.index:
-        coded = None if tracker is None else tracker[index]
+    for coded, reason, secret in zip(coded_values, reason_values, sensitive, strict=True):
         if not _blank(coded):
             name = canonical.get(_key(str(coded)))
             if name is None:
-                name = OTHER_REASON if sensitive[index] else str(coded).strip()
+                name = OTHER_REASON if secret else str(coded).strip()
             result.append(name)
+        elif not isinstance(reason, str):  # blank (None, NaN, <NA>) or a stray number
+            result.append(category_of_reason(reason, rules))
         else:
-            result.append(category_of_reason(None if reasons is None else reasons[index], rules))
+            if reason not in matched:
+                matched[reason] = category_of_reason(reason, rules)
+            result.append(matched[reason])
     return pd.Series(result, index=actions.index, dtype=object, name="reason")
 
 

@@ -50,13 +50,20 @@ def audit_label(actions: pd.DataFrame) -> pd.Series:
     return actions["audit_title"].where(~in_restricted_audit(actions), RESTRICTED_ITEM)
 
 
-def mask_restricted(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> pd.DataFrame:
+def mask_restricted(
+    frame: pd.DataFrame,
+    columns: Iterable[str] | None = None,
+    *,
+    restricted: pd.Series | None = None,
+) -> pd.DataFrame:
     """A copy of ``frame`` whose restricted free text reads ``Restricted item``.
 
     ``columns`` limits which free-text columns are considered (default: every title and
     detail column present).  Titles are masked on every row of a restricted audit; details
     only on the OFFICIAL-SENSITIVE rows themselves, since an OFFICIAL row's owner or reason is
-    not sensitive text.
+    not sensitive text.  ``restricted`` marks the rows of restricted audits when ``frame`` is
+    only part of its snapshot (:func:`in_restricted_audit` of the whole snapshot, since one
+    sensitive row anywhere hides the title); by default it is judged from ``frame`` itself.
     """
     wanted = set(TITLE_COLUMNS + DETAIL_COLUMNS) if columns is None else set(columns)
     masked = frame.copy()
@@ -66,7 +73,7 @@ def mask_restricted(frame: pd.DataFrame, columns: Iterable[str] | None = None) -
             continue
         hide = sensitive
         if column == "audit_title":
-            hide = in_restricted_audit(frame)
+            hide = in_restricted_audit(frame) if restricted is None else restricted
         masked[column] = _replace(frame[column], hide, keep_blank=False)
     for column in DETAIL_COLUMNS:
         if column in wanted and column in frame.columns:
@@ -91,8 +98,9 @@ def tally(values: pd.Series, order: Sequence[str] | None = None) -> pd.Series:
     counts = values.dropna().astype(str).value_counts()
     counts = counts[counts > 0]
     known = [name for name in (order or ()) if name in counts.index]
+    count_of = counts.to_dict()  # a dict lookup per name, not a Series lookup
     rest = sorted(
-        (name for name in counts.index if name not in known), key=lambda n: (-counts[n], n)
+        (name for name in counts.index if name not in known), key=lambda n: (-count_of[n], n)
     )
     result = counts.reindex(known + rest).astype(int)
     result.index.name = values.name

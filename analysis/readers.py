@@ -36,7 +36,7 @@ import os
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -407,8 +407,32 @@ def _column_text(cells: Sequence[object], serial_dates: bool = False) -> np.ndar
     try:
         texts = list(map(str.strip, cells))
     except TypeError:
-        texts = list(map(_date_cell_text if serial_dates else _cell_text, cells))
+        texts = _each_distinct(cells, _date_cell_text if serial_dates else _cell_text)
     return np.array(texts, dtype=object)
+
+
+_PLAIN_CELLS = frozenset({str, float, int, bool, type(None), dt.date})
+"""Cell types whose equal values always read as the same text (``True == 1`` is why the type
+is part of the key).  A datetime is plain only without a time zone, since two equal moments in
+different zones read differently; a time of day is never worth remembering."""
+
+
+def _each_distinct(cells: Sequence[object], convert: Callable[[object], str]) -> list[str]:
+    """``convert`` applied to every cell, but once per distinct plain value: a date column of
+    100,000 rows holds a few thousand days, and converting each cell took a quarter second."""
+    seen: dict[tuple[type, object], str] = {}
+    texts = []
+    for cell in cells:
+        kind = type(cell)
+        if kind in _PLAIN_CELLS or (type(cell) is dt.datetime and cell.tzinfo is None):
+            key = (kind, cell)
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = convert(cell)
+            texts.append(text)
+        else:
+            texts.append(convert(cell))
+    return texts
 
 
 def _header_position(

@@ -55,6 +55,24 @@ def test_threshold_comes_from_settings_not_code():
     assert list(act.monitored(frame, low_too)["action_id"]) == ["A1", "A2"]
 
 
+@settings(max_examples=50, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from([*RISKS, None]), st.sampled_from([*ASSURANCES, None])),
+        max_size=12,
+    ),
+    threshold=st.dictionaries(
+        st.sampled_from(RISKS), st.lists(st.sampled_from(ASSURANCES), unique=True).map(tuple)
+    ),
+)
+def test_the_whole_frame_is_judged_as_each_row_would_be(pairs, threshold):
+    rules = replace(SETTINGS, threshold=threshold)
+    frame = actions_frame([{"risk": r, "assurance": a} for r, a in pairs])
+    rows = zip(frame["risk"], frame["assurance"], strict=True)
+    expected = [rules.is_monitored(r, a) for r, a in rows]
+    assert act.is_monitored(frame, rules).tolist() == expected
+
+
 @pytest.mark.parametrize("status", ACTION_STATUSES)
 def test_outstanding_means_open_in_progress_or_on_hold(status):
     frame = actions_frame([{"status": status}])

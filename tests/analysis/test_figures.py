@@ -287,24 +287,41 @@ def test_key_order_follows_vocabulary_then_count():
 
 
 # --- the schema --------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "spoil",
-    [
-        lambda f: f.pop("as_of"),
-        lambda f: f["actions"].pop("overdue_by_age_band"),
-        lambda f: f["recommendations"].update(open=-1),
-        lambda f: f["actions"].update(outstanding=2.5),
-        lambda f: f["actions"]["outstanding_by_risk"].update(High=0),
-        lambda f: f["actions"]["overdue_by_age_band"].update({"3-4 months": 1}),
-        lambda f: f["actions"]["outstanding_by_deadline_quarter"].update({"Q1 19/20": 1}),
-        lambda f: f.update(schema=2),
-    ],
-)
+SPOILS = [
+    lambda f: f.pop("as_of"),
+    lambda f: f["actions"].pop("overdue_by_age_band"),
+    lambda f: f["recommendations"].update(open=-1),
+    lambda f: f["actions"].update(outstanding=2.5),
+    lambda f: f["actions"]["outstanding_by_risk"].update(High=0),
+    lambda f: f["actions"]["overdue_by_age_band"].update({"3-4 months": 1}),
+    lambda f: f["actions"]["outstanding_by_deadline_quarter"].update({"Q1 19/20": 1}),
+    lambda f: f.update(schema=2),
+    # reached only through a $ref beside other keywords, or inside the attention list
+    lambda f: f["recommendations"]["open_by_theme_and_programme"].update({"PEEL": {"X": 0}}),
+    lambda f: f["attention"][0].update(rules=[]),
+    lambda f: f["attention"][0]["outstanding_by_risk"].update(Urgent=1),
+    lambda f: f["attention"][0].update(earliest_deadline="31/03/2019"),
+]
+
+
+@pytest.mark.parametrize("spoil", SPOILS)
 def test_the_schema_refuses_a_spoiled_record(quarter, spoil):
     figures = fig.build_figures(quarter, [quarter], SETTINGS)
     spoil(figures)
     with pytest.raises(jsonschema.ValidationError):
         fig.to_json(figures)
+
+
+@pytest.mark.parametrize("spoil", SPOILS)
+def test_the_compiled_check_refuses_what_jsonschema_refuses(quarter, spoil):
+    # validate() trusts the compiled check's "valid": it must never pass a spoiled record
+    figures = fig.build_figures(quarter, [quarter], SETTINGS)
+    check = fig._compiled_check()
+    assert check is not None
+    check(copy.deepcopy(figures))  # the good record passes it, so jsonschema's walk is skipped
+    spoil(figures)
+    with pytest.raises(Exception):  # noqa: B017 - whatever it raises sends the record on
+        check(figures)
 
 
 def test_the_schema_is_valid_draft_2020_12():

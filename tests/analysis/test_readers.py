@@ -14,10 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.readers import (
     MAX_XLSX_MB_VARIABLE,
     ReadError,
+    _cell_text,
+    _column_text,
+    _date_cell_text,
     _scan_xml,
     column_letters,
     read_csv_table,
@@ -300,6 +305,31 @@ def test_mixed_date_forms_in_one_column(tmp_path: Path) -> None:
         "2018-12-31",
         "2019-01-01 12:00:00",
     ]
+
+
+CELLS = st.one_of(
+    st.sampled_from([True, False, 1, 0, 1.0, 0.0, -0.0, 43555, 43555.0, 60, None, float("nan")]),
+    st.sampled_from(["", "  x ", "x", "2019-01-31"]),
+    st.dates(dt.date(1899, 12, 1), dt.date(2101, 1, 1)),
+    st.datetimes(dt.datetime(1899, 12, 1), dt.datetime(2101, 1, 1)),
+    st.sampled_from(  # one moment, two zones
+        [
+            dt.datetime(2019, 6, 30, 12, tzinfo=dt.UTC),
+            dt.datetime(2019, 6, 30, 13, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        ]
+    ),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.times(),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(cells=st.lists(CELLS, max_size=30), serial_dates=st.booleans())
+def test_a_column_reads_as_each_of_its_cells_would(cells: list[object], serial_dates: bool) -> None:
+    # distinct values are converted once: equal cells of other types (True and 1, one moment
+    # in two time zones) must still read as themselves
+    convert = _date_cell_text if serial_dates else _cell_text
+    assert _column_text(cells, serial_dates).tolist() == [convert(cell) for cell in cells]
 
 
 def test_csv_numbers_are_never_dates(tmp_path: Path) -> None:
