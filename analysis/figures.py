@@ -424,6 +424,27 @@ def to_json(figures: dict[str, Any]) -> str:
     return text
 
 
+def remembered_figures(
+    snapshot: Snapshot, history: Sequence[Snapshot], settings: Settings
+) -> dict[str, Any]:
+    """:func:`build_figures` through the disk cache.
+
+    The record is a function of the snapshots' files, the settings and the code alone (the
+    key covers all of them), so ``panelpaper figures``, the run's figures.json and every paper
+    notebook of the quarter share one computation: whichever comes first builds and stores
+    it, the others read it back."""
+
+    def build() -> dict[str, Any]:
+        figures = build_figures(snapshot, history, settings)  # validated on the way
+        text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
+        return {"figures": figures, "checked": _digest(text)}
+
+    key = disk_cache.figures_key([*history, snapshot], settings)
+    built = disk_cache.remembered("figures", key, build)
+    _CHECKED_TEXTS.add(built["checked"])
+    return built["figures"]
+
+
 def figures_for_quarter(data_dir: Path | str, quarter: Quarter | str) -> dict[str, Any]:
     """Load the quarter's snapshot and history with the data folder's settings, and build."""
     data_dir = Path(data_dir)
@@ -431,14 +452,4 @@ def figures_for_quarter(data_dir: Path | str, quarter: Quarter | str) -> dict[st
     settings = load_settings(data_dir)
     snapshot = load_snapshot(data_dir, quarter, settings)
     history = load_history(data_dir, quarter, settings)
-
-    def build() -> dict[str, Any]:
-        figures = build_figures(snapshot, history, settings)  # validated on the way
-        text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
-        return {"figures": figures, "checked": _digest(text)}
-
-    # The record is a function of these inputs alone, so an unchanged rerun reuses it.
-    key = disk_cache.figures_key([*history, snapshot], settings)
-    built = disk_cache.remembered("figures", key, build)
-    _CHECKED_TEXTS.add(built["checked"])
-    return built["figures"]
+    return remembered_figures(snapshot, history, settings)

@@ -225,8 +225,12 @@ class KernelPool:
         with self._lock:
             self._closed = True
             live, self._live = self._live, []
-        for kernel in live:
-            kernel.shutdown()
+        # Side by side: each shutdown waits for its process to exit.
+        stoppers = [threading.Thread(target=kernel.shutdown) for kernel in live]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
 
     def __enter__(self) -> KernelPool:
         return self

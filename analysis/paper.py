@@ -20,7 +20,7 @@ import pandas as pd
 from analysis import actions as act
 from analysis import delays
 from analysis.attention import RULES
-from analysis.figures import build_figures
+from analysis.figures import build_figures, remembered_figures
 from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
 from analysis.snapshots import Snapshot, load_history
@@ -69,17 +69,27 @@ class PaperContext:
 
 
 def context(data_dir: str | Path, quarter: str | Quarter) -> PaperContext:
-    """Load the quarter and compute its figures exactly as ``panelpaper figures`` does."""
+    """Load the quarter, with the very figures record ``panelpaper figures`` prints (shared
+    through the disk cache, so the five notebooks of a run do not each rebuild it)."""
     data_dir = Path(data_dir)
     quarter = Quarter.parse(quarter)
     settings = load_settings(data_dir)
     history = load_history(data_dir, quarter, settings)
-    return context_from(history[-1], history, settings)
+    figures = remembered_figures(history[-1], history, settings)
+    return context_from(history[-1], history, settings, figures=figures)
 
 
-def context_from(snapshot: Snapshot, history: list[Snapshot], settings: Settings) -> PaperContext:
-    """The context for snapshots already in hand (tests, exploration of what-ifs)."""
-    figures = build_figures(snapshot, history, settings)
+def context_from(
+    snapshot: Snapshot,
+    history: list[Snapshot],
+    settings: Settings,
+    *,
+    figures: dict[str, Any] | None = None,
+) -> PaperContext:
+    """The context for snapshots already in hand (tests, exploration of what-ifs); the figures
+    are built from them unless given."""
+    if figures is None:
+        figures = build_figures(snapshot, history, settings)
     rules = delays.rules_for(settings)
     classified = act.classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
     classified = delays.with_reasons(classified, snapshot.actions, rules)

@@ -531,8 +531,6 @@ def _import_papermill() -> Any:
 WARM_UP = (
     "import IPython.display, pandas, seaborn, matplotlib.pyplot\n"
     "import analysis.paper, analysis.plots\n"
-    "from analysis.lazy import import_jsonschema\n"
-    "import_jsonschema()\n"
     "import io\n"
     "analysis.plots.use_house_style()\n"
     "fig, ax = matplotlib.pyplot.subplots(layout='constrained')\n"
