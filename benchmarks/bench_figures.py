@@ -240,6 +240,7 @@ def write_report(
 ) -> str:
     warm = next(s for s in runs if s.name.startswith("warm"))
     fresh = next(s for s in runs if s.name.startswith("new quarter"))
+    recomputed = next(s for s in runs if s.name.startswith("every snapshot cached"))
     met_time = warm.median <= GOAL_SECONDS
     met_memory = max(s.peak for s in runs) <= GOAL_BYTES
     lines = [
@@ -277,7 +278,7 @@ def write_report(
         "|---|---|---|---|---|",
         *(row(s) for s in runs),
         "",
-        f"Output identical in every run (cold, warm, new quarter, no cache): "
+        f"Output identical in every run (cold, warm, recomputed, new quarter, no cache): "
         f"{'yes' if same_output else 'NO'}.  One-minute load average of the machine during "
         f"the runs: {min(load_average):.1f} to {max(load_average):.1f} on {os.cpu_count()} cores "
         "(wall time well above CPU time means the run waited for a core).",
@@ -288,6 +289,8 @@ def write_report(
         "|---|---|---|---|",
         f"| wall time, warm cache (unchanged rerun) | <= {GOAL_SECONDS:.0f} s | "
         f"{warm.median:.2f} s | {'yes' if met_time else 'no'} |",
+        f"| wall time, every snapshot cached, figures recomputed | <= {GOAL_SECONDS:.0f} s | "
+        f"{recomputed.median:.2f} s | {'yes' if recomputed.median <= GOAL_SECONDS else 'no'} |",
         f"| wall time, new quarter on a cached history | <= {GOAL_SECONDS:.0f} s | "
         f"{fresh.median:.2f} s | {'yes' if fresh.median <= GOAL_SECONDS else 'no'} |",
         f"| peak memory, every run | <= {GOAL_BYTES / 1e9:.1f} GB | "
@@ -295,7 +298,11 @@ def write_report(
         "",
         "A cold run (or one with `PANELPAPER_NO_CACHE=1`) reads and validates every snapshot's "
         "files; a run on a cached history reads only the new quarter's files but still computes "
-        "its figures; an unchanged rerun reuses the figures record (see the profile).",
+        "its figures; with every snapshot cached the figures are computed from the cached "
+        "frames; an unchanged rerun reuses the figures record (see the profile).  The goal is "
+        "read against the recomputed run: it is the one that does the analysis over all 40 "
+        "snapshots without reusing an earlier answer.  The new quarter also reads and validates "
+        "one 100,000-row workbook, which alone costs more than the goal (table above).",
         "",
         "## Profile (cumulative seconds under cProfile, which adds overhead)",
         "",
@@ -365,6 +372,12 @@ def main(argv: list[str] | None = None) -> int:
         warm = Series("warm: unchanged rerun (cache filled)")
         for _ in range(args.repeat):
             figures(warm, work / "cold-0")
+        # Every snapshot cached, the figures record not: what computing the figures over 40
+        # snapshots costs, with no reading of workbooks and no reuse of a previous answer.
+        recomputed = Series("every snapshot cached, figures recomputed")
+        for _ in range(args.repeat):
+            shutil.rmtree(work / "cold-0" / "figures", ignore_errors=True)
+            figures(recomputed, work / "cold-0")
         # A new quarter: the run for the previous quarter filled the cache for every earlier
         # snapshot; the latest snapshot and its figures are new.
         print("  filling the cache up to the previous quarter", flush=True)
@@ -385,6 +398,9 @@ def main(argv: list[str] | None = None) -> int:
         profiles["new quarter"] = stages(work / "new.prof")
         profile_run(data_dir, quarter, work / "profiled", work / "warm.prof")
         profiles["warm rerun"] = stages(work / "warm.prof")
+        shutil.rmtree(work / "profiled" / "figures", ignore_errors=True)
+        profile_run(data_dir, quarter, work / "profiled", work / "recomputed.prof")
+        profiles["figures recomputed"] = stages(work / "recomputed.prof")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -393,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir,
         data_bytes,
         reads,
-        [cold, warm, fresh, raw],
+        [cold, warm, recomputed, fresh, raw],
         profiles,
         len(outputs) == 1,
         args.repeat,
