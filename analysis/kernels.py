@@ -24,7 +24,7 @@ import contextlib
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -103,12 +103,15 @@ class KernelPool:
         kernel_name: str = "python3",
         warm_up: str = "",
         env: dict[str, str] | None = None,
+        on_ready: Callable[[int, float], None] | None = None,
     ) -> None:
         self.kernel_dir = Path(kernel_dir)
         self.cwd = Path(cwd)
         self.kernel_name = kernel_name
         self.warm_up = warm_up
         self.env = env
+        self.on_ready = on_ready
+        """Told each kernel's number and how long it took to start and warm up."""
         self.started = 0
         """How many kernels this pool has started (tests and the benchmark read it)."""
         self._local = threading.local()
@@ -125,6 +128,8 @@ class KernelPool:
             if self._closed:
                 raise KernelStartError("the run is ending; no new kernel is started")
             self.started += 1
+            number = self.started
+        began = time.perf_counter()
         name = f"k{uuid.uuid4().hex[:12]}"
         km = KernelManager(
             kernel_name=self.kernel_name,
@@ -152,6 +157,8 @@ class KernelPool:
             # the same way and be reported with its cell and exception.
             with contextlib.suppress(Exception):
                 run_sync(_silently)(kc, self.warm_up, STARTUP_TIMEOUT)
+        if self.on_ready is not None:
+            self.on_ready(number, time.perf_counter() - began)
         return kernel
 
     def _discard(self, kernel: WarmKernel) -> None:

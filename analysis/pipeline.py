@@ -857,7 +857,13 @@ def _kernel_dir() -> Path:
 def _kernel_pool(ctx: _Context, kernel_dir: Path) -> KernelPool:
     """The run's warm kernels, one per notebook thread, in the notebooks' folder (the working
     folder their relative ``data_dir`` parameter is written for)."""
-    return KernelPool(kernel_dir, ctx.notebooks_dir, kernel_name=KERNEL, warm_up=WARM_UP)
+
+    def ready(number: int, seconds: float) -> None:
+        ctx.progress(f"  {f'kernel {number} (warm-up)':<24} ok      {seconds:5.1f} s")
+
+    return KernelPool(
+        kernel_dir, ctx.notebooks_dir, kernel_name=KERNEL, warm_up=WARM_UP, on_ready=ready
+    )
 
 
 # --- public entry points ---------------------------------------------------------------------

@@ -51,7 +51,14 @@ def counts(nb: nbformat.NotebookNode) -> list[int | None]:
 def pool(tmp_path):
     kernels = tmp_path / "k"
     kernels.mkdir()
-    with KernelPool(kernels, tmp_path, warm_up="import json\nwarmed = True\n") as started:
+    ready: list[tuple[int, float]] = []
+    with KernelPool(
+        kernels,
+        tmp_path,
+        warm_up="import json\nwarmed = True\n",
+        on_ready=lambda number, seconds: ready.append((number, seconds)),
+    ) as started:
+        started.ready = ready  # type: ignore[attr-defined]
         yield started
     # Shut down on leaving: no kernel of this pool outlives it.
     assert not [
@@ -79,6 +86,8 @@ def test_notebooks_share_a_warm_kernel_but_start_from_a_clean_namespace(pool, tm
     two = execute(pool, second, tmp_path, "Q2")
 
     assert pool.started == 1  # both ran in the one kernel
+    assert [number for number, _ in pool.ready] == [1]  # reported once, when it was warm
+    assert pool.ready[0][1] > 0
     pid_one = printed(one).split("pid ")[1].split()[0]
     assert f"pid {pid_one}" in printed(two)
     assert "json loaded True" in printed(two)  # the warm-up's import is still loaded
