@@ -56,7 +56,6 @@ class WarmKernel:
     km: Any
     kc: Any
     name: str
-    notebooks: int = 0
 
     def shutdown(self) -> None:
         """Stop the kernel at once: a run's kernels hold nothing worth a graceful shutdown."""
@@ -102,14 +101,12 @@ class KernelPool:
         *,
         kernel_name: str = "python3",
         warm_up: str = "",
-        env: dict[str, str] | None = None,
         on_ready: Callable[[int, float], None] | None = None,
     ) -> None:
         self.kernel_dir = Path(kernel_dir)
         self.cwd = Path(cwd)
         self.kernel_name = kernel_name
         self.warm_up = warm_up
-        self.env = env
         self.on_ready = on_ready
         """Told each kernel's number and how long it took to start and warm up."""
         self.started = 0
@@ -138,9 +135,8 @@ class KernelPool:
             connection_file=str(self.kernel_dir / f"{name}.json"),
             client_class="jupyter_client.asynchronous.AsyncKernelClient",
         )
-        extra: dict[str, Any] = {"env": self.env} if self.env is not None else {}
         try:
-            km.start_kernel(cwd=str(self.cwd), extra_arguments=[HISTORY_IN_MEMORY], **extra)
+            km.start_kernel(cwd=str(self.cwd), extra_arguments=[HISTORY_IN_MEMORY])
             kc = km.client()
             kc.start_channels()
             kc.allow_stdin = False
@@ -218,7 +214,6 @@ class KernelPool:
         except BaseException:
             self._discard(kernel)
             raise
-        kernel.notebooks += 1
 
     # --- the whole pool ------------------------------------------------------------------------
     def close(self) -> None:

@@ -665,8 +665,7 @@ def _execute(
     try:
         return _collect(ctx, plan, staging, futures)
     except KeyboardInterrupt:
-        kernels.close()
-        _stop(ctx, [future for _, future in futures], kernels.kernel_dir)
+        _stop(ctx, [future for _, future in futures], kernels)
         raise
 
 
@@ -702,16 +701,18 @@ def _collect(
 INTERRUPTED = "interrupted (Ctrl-C) before the run finished; nothing was published"
 
 
-def _stop(ctx: _Context, futures: Sequence[Future[Any]], kernel_dir: Path) -> None:
-    """After Ctrl-C: start no more notebooks, end this run's kernels (they run in sessions of
-    their own, so the terminal's Ctrl-C never reached them) and wait for the threads that drove
-    them, so nothing writes into the staging folder once it is quarantined."""
+def _stop(ctx: _Context, futures: Sequence[Future[Any]], kernels: KernelPool) -> None:
+    """After Ctrl-C: start no more notebooks or kernels, end this run's kernels (they run in
+    sessions of their own, so the terminal's Ctrl-C never reached them) and wait for the
+    threads that drove them, so nothing writes into the staging folder once it is
+    quarantined."""
     ctx.interrupted.set()
+    kernels.close()
     for future in futures:
         future.cancel()
     pending = [f for f in futures if not f.done()]
     while pending:
-        _stop_kernels(kernel_dir)
+        _stop_kernels(kernels.kernel_dir)
         pending = [f for f in futures if not f.done()]
         if pending:
             wait(pending, timeout=0.5)
@@ -995,8 +996,7 @@ def run_all(
                 except KeyboardInterrupt:
                     # Each quarter's thread then fails its build and quarantines its staging
                     # as interrupted.
-                    kernels.close()
-                    _stop(ctx, built, kernel_dir)
+                    _stop(ctx, built, kernels)
                     raise
         finally:
             kernels.shutdown()

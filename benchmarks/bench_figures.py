@@ -21,9 +21,7 @@ wall time and <= 1.5 GB peak memory.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
-import platform
 import pstats
 import shutil
 import statistics
@@ -31,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +36,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 import make_large_data as gen  # noqa: E402
+from machine import describe  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PANELPAPER = str(BIN / "panelpaper")
@@ -190,33 +188,7 @@ def stages(profile: Path) -> dict[str, tuple[int, float]]:
 
 # --- the report --------------------------------------------------------------------------------
 def machine() -> list[str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    versions = []
-    for name in ("panelpaper", "pandas", "numpy", "pandera", "python-calamine", "openpyxl"):
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} absent")
-    return [
-        f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- CPU: {cpu}; cores: {os.cpu_count()}; RAM: {ram}",
-        f"- OS: {platform.platform()}",
-        f"- Python {platform.python_version()}; {', '.join(versions)}",
-    ]
+    return describe(("panelpaper", "pandas", "numpy", "pandera", "python-calamine", "openpyxl"))
 
 
 def row(series: Series) -> str:

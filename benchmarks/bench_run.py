@@ -21,19 +21,19 @@ are reported as skipped rather than failing the script.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from machine import describe  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PANELPAPER = str(BIN / "panelpaper")
 PAPERMILL = str(BIN / "papermill")
@@ -183,43 +183,21 @@ def all_vs_singles(data_dir: Path, work: Path) -> tuple[float, float, int]:
 
 
 def machine() -> list[str]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    ram = "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal"):
-                ram = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-    except OSError:
-        pass
-    versions = []
-    for name in (
-        "panelpaper",
-        "pandas",
-        "papermill",
-        "nbclient",
-        "ipykernel",
-        "jupyter_client",
-        "seaborn",
-        "matplotlib",
-        "pandera",
-    ):
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} (not installed)")
     quarto = shutil.which("quarto")
     return [
-        f"- Date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- CPU: {cpu}; cores: {os.cpu_count()}; RAM: {ram}",
-        f"- OS: {platform.platform()}",
-        f"- Python {platform.python_version()}; " + ", ".join(versions),
+        *describe(
+            (
+                "panelpaper",
+                "pandas",
+                "papermill",
+                "nbclient",
+                "ipykernel",
+                "jupyter_client",
+                "seaborn",
+                "matplotlib",
+                "pandera",
+            )
+        ),
         f"- Quarto: {quarto or 'not on PATH (the pandoc renderer is used)'}",
     ]
 

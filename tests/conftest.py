@@ -50,6 +50,14 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ["PANELPAPER_CACHE_DIR"] = saved
 
 
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    """An empty reports folder for a run to publish into."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    return folder
+
+
 Row = Mapping[str, Any] | None
 """A data row by column name; None writes a wholly blank row."""
 

@@ -42,13 +42,6 @@ def data_dir(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def reports(tmp_path: Path) -> Path:
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    return folder
-
-
 def run(data_dir: Path, reports: Path, lines: list[str] | None = None, **kw):
     options = dict(
         notebooks_dir=FIXTURES,
