@@ -215,6 +215,58 @@ def verify(
     raise typer.Exit(EXIT_OK if all(v.ok for v in verdicts) else EXIT_FAILURE)
 
 
+@app.command()
+def followup(
+    quarter: Annotated[str, typer.Argument(help="Quarter, e.g. 2019-20-Q1.")],
+    data_dir: DataDir = Path("data"),
+    followup_dir: Annotated[
+        Path,
+        typer.Option(
+            "--followup-dir",
+            help="Folder the lists are written under (<folder>/<quarter>/); git-ignored.",
+            callback=_reports_dir_option,
+        ),
+    ] = Path("followup"),
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Write the quarter's lists again over old ones.")
+    ] = False,
+) -> None:
+    """Write each business group lead's list of outstanding actions to confirm (one workbook
+    per group, marked OFFICIAL or OFFICIAL-SENSITIVE)."""
+    from analysis import followup as fu
+
+    data_dir = _data_dir(data_dir)
+    q = _quarter(quarter, data_dir)
+    try:
+        lists = fu.write_followup(data_dir, q, followup_dir, replace=replace)
+    except fu.FollowupExists as exc:
+        raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+    typer.echo(fu.describe(q, lists))
+
+
+@app.command("returns")
+def returns_(
+    quarter: Annotated[str, typer.Argument(help="Quarter the lists were sent for.")],
+    folder: Annotated[Path, typer.Argument(help="Folder holding the returned workbooks.")],
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Read the leads' returned lists back, check every row against the snapshot and, when
+    clean, print and write the summary for the tracker owner (exit 2 on any error)."""
+    from analysis import returns as rt
+
+    data_dir = _data_dir(data_dir)
+    q = _quarter(quarter, data_dir)
+    if not folder.is_dir():
+        raise _fail(f"{folder}: no such folder of returned workbooks", EXIT_BAD_INPUT)
+    result = rt.read_returns(data_dir, q, folder)
+    if not result.ok:
+        typer.echo(rt.report(result))
+        raise typer.Exit(EXIT_BAD_INPUT)
+    path = rt.write_summary(result)
+    typer.echo(rt.summary(result), nl=False)
+    typer.echo(f"Summary written to {path}")
+
+
 def main() -> None:
     """Entry point that maps the domain's exceptions to exit statuses."""
     try:

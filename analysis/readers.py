@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
 import os
 import posixpath
@@ -103,6 +104,9 @@ class Table:
     header_row: int = 1
     positions: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    formulas: list[tuple[int, str, str]] = field(default_factory=list)
+    """Formula cells in read columns (row as Excel shows it, column name, formula), listed
+    only when the reader was asked to (``formulas_are_data``)."""
 
 
 @dataclass(frozen=True)
@@ -234,9 +238,16 @@ def sheet_names(path: Path) -> list[str]:
     return list(_workbook(path).sheet_names)
 
 
-def read_xlsx_table(path: Path, sheet: str, spec: Columns | None = None) -> Table:
+def read_xlsx_table(
+    path: Path, sheet: str, spec: Columns | None = None, *, formulas_are_data: bool = False
+) -> Table:
     """A workbook sheet.  The sheet name is matched ignoring case and surrounding space;
-    a missing sheet is a :class:`ReadError` that lists the sheets found."""
+    a missing sheet is a :class:`ReadError` that lists the sheets found.
+
+    With ``formulas_are_data`` a formula in a read column below the header is not refused but
+    listed in ``Table.formulas`` (row, column name, the formula as typed), for a caller that
+    reports each one as a finding of its own; its saved result is still what the frame holds,
+    and it is never evaluated here."""
     check_workbook_file(path)
     book = _workbook(path)
     names = list(book.sheet_names)
@@ -258,8 +269,26 @@ def read_xlsx_table(path: Path, sheet: str, spec: Columns | None = None) -> Tabl
         rows = [r + [""] * (width - len(r)) for r in rows]
     expected = _expected(spec)
     table = _table(list(zip(*rows, strict=True)), len(rows), expected)
-    _judge_marks(table, _scan_sheet(path, chosen), expected)
+    marks = _scan_sheet(path, chosen)
+    if formulas_are_data:
+        table.formulas = [
+            (row, name, typed)
+            for row, col, typed in sorted(marks.formulas)
+            if row > table.header_row and (name := _read_name(table, col, expected)) is not None
+        ]
+        held = {(row, col) for row, col, _ in marks.formulas}
+        marks.unsaved = []
+        marks.errors = [e for e in marks.errors if (e[0], e[1]) not in held]
+    _judge_marks(table, marks, expected)
     return table
+
+
+def _read_name(table: Table, col: int, expected: _Expected) -> str | None:
+    """The name of the read column at position ``col`` (0 is column A), if it is read."""
+    for name, position in table.positions.items():
+        if position == col and name in expected.columns:
+            return name
+    return None
 
 
 # --- is it a workbook at all? ----------------------------------------------------------------
@@ -517,6 +546,9 @@ _UNSAVED_FORMULA = re.compile(
     rb"<" + _P + rb"c\b([^>/]*)>\s*<" + _P + rb"f\b[^>]*(?:/>|>[^<]*</" + _P + rb"f>)\s*"
     rb"(<" + _P + rb"v\s*/>|<" + _P + rb"v>\s*</" + _P + rb"v>)?\s*</" + _P + rb"c>"
 )
+_FORMULA_CELL = re.compile(
+    rb"<" + _P + rb"c\b([^>/]*)>\s*<" + _P + rb"f\b[^>]*?(?:/>|>([^<]*)</" + _P + rb"f>)"
+)
 _ERROR_CELL = re.compile(rb"<" + _P + rb'c\b([^>/]*\st="e"[^>/]*)>(.*?)</' + _P + rb"c>", re.DOTALL)
 _ERROR_VALUE = re.compile(rb"<" + _P + rb"v>([^<]*)</")
 _STRING_RESULT = re.compile(rb'\st="str"')
@@ -538,6 +570,8 @@ class _SheetMarks:
     errors: list[tuple[int, int, str]] = field(default_factory=list)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     """first row, last row, first column, last column"""
+    formulas: list[tuple[int, int, str]] = field(default_factory=list)
+    """Every formula cell, saved result or not: row, column and the formula as typed."""
 
 
 def _column_index(letters: bytes) -> int:
@@ -666,6 +700,12 @@ def _scan_part(
             if number:
                 marks.hidden_rows.append(int(number.group(1)))
     if part.find(formula, start, end) >= 0:
+        for cell in _FORMULA_CELL.finditer(part, start, end):
+            ref = _CELL_REF.search(cell.group(1))
+            if ref:
+                text = html.unescape((cell.group(2) or b"").decode("utf-8", "replace"))
+                typed = "=" + text if text else "(a formula shared with the cell above)"
+                marks.formulas.append((int(ref.group(2)), _column_index(ref.group(1)), typed))
         for cell in _UNSAVED_FORMULA.finditer(part, start, end):
             attributes, empty_value = cell.group(1), cell.group(2)
             if empty_value is not None and _STRING_RESULT.search(attributes):
