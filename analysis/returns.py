@@ -203,12 +203,13 @@ def _read_one(
     if about is None:
         return
     where = f"{ABOUT_SHEET} sheet"
+    about_file = f"{file}, sheet {ABOUT_SHEET}"
     fmt, fmt_row = about.get("format", ("", None))
     if fmt != FORMAT:
         findings.append(
             Finding(
                 "error",
-                file,
+                about_file,
                 f"not a follow-up workbook written by panelpaper ({where} has no format "
                 f"{FORMAT!r})",
                 fmt_row,
@@ -222,7 +223,7 @@ def _read_one(
         findings.append(
             Finding(
                 "error",
-                file,
+                about_file,
                 f"a workbook for another quarter: {where} says {quarter_id or 'nothing'}, "
                 f"these returns are for {result.quarter.id}",
                 quarter_row,
@@ -236,7 +237,7 @@ def _read_one(
         findings.append(
             Finding(
                 "error",
-                file,
+                about_file,
                 f"a workbook for another group: {where} names a business group that was sent "
                 f"no list for {result.quarter.id} (lists went to {', '.join(result.sent)})",
                 group_row,
@@ -249,7 +250,7 @@ def _read_one(
         findings.append(
             Finding(
                 "error",
-                file,
+                about_file,
                 f"a second workbook for {group}: {result.returned[group]} is already its return; "
                 "keep one",
                 group_row,
