@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -448,12 +449,23 @@ def summary(returns: Returns) -> str:
     ]
     totals = [0, 0, 0, 0, 0]
     not_confirmed: list[str] = []
+    waiting = 0
     for group, sent in returns.sent.items():
         counts = [len(sent), 0, 0, 0, 0]
-        for action_id in sent["action_id"]:
+        if group not in returns.returned:
+            waiting += len(sent)
+            ids = ", ".join(sent["action_id"])
+            not_confirmed += textwrap.wrap(
+                f"{group}: no return ({len(sent)} action{'' if len(sent) == 1 else 's'}: {ids})",
+                width=96,
+                initial_indent="  ",
+                subsequent_indent="      ",
+                break_on_hyphens=False,
+            )
+        for action_id in sent["action_id"] if group in returns.returned else ():
             answer = answered.get((group, action_id))
             if answer is None:
-                why = "no return" if group not in returns.returned else "row missing from return"
+                why = "row missing from return"
             else:
                 counts[1] += 1
                 if answer.confirmed == YES:
@@ -463,6 +475,7 @@ def summary(returns: Returns) -> str:
                 why = "answered No" if answer.confirmed == NO else "left blank"
                 if answer.comment:
                     why += f"; comment: {answer.comment!r}"
+            waiting += 1
             not_confirmed.append(f"  {action_id:<12} {group:<26} {why}")
         totals = [t + c for t, c in zip(totals, counts, strict=True)]
         lines.append(
@@ -480,7 +493,7 @@ def summary(returns: Returns) -> str:
         lines.append(f"  {answer.action_id:<12} {answer.group:<26} {'; '.join(what)}{comment}")
     if not asked:
         lines.append("  none")
-    lines += ["", f"Not yet confirmed ({len(not_confirmed)})"]
+    lines += ["", f"Not yet confirmed ({waiting})"]
     lines += not_confirmed or ["  none"]
     return "\n".join(lines) + "\n"
 

@@ -101,7 +101,7 @@ def test_round_trip_summary(sent, tmp_path):
     assert re.search(r"Specialist Operations\s+1\s+1\s+1\s+0\s+0$", text, re.M)
     assert re.search(r"Total\s+5\s+4\s+3\s+1\s+0$", text, re.M)
     assert "F1           Frontline Policing         answered No; comment: '- done in May" in text
-    assert "H1           Met HQ                     no return" in text
+    assert "  Met HQ: no return (1 action: H1)" in text
 
     path = rt.write_summary(result)
     assert path.name == f"{QUARTER}_returns-summary_OFFICIAL-SENSITIVE.txt"
