@@ -112,6 +112,14 @@ def test_figures_prints_the_json_the_readme_starts(project: Path) -> None:
     assert printed[: len(expected)] == expected
 
 
+def test_followup_prints_the_lists_the_readme_shows(project: Path) -> None:
+    command, shown = example(".venv/bin/panelpaper followup 2019-20-Q1")
+    result = run(command, project)
+    assert result.returncode == 0, result.stderr
+    assert [line.strip() for line in result.stdout.splitlines()] == shown
+    assert all((project / line.split()[-1]).is_file() for line in shown[1:])
+
+
 @pytest.mark.slow
 def test_run_publishes_and_prints_what_the_readme_shows(project: Path) -> None:
     """The quarter in the README's example is not published in a fresh copy: the run executes

@@ -371,6 +371,32 @@ def test_a_formula_with_no_saved_value_is_refused_naming_the_cell(tmp_path: Path
     assert "I2" not in message
 
 
+def test_formulas_can_be_listed_as_data_instead_of_refused(tmp_path: Path) -> None:
+    """For returned follow-up lists: every formula in a read column below the header is named
+    with its text, saved result or not, and its error result does not refuse the file."""
+    import xlsxwriter
+
+    path = tmp_path / "w.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Actions")
+    sheet.write_row(0, 0, ACTION_HEADER)
+    sheet.write_row(1, 0, action_row("A1", "2019-03-31"))
+    sheet.write_row(2, 0, action_row("A2", "2019-03-31"))
+    sheet.write_formula(1, 0, '="A"&"1"', None, "A1")
+    sheet.write_formula(2, 7, "=1/0", None, "#DIV/0!")
+    sheet.write_formula(2, 20, "=1+1", None, 2)  # not a read column
+    book.close()
+    table = read_xlsx_table(path, "Actions", ACTIONS, formulas_are_data=True)
+    assert table.formulas == [(2, "action_id", '="A"&"1"'), (3, "status", "=1/0")]
+    unsaved = openpyxl_book(
+        tmp_path / "u.xlsx",
+        [ACTION_HEADER, action_row("A1")],
+        lambda s: s.__setitem__("G2", "=DATE(2019,6,30)"),
+    )
+    listed = read_xlsx_table(unsaved, "Actions", ACTIONS, formulas_are_data=True)
+    assert listed.formulas == [(2, "due_date", "=DATE(2019,6,30)")]
+
+
 def test_an_excel_error_in_a_read_column_is_refused(tmp_path: Path) -> None:
     import xlsxwriter
 
@@ -403,6 +429,13 @@ def test_the_xml_scan_survives_any_chunking() -> None:
         assert marks.unsaved == [(2, 1), (2, 3)]
         assert marks.errors == [(3, 27, "#DIV/0!")]
         assert marks.merges == [(5, 6, 0, 1), (7, 7, 2, 2)]
+        assert marks.formulas == [
+            (2, 1, "=A1"),
+            (2, 2, '=IF(1,"","x")'),
+            (2, 3, "(a formula shared with the cell above)"),
+            (2, 4, "=1"),
+            (3, 27, "=1/0"),
+        ]
 
 
 def test_prefixed_xml_is_scanned_too() -> None:
