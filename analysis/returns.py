@@ -38,6 +38,7 @@ from analysis.followup import (
     CONFIRMED,
     CONFIRMED_VALUES,
     FORMAT,
+    HEADER_ROW,
     NO,
     PROPOSED_DATE,
     PROPOSED_STATUS,
@@ -193,220 +194,230 @@ def read_returns(
 def _read_one(
     path: Path, result: Returns, columns: tuple[Column, ...], groups_of: dict[str, str]
 ) -> None:
+    """Check one returned workbook: that it is a list, whose it is, then every row."""
     file = str(path)
-    findings = result.findings
     try:
         readers.check_workbook_file(path)
     except readers.ReadError as exc:
-        findings.append(Finding("error", file, str(exc)))
+        result.findings.append(Finding("error", file, str(exc)))
         return
-    about = _about(path, file, findings)
-    if about is None:
-        return
-    where = f"{ABOUT_SHEET} sheet"
-    about_file = f"{file}, sheet {ABOUT_SHEET}"
-    fmt, fmt_row = about.get("format", ("", None))
-    if fmt != FORMAT:
-        findings.append(
-            Finding(
-                "error",
-                about_file,
-                f"not a follow-up workbook written by panelpaper ({where} has no format "
-                f"{FORMAT!r})",
-                fmt_row,
-                "value",
-                fmt or None,
-            )
-        )
-        return
-    quarter_id, quarter_row = about.get("quarter", ("", None))
-    if quarter_id != result.quarter.id:
-        findings.append(
-            Finding(
-                "error",
-                about_file,
-                f"a workbook for another quarter: {where} says {quarter_id or 'nothing'}, "
-                f"these returns are for {result.quarter.id}",
-                quarter_row,
-                "quarter",
-                quarter_id,
-            )
-        )
-        return
-    group, group_row = about.get("business_group", ("", None))
-    if group not in result.sent:
-        findings.append(
-            Finding(
-                "error",
-                about_file,
-                f"a workbook for another group: {where} names a business group that was sent "
-                f"no list for {result.quarter.id} (lists went to {', '.join(result.sent)})",
-                group_row,
-                "business_group",
-                group,
-            )
-        )
-        return
-    if group in result.returned:
-        findings.append(
-            Finding(
-                "error",
-                about_file,
-                f"a second workbook for {group}: {result.returned[group]} is already its return; "
-                "keep one",
-                group_row,
-                "business_group",
-                group,
-            )
-        )
+    about = _about(path, file, result.findings)
+    group = None if about is None else _identity(about, file, result)
+    if group is None:
         return
     result.returned[group] = file
-
     try:
         table = readers.read_xlsx_table(path, SHEET, _spec(columns), formulas_are_data=True)
     except readers.ReadError as exc:
-        findings.append(Finding("error", file, f"sheet {SHEET!r}: {exc}"))
+        result.findings.append(Finding("error", file, f"sheet {SHEET!r}: {exc}"))
         return
-    frame = table.frame
-    missing = [c.header for c in columns if _name(c) not in frame.columns]
+    missing = [c.header for c in columns if _name(c) not in table.frame.columns]
     if missing:
-        findings.append(
+        result.findings.append(
             Finding(
                 "error",
                 file,
-                f"sheet {SHEET!r} has lost column(s) {', '.join(missing)}: the header (row 3) "
-                "must keep every column as sent",
+                f"sheet {SHEET!r} has lost column(s) {', '.join(missing)}: the header (row "
+                f"{HEADER_ROW}) must keep every column as sent",
             )
         )
         return
-    header_of = {_name(c): c.header for c in columns}
-    for row, name, typed in table.formulas:
-        findings.append(
-            Finding(
-                "error",
-                file,
+    _Rows(file, group, result, columns, groups_of, table).check()
+
+
+def _identity(about: dict[str, tuple[str, int]], file: str, result: Returns) -> str | None:
+    """The business group a workbook is for, or None (with an error naming the About sheet's
+    row) when it is not a list for this quarter and one of the groups sent a list."""
+    where = f"{ABOUT_SHEET} sheet"
+
+    def refuse(key: str, message: str) -> None:
+        value, row = about.get(key, ("", None))
+        result.findings.append(
+            Finding("error", f"{file}, sheet {ABOUT_SHEET}", message, row, key, value)
+        )
+
+    if about.get("format", ("",))[0] != FORMAT:
+        refuse("format", f"not a follow-up workbook written by panelpaper ({where} format)")
+        return None
+    quarter_id = about.get("quarter", ("",))[0]
+    if quarter_id != result.quarter.id:
+        refuse(
+            "quarter",
+            f"a workbook for another quarter: {where} says {quarter_id or 'nothing'}, these "
+            f"returns are for {result.quarter.id}",
+        )
+        return None
+    group = about.get("business_group", ("",))[0]
+    if group not in result.sent:
+        refuse(
+            "business_group",
+            f"a workbook for another group: {where} names a business group that was sent no "
+            f"list for {result.quarter.id} (lists went to {', '.join(result.sent)})",
+        )
+        return None
+    if group in result.returned:
+        refuse(
+            "business_group",
+            f"a second workbook for {group}: {result.returned[group]} is already its return; "
+            "keep one",
+        )
+        return None
+    return group
+
+
+READ_ONLY_KEYS = frozenset(c.key for c in READ_ONLY)
+ACTION_ID = READ_ONLY[0]
+
+
+@dataclass
+class _Rows:
+    """The rows of one returned list, checked one by one against the list sent."""
+
+    file: str
+    group: str
+    result: Returns
+    columns: tuple[Column, ...]
+    groups_of: dict[str, str]
+    table: readers.Table
+    formulas: set[tuple[int, str]] = field(init=False, default_factory=set)
+    sent: pd.DataFrame = field(init=False)
+
+    def check(self) -> None:
+        header_of = {_name(c): c.header for c in self.columns}
+        for row, name, typed in self.table.formulas:
+            self.error(
                 "a formula: type the value itself (formulas in a returned list are never "
                 "evaluated)",
                 row,
                 header_of[name],
                 typed,
             )
-        )
-    formula_cells = {(row, name) for row, name, _ in table.formulas}
-    sent = result.sent[group].set_index("action_id", drop=False)
-    seen: dict[str, int] = {}
-    id_name = _name(READ_ONLY[0])
-    for record in frame.to_dict("records"):
-        row = int(record[SOURCE_ROW])
-        action_id = _text(record[id_name])
-
-        def error(message: str, column: Column, value: object, row: int = row) -> None:
-            findings.append(Finding("error", file, message, row, column.header, _text(value)))
-
-        if (row, id_name) in formula_cells:
-            continue
-        if not action_id:
-            error(
-                "no action id: every row must keep the action id it was sent with", READ_ONLY[0], ""
-            )
-            continue
-        if action_id in seen:
-            error(f"action listed twice (first on row {seen[action_id]})", READ_ONLY[0], action_id)
-            continue
-        seen[action_id] = row
-        if action_id not in groups_of:
-            error(
-                f"unknown action id: not in the {result.quarter.id} snapshot",
-                READ_ONLY[0],
-                action_id,
-            )
-            continue
-        if groups_of[action_id] != group:
-            error(
-                f"action moved to another group: the snapshot has it under "
-                f"{groups_of[action_id]}, this workbook is {group}'s",
-                READ_ONLY[0],
-                action_id,
-            )
-            continue
-        if action_id not in sent.index:
-            error(
-                f"not on the list sent to {group}: the snapshot does not count it as an "
-                "outstanding monitored action",
-                READ_ONLY[0],
-                action_id,
-            )
-            continue
-        expected = sent.loc[action_id]
-        for column in columns:
-            if column.key not in READ_ONLY_KEYS or (row, _name(column)) in formula_cells:
+        self.formulas = {(row, name) for row, name, _ in self.table.formulas}
+        self.sent = self.result.sent[self.group].set_index("action_id", drop=False)
+        seen: dict[str, int] = {}
+        for record in self.table.frame.to_dict("records"):
+            row = int(record[SOURCE_ROW])
+            if self.formula(row, ACTION_ID):
                 continue
-            was = _sent_text(expected[column.key], column)
+            action_id = _text(record[_name(ACTION_ID)])
+            problem = self.unmatched(action_id, seen)
+            if problem:
+                self.error(problem, row, ACTION_ID.header, action_id)
+                continue
+            seen[action_id] = row
+            self.compare(record, row, self.sent.loc[action_id])
+            answer = self.answer(record, row, action_id)
+            if answer is not None:
+                self.result.answers.append(answer)
+
+    def error(self, message: str, row: int | None, column: str, value: object) -> None:
+        self.result.findings.append(Finding("error", self.file, message, row, column, _text(value)))
+
+    def formula(self, row: int, column: Column) -> bool:
+        return (row, _name(column)) in self.formulas
+
+    def unmatched(self, action_id: str, seen: dict[str, int]) -> str | None:
+        """Why a row's action id does not match an action on this list, or None."""
+        if not action_id:
+            return "no action id: every row must keep the action id it was sent with"
+        if action_id in seen:
+            return f"action listed twice (first on row {seen[action_id]})"
+        if action_id not in self.groups_of:
+            return f"unknown action id: not in the {self.result.quarter.id} snapshot"
+        if self.groups_of[action_id] != self.group:
+            return (
+                f"action moved to another group: the snapshot has it under "
+                f"{self.groups_of[action_id]}, this workbook is {self.group}'s"
+            )
+        if action_id not in self.sent.index:
+            return (
+                f"not on the list sent to {self.group}: the snapshot does not count it as an "
+                "outstanding monitored action"
+            )
+        return None
+
+    def compare(self, record: dict[str, object], row: int, sent: pd.Series) -> None:
+        """Every locked cell must read as it was sent."""
+        for column in self.columns:
+            if column.key not in READ_ONLY_KEYS or self.formula(row, column):
+                continue
+            was = _sent_text(sent[column.key], column)
             now = _text(record[_name(column)])
             if now != was:
-                error(
+                self.error(
                     f"read-only cell edited: the list sent said {was!r}; put a change in the "
                     "shaded columns instead",
-                    column,
+                    row,
+                    column.header,
                     now,
                 )
-        answer = _answer(record, row, group, action_id, file, result.as_of, error, formula_cells)
-        if answer is not None:
-            result.answers.append(answer)
 
-
-READ_ONLY_KEYS = frozenset(c.key for c in READ_ONLY)
-
-
-def _answer(record, row, group, action_id, file, as_of, error, formula_cells) -> Answer | None:
-    """The to-fill cells of one row, each checked against its vocabulary."""
-    ok = True
-
-    def cell(column: Column) -> str | None:
-        if (row, _name(column)) in formula_cells:
+    def cell(self, record: dict[str, object], row: int, column: Column) -> str | None:
+        if self.formula(row, column):
             return None
         return _text(record[_name(column)]) or None
 
-    confirmed = cell(CONFIRMED)
-    if confirmed is not None:
-        match = {v.casefold(): v for v in CONFIRMED_VALUES}.get(confirmed.casefold())
+    def coded(
+        self, record: dict[str, object], row: int, column: Column, values: tuple[str, ...], why: str
+    ) -> tuple[str | None, bool]:
+        """A coded answer in its canonical spelling (matched ignoring case), and whether it
+        is acceptable (blank is)."""
+        typed = self.cell(record, row, column)
+        if typed is None:
+            return None, True
+        match = {v.casefold(): v for v in values}.get(typed.casefold())
         if match is None:
-            error(f"not one of {', '.join(CONFIRMED_VALUES)}", CONFIRMED, confirmed)
-            ok = False
-        confirmed = match
-    status = cell(PROPOSED_STATUS)
-    if status is not None:
-        match = {v.casefold(): v for v in ACTION_STATUSES}.get(status.casefold())
-        if match is None:
-            error(
-                f"a status outside the tracker's vocabulary; use one of {', '.join(ACTION_STATUSES)}",
-                PROPOSED_STATUS,
-                status,
-            )
-            ok = False
-        status = match
-    date_text = cell(PROPOSED_DATE)
-    proposed_date = None
-    if date_text is not None:
+            self.error(f"{why}; use one of {', '.join(values)}", row, column.header, typed)
+        return match, match is not None
+
+    def date(self, record: dict[str, object], row: int) -> tuple[dt.date | None, bool]:
+        """The proposed revised date, read by the loader's date rules, not before as_of."""
+        typed = self.cell(record, row, PROPOSED_DATE)
+        if typed is None:
+            return None, True
         try:
-            proposed_date = parse_date(date_text)
+            proposed = parse_date(typed)
         except ValueError as exc:
-            error(str(exc), PROPOSED_DATE, date_text)
-            ok = False
-        else:
-            if proposed_date < as_of:
-                error(
-                    f"before the as-at date {as_of.strftime('%d/%m/%Y')}: a revised date "
-                    "must lie ahead",
-                    PROPOSED_DATE,
-                    date_text,
-                )
-                ok = False
-    if not ok:
-        return None
-    return Answer(
-        group, action_id, file, row, confirmed, status, proposed_date, cell(REASON), cell(COMMENT)
-    )
+            self.error(str(exc), row, PROPOSED_DATE.header, typed)
+            return None, False
+        as_of = self.result.as_of
+        if proposed < as_of:
+            self.error(
+                f"before the as-at date {as_of.strftime('%d/%m/%Y')}: a revised date must lie "
+                "ahead",
+                row,
+                PROPOSED_DATE.header,
+                typed,
+            )
+            return None, False
+        return proposed, True
+
+    def answer(self, record: dict[str, object], row: int, action_id: str) -> Answer | None:
+        """The lead's answer in the to-fill cells, each checked; None when any is refused."""
+        confirmed, ok_confirmed = self.coded(
+            record, row, CONFIRMED, CONFIRMED_VALUES, "neither Yes nor No"
+        )
+        status, ok_status = self.coded(
+            record,
+            row,
+            PROPOSED_STATUS,
+            ACTION_STATUSES,
+            "a status outside the tracker's vocabulary",
+        )
+        proposed, ok_date = self.date(record, row)
+        if not (ok_confirmed and ok_status and ok_date):
+            return None
+        return Answer(
+            self.group,
+            action_id,
+            self.file,
+            row,
+            confirmed,
+            status,
+            proposed,
+            self.cell(record, row, REASON),
+            self.cell(record, row, COMMENT),
+        )
 
 
 # --- the summary ------------------------------------------------------------------------------

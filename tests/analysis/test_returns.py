@@ -182,7 +182,7 @@ REFUSALS = {
         FRONTLINE,
         {"F3": {"Confirmed": "Maybe"}},
         (FRONTLINE, 6, "Confirmed", "Maybe"),
-        "not one of Yes, No",
+        "neither Yes nor No; use one of Yes, No",
     ),
     "edited read-only status": (
         FRONTLINE,
@@ -311,9 +311,14 @@ def test_a_workbook_of_some_other_kind(sent, tmp_path):
     back = returned_copies(lists, tmp_path / "back")
     (back / "notes.xlsx").write_text("rec_id,status\n", encoding="utf-8")
     shutil.copyfile(data / "snapshots" / QUARTER / "audit_actions.csv", back / "tracker.xlsx")
+    from openpyxl import Workbook
+
+    Workbook().save(back / "blank.xlsx")
     result = _read(data, back)
     names = {Path(f.file).name for f in result.findings if f.severity == "error"}
-    assert names == {"notes.xlsx", "tracker.xlsx"}
+    assert names == {"notes.xlsx", "tracker.xlsx", "blank.xlsx"}
+    blank = next(f for f in result.findings if f.file.endswith("blank.xlsx"))
+    assert "not a follow-up workbook written by panelpaper" in blank.message
 
 
 def test_an_empty_folder_is_an_error(sent, tmp_path):
