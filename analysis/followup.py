@@ -32,6 +32,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -41,6 +42,11 @@ from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
 from analysis.snapshots import Snapshot, load_snapshot
 from analysis.vocabulary import ACTION_STATUSES, OFFICIAL, OFFICIAL_SENSITIVE
+
+if TYPE_CHECKING:  # openpyxl is imported when a workbook is built, not with the CLI
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
 
 FORMAT = "panelpaper follow-up"
 FORMAT_VERSION = "1"
@@ -166,7 +172,7 @@ def is_formula_like(text: str) -> bool:
     return text.startswith(FORMULA_TRIGGERS)
 
 
-def set_text(cell, text: str) -> None:
+def set_text(cell: Cell, text: str) -> None:
     """Put ``text`` in ``cell`` as text, never as a formula.
 
     openpyxl takes a string starting with ``=`` as a formula; the cell's type is set back to
@@ -178,7 +184,7 @@ def set_text(cell, text: str) -> None:
         cell.quotePrefix = True
 
 
-def _put(cell, value: object, kind: str) -> None:
+def _put(cell: Cell, value: object, kind: str) -> None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         cell.value = None
     elif kind == "date":
@@ -207,12 +213,13 @@ def _escape_header(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def build_workbook(rows: pd.DataFrame, snapshot: Snapshot, group: str, columns: tuple[Column, ...]):
+def build_workbook(
+    rows: pd.DataFrame, snapshot: Snapshot, group: str, columns: tuple[Column, ...]
+) -> Workbook:
     """The group's workbook (an openpyxl Workbook, not yet saved)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     marking = group_marking(rows)
     quarter = snapshot.quarter
@@ -262,7 +269,7 @@ def build_workbook(rows: pd.DataFrame, snapshot: Snapshot, group: str, columns: 
                 if column.kind == "date":
                     cell.number_format = DATE_FORMAT
 
-    _validations(sheet, columns, last_row, snapshot.as_of, DataValidation)
+    _validations(sheet, columns, last_row, snapshot.as_of)
 
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
     sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(last_row, HEADER_ROW)}"
@@ -311,9 +318,12 @@ def build_workbook(rows: pd.DataFrame, snapshot: Snapshot, group: str, columns: 
     return book
 
 
-def _validations(sheet, columns, last_row: int, as_of: dt.date, DataValidation) -> None:
+def _validations(
+    sheet: Worksheet, columns: tuple[Column, ...], last_row: int, as_of: dt.date
+) -> None:
     """Dropdowns on the coded columns and a date check on the proposed date."""
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     if last_row <= HEADER_ROW:
         return
