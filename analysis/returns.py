@@ -446,7 +446,8 @@ def changes(returns: Returns) -> list[tuple[Answer, list[str]]]:
 
 
 def summary(returns: Returns) -> str:
-    """The tracker owner's summary: confirmed per group, changes asked for, not yet confirmed."""
+    """The tracker owner's summary: confirmed per group, changes asked for, not yet confirmed,
+    and any comment a lead left on an action confirmed without a change."""
     answered = {(a.group, a.action_id): a for a in returns.answers}
     lines = [
         returns.marking,
@@ -506,6 +507,14 @@ def summary(returns: Returns) -> str:
         lines.append("  none")
     lines += ["", f"Not yet confirmed ({waiting})"]
     lines += not_confirmed or ["  none"]
+    changed = {id(answer) for answer, _ in asked}
+    remarks = [
+        f"  {a.action_id:<12} {a.group:<26} {a.comment!r}"
+        for a in returns.answers
+        if a.confirmed == YES and a.comment and id(a) not in changed
+    ]
+    if remarks:
+        lines += ["", f"Comments on confirmed actions ({len(remarks)})", *remarks]
     return "\n".join(lines) + "\n"
 
 

@@ -78,7 +78,11 @@ def test_round_trip_summary(sent, tmp_path):
             },
         },
     )
-    fill(lists / SPECIALIST, back / SPECIALIST, {"S1": {"Confirmed": "Yes"}})
+    fill(
+        lists / SPECIALIST,
+        back / SPECIALIST,
+        {"S1": {"Confirmed": "Yes", "Comment": "Reviewed with DARA"}},
+    )
     result = _read(data, back)
     assert result.ok, result.findings
     by_id = {a.action_id: a for a in result.answers}
@@ -102,6 +106,10 @@ def test_round_trip_summary(sent, tmp_path):
     assert re.search(r"Total\s+5\s+4\s+3\s+1\s+0$", text, re.M)
     assert "F1           Frontline Policing         answered No; comment: '- done in May" in text
     assert "  Met HQ: no return (1 action: H1)" in text
+    assert text.endswith(
+        "Comments on confirmed actions (1)\n"
+        "  S1           Specialist Operations      'Reviewed with DARA'\n"
+    )
 
     path = rt.write_summary(result)
     assert path.name == f"{QUARTER}_returns-summary_OFFICIAL-SENSITIVE.txt"
