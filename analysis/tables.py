@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.markup import literal
+
 TOTAL = "Total"
 COUNT = "Count"
 
@@ -58,9 +60,10 @@ def count_table(
 
 
 def _markdown_cell(value: object) -> object:
-    """A pipe inside a cell would end the cell in a Markdown table."""
+    """Text in a cell is data: written so it prints as typed (:func:`analysis.markup.literal`
+    also escapes the pipe that would end the cell and puts a line break on one line)."""
     if isinstance(value, str):
-        return value.replace("|", r"\|").replace("\n", " ")
+        return literal(value)
     return value
 
 
@@ -69,11 +72,13 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = False, thousands: bool 
 
     Numbers are right-aligned and text left-aligned; whole numbers get thousands separators
     (``1,204``) unless ``thousands`` is False; blanks print as nothing rather than ``nan``.
+    Every text cell and heading is data, printed as typed, never read as Markdown.
     """
     shown = frame.reset_index() if index else frame
     if shown.empty:
         return "*(none)*"
     shown = shown.apply(lambda column: column.map(_markdown_cell))
+    shown.columns = [literal(c) if isinstance(c, str) else c for c in shown.columns]
     shown = shown.astype(object).where(shown.notna(), None)
     text = shown.to_markdown(
         index=False,

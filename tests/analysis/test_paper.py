@@ -147,7 +147,7 @@ def test_markdown_table_clamps_widths_and_right_aligns_numbers() -> None:
 def test_contact_text_uses_snapshot_details() -> None:
     ctx = ctx_for(meta={"authors": ["A. Writer"], "contact": "Team (team@example.org)"})
     assert paper.contact_text(ctx) == (
-        "Report author: A. Writer\n\nContact: Team (team@example.org)"
+        "Report author: A\\. Writer\n\nContact: Team (team\\@example.org)"
     )
 
 
