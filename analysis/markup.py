@@ -47,6 +47,11 @@ def _escape(text: str) -> str:
     return "".join("\\" + ch if ch in _ALWAYS else ch for ch in text)
 
 
+def one_line(value: object) -> str:
+    """``value`` as it prints: line breaks, tabs and control characters as one space."""
+    return "" if value is None else _SEPARATORS.sub(" ", str(value))
+
+
 def literal(value: object) -> str:
     """``value`` as Pandoc Markdown that renders as exactly its characters.
 
@@ -55,7 +60,7 @@ def literal(value: object) -> str:
     """
     if value is None:
         return ""
-    text = _SEPARATORS.sub(" ", str(value))
+    text = one_line(value)
     if _BIDI_CONTROLS.search(text):
         text = _ISOLATE[0] + text + _ISOLATE[1]
     marker = _LIST_MARKER.match(text)

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from analysis.markup import literal
+from analysis.markup import literal, one_line
 
 TOTAL = "Total"
 COUNT = "Count"
@@ -67,26 +67,40 @@ def _markdown_cell(value: object) -> object:
     return value
 
 
-def markdown_table(frame: pd.DataFrame, *, index: bool = False, thousands: bool = True) -> str:
-    """``frame`` as a pipe table for the paper (Pandoc and Quarto read it as a real table).
+def _shown_cell(value: object) -> object:
+    """A cell as the reader sees it, for measuring column widths: the escapes
+    :func:`_markdown_cell` adds take no room on the page (a pipe is measured as a slash)."""
+    if isinstance(value, str):
+        return one_line(value).replace("|", "/")
+    return value
 
-    Numbers are right-aligned and text left-aligned; whole numbers get thousands separators
-    (``1,204``) unless ``thousands`` is False; blanks print as nothing rather than ``nan``.
-    Every text cell and heading is data, printed as typed, never read as Markdown.
-    """
-    shown = frame.reset_index() if index else frame
-    if shown.empty:
-        return "*(none)*"
-    shown = shown.apply(lambda column: column.map(_markdown_cell))
-    shown.columns = [literal(c) if isinstance(c, str) else c for c in shown.columns]
+
+def _pipe_table(frame: pd.DataFrame, cell: Any, thousands: bool) -> str:
+    shown = frame.apply(lambda column: column.map(cell))
+    shown.columns = [cell(c) for c in shown.columns]
     shown = shown.astype(object).where(shown.notna(), None)
-    text = shown.to_markdown(
+    return shown.to_markdown(
         index=False,
         missingval="",
         intfmt="," if thousands else "",
         floatfmt="g",
     )
-    return _sized_rule(text)
+
+
+def markdown_table(frame: pd.DataFrame, *, index: bool = False, thousands: bool = True) -> str:
+    """``frame`` as a pipe table for the paper (Pandoc and Quarto read it as a real table).
+
+    Numbers are right-aligned and text left-aligned; whole numbers get thousands separators
+    (``1,204``) unless ``thousands`` is False; blanks print as nothing rather than ``nan``.
+    Every text cell and heading is data, printed as typed, never read as Markdown; columns
+    are sized by the text as printed.
+    """
+    shown = frame.reset_index() if index else frame
+    if shown.empty:
+        return "*(none)*"
+    lines = _pipe_table(shown, _markdown_cell, thousands).splitlines()
+    lines[1] = _sized_rule(_pipe_table(shown, _shown_cell, thousands)).splitlines()[1]
+    return "\n".join(lines)
 
 
 MAX_COLUMN_DASHES = 30
