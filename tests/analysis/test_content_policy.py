@@ -40,7 +40,7 @@ def _page() -> str:
 
 def test_the_policy_names_the_renderers_and_the_projects_scripts_only():
     page, text = policy(_page(), [OWN])
-    assert f"<script type=\"module\">{MODULE}</script>" in page  # data: script made inline
+    assert f'<script type="module">{MODULE}</script>' in page  # data: script made inline
     scripts = re.search(r"script-src ([^;]+)", text)
     assert scripts is not None
     assert sorted(scripts.group(1).split()) == sorted(
