@@ -21,6 +21,7 @@ from analysis import actions as act
 from analysis import delays
 from analysis.attention import RULES
 from analysis.figures import build_figures, remembered_figures
+from analysis.markup import literal, literals
 from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
 from analysis.snapshots import Snapshot, load_history
@@ -218,10 +219,10 @@ def contact_text(ctx: PaperContext) -> str:
     if paper["authors"]:
         lines.append(
             f"Report {'authors' if len(paper['authors']) > 1 else 'author'}: "
-            f"{join_and(paper['authors'])}"
+            f"{join_and(literals(paper['authors']))}"
         )
     if paper["contact"]:
-        lines.append(f"Contact: {paper['contact']}")
+        lines.append(f"Contact: {literal(paper['contact'])}")
     return "\n\n".join(lines) or "Contact details were not supplied with this quarter's data."
 
 
@@ -237,7 +238,7 @@ def annex_method(ctx: PaperContext) -> str:
     rules = "; ".join(
         f"({chr(97 + i)}) {text}" for i, text in enumerate(f["attention_rules"].values())
     )
-    categories = join_and(c["name"] for c in f["delay_categories"])
+    categories = join_and(literal(c["name"]) for c in f["delay_categories"])
     lines = [
         f"- **Data as at:** {_as_of(f)}, the snapshot for {f['quarter_label']} (`{f['quarter']}`).",
         f"- **Actions monitored centrally:** {f['threshold']}. Low-risk actions are left to "
@@ -304,11 +305,13 @@ def portal_text(ctx: PaperContext) -> str:
     if largest and recs["open"]:
         text += (
             f" The largest share, {themes[largest]:,}, "
-            f"{verb(themes[largest], 'sits', 'sit')} under {largest}"
+            f"{verb(themes[largest], 'sits', 'sit')} under {literal(largest)}"
         )
         programmes = recs["open_by_theme_and_programme"].get(largest, {})
         if programmes:
-            parts = join_and(f"{n:,} from the {p} programme" for p, n in programmes.items())
+            parts = join_and(
+                f"{n:,} from the {literal(p)} programme" for p, n in programmes.items()
+            )
             text += f", including {parts}"
         text += "."
     afi = recs["open_areas_for_improvement"]
@@ -364,7 +367,7 @@ def movement_text(ctx: PaperContext) -> str:
     new = moved["new_themes"]
     if new:
         text += (
-            f" {join_and(new)} {verb(len(new), 'is a theme', 'are themes')} with open "
+            f" {join_and(literals(new))} {verb(len(new), 'is a theme', 'are themes')} with open "
             f"recommendations this quarter and none at {moved['previous_quarter_label']}."
         )
     return text
@@ -508,16 +511,19 @@ def due_coming_text(ctx: PaperContext) -> str:
     largest = acts["due_next_three_quarters_largest_area"]
     if largest and due > 1:
         audits = largest["by_audit"]
+        group, area = literal(largest["business_group"]), literal(largest["business_area"])
         where = (
-            f"{largest['business_group']}"
+            group
             if largest["business_area"] == act.NO_BUSINESS_AREA
-            else f"{largest['business_group']}, in the {largest['business_area']} business area"
+            else f"{group}, in the {area} business area"
         )
         text += f" The largest number, {largest['count']:,}, {verb(largest['count'], 'belongs', 'belong')} to {where}"
         if len(audits) == 1:
-            text += f", all from the {next(iter(audits))} audit."
+            text += f", all from the {literal(next(iter(audits)))} audit."
         else:
-            text += ": " + join_and(f"{n:,} from the {a} audit" for a, n in audits.items()) + "."
+            text += (
+                ": " + join_and(f"{n:,} from the {literal(a)} audit" for a, n in audits.items())
+            ) + "."
     return text
 
 
@@ -562,18 +568,18 @@ def overdue_text(ctx: PaperContext) -> str:
     group, n_group = next(iter(groups.items()))
     tied = [g for g, n in groups.items() if n == n_group]
     if len(tied) == 1:
-        text += f" Most of them sit within {group} ({n_group:,})"
+        text += f" Most of them sit within {literal(group)} ({n_group:,})"
         audits = acts["overdue_by_business_group_and_audit"].get(group, {})
         if audits:
             audit, n_audit = next(iter(audits.items()))
             text += (
-                f", and the largest number there relate to the {audit} audit ({n_audit:,})"
+                f", and the largest number there relate to the {literal(audit)} audit ({n_audit:,})"
                 if n_audit > 1
                 else ""
             )
         text += "."
     else:
-        text += f" {join_and(tied)} hold the most, {n_group:,} each."
+        text += f" {join_and(literals(tied))} hold the most, {n_group:,} each."
     median = acts["median_days_past_deadline"]
     if median is not None:
         text += f" The median overdue action is {count(round(median), 'day')} past its deadline"
@@ -591,7 +597,7 @@ def overdue_text(ctx: PaperContext) -> str:
     )
     if reasons:
         top = next(iter(reasons))
-        text += f" In {group} the reason most often given is {top.lower()}."
+        text += f" In {literal(group)} the reason most often given is {literal(top.lower())}."
     return text
 
 
@@ -639,11 +645,11 @@ def attention_text(ctx: PaperContext) -> str:
     ]
     for i, item in enumerate(items, start=1):
         why = join_and(RULES[r] for r in item["rules"])
-        line = f"{i}. **{item['audit']}**: {why}."
+        line = f"{i}. **{literal(item['audit'])}**: {why}."
         if item["reason_categories"]:
-            line += f" Reasons: {join_and(c.lower() for c in item['reason_categories'])}."
+            line += f" Reasons: {join_and(literal(c.lower()) for c in item['reason_categories'])}."
         if item["common_reason"]:
-            line += f" \u201c{item['common_reason']}\u201d"
+            line += f" \u201c{literal(item['common_reason'])}\u201d"
         lines.append(line)
     return "\n".join(lines)
 
@@ -696,7 +702,7 @@ def delays_text(ctx: PaperContext) -> str:
         top = list(named.items())[:3]
         text += (
             " The reasons fall most often under "
-            + join_and(f"{name.lower()} ({n:,})" for name, n in top)
+            + join_and(f"{literal(name.lower())} ({n:,})" for name, n in top)
             + "."
         )
     if none_given:

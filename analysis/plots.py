@@ -59,6 +59,9 @@ def use_house_style() -> None:
             "axes.spines.top": False,
             "axes.spines.right": False,
             "svg.hashsalt": "panelpaper",
+            # Labels are data (business groups, areas, reasons): "$x$" prints as typed,
+            # never as mathtext.
+            "text.parse_math": False,
         },
     )
 

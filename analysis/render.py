@@ -42,6 +42,9 @@ from typing import Any, Literal
 import nbformat
 import yaml
 
+from analysis.content_policy import script_texts, with_content_policy
+from analysis.markup import literal, literals
+
 Renderer = Literal["quarto", "pandoc"]
 FORMATS = ("docx", "pdf", "html")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -69,7 +72,7 @@ QUARTO_TIMEOUT = 900
 EMBED = re.compile(r"\{\{<\s*embed\s+(?P<target>[^\s>]+)(?P<options>[^>]*)>\}\}")
 META = re.compile(r"\{\{<\s*meta\s+(?P<key>[^\s>]+)\s*>\}\}")
 CROSSREF = re.compile(
-    r"(?P<open>\[)?(?P<suppress>-)?(?<![\w@])@(?P<label>(?:fig|tbl)-[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)"
+    r"(?P<open>\[)?(?P<suppress>-)?(?<![\w@\\])@(?P<label>(?:fig|tbl)-[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)"
     r"(?(open)\])"
 )
 FRONT_MATTER = re.compile(r"\A---\s*\n(?P<yaml>.*?)\n---\s*\n", re.DOTALL)
@@ -202,8 +205,11 @@ def stage_sources(staging: Path, renderer: Renderer | None = None) -> list[str]:
             )
         else:
             shutil.copy2(source, target)
+    # Pandoc and Quarto read every metadata string as Markdown: the values come from
+    # snapshot.yml and the settings, so they are written as literal text.
+    shown = {key: literals(v) if isinstance(v, list) else literal(v) for key, v in meta.items()}
     (staging / META_FILE).write_text(
-        yaml.safe_dump(meta, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        yaml.safe_dump(shown, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     builder = _load_reference_builder()
     if builder is None:
@@ -249,6 +255,7 @@ def render_paper(staging: Path, renderer: str = "auto") -> RenderResult:
     else:
         warnings += render_with_pandoc(staging)
     outputs = _outputs(staging)
+    protect_html(staging)
     remove_working_files(staging)
     return RenderResult(
         renderer=chosen,
@@ -257,6 +264,19 @@ def render_paper(staging: Path, renderer: str = "auto") -> RenderResult:
         seconds=round(time.perf_counter() - started, 3),
         warnings=tuple(warnings),
     )
+
+
+def protect_html(staging: Path) -> None:
+    """Give paper.html its Content-Security-Policy (see :mod:`analysis.content_policy`): the
+    scripts of the project's own HTML includes and the renderer's own may run, nothing else."""
+    page_options = _quarto_config(staging).get("format", {}).get("html", {})
+    own = [
+        text
+        for part in _as_list(page_options.get("include-after-body", []))
+        for text in script_texts((staging / part).read_text(encoding="utf-8"))
+    ]
+    page = staging / "paper.html"
+    page.write_text(with_content_policy(page.read_text(encoding="utf-8"), own), encoding="utf-8")
 
 
 def reproducible_env(staging: Path) -> dict[str, str]:
@@ -478,9 +498,11 @@ def resolve_paper(
             return f"?meta:{match['key']}"
         return value
 
+    # Meta shortcodes are resolved in paper.qmd alone, before the notebooks' outputs come in:
+    # nothing an output says is ever read as a shortcode.
     embedder = Embedder(staging, Floats(titles), staging / FALLBACK_DIR / "figure-fallback")
-    body = EMBED.sub(embedder, body)
     body = META.sub(meta_value, body)
+    body = EMBED.sub(embedder, body)
     numbers = embedder.floats.numbers
 
     def reference(match: re.Match[str]) -> str:
@@ -509,6 +531,10 @@ def resolve_paper(
 
 def _quarto_config(staging: Path) -> dict[str, Any]:
     return yaml.safe_load((staging / "_quarto.yml").read_text(encoding="utf-8")) or {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return [value] if isinstance(value, str) else list(value or [])
 
 
 def _run_pandoc(staging: Path, args: list[str]) -> None:
@@ -614,6 +640,7 @@ def render_with_pandoc(staging: Path) -> list[str]:
         meta_file("typst", typst_options),
         "--to=typst",
         "--template=paper/pandoc-typst.typ",
+        *[f"--lua-filter={name}" for name in _as_list(pdf.get("filters", []))],
         *numbered,
         f"--output={typ.name}",
     ]

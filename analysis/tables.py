@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis.markup import literal, one_line
+
 TOTAL = "Total"
 COUNT = "Count"
 
@@ -58,10 +60,31 @@ def count_table(
 
 
 def _markdown_cell(value: object) -> object:
-    """A pipe inside a cell would end the cell in a Markdown table."""
+    """Text in a cell is data: written so it prints as typed (:func:`analysis.markup.literal`
+    also escapes the pipe that would end the cell and puts a line break on one line)."""
     if isinstance(value, str):
-        return value.replace("|", r"\|").replace("\n", " ")
+        return literal(value)
     return value
+
+
+def _shown_cell(value: object) -> object:
+    """A cell as the reader sees it, for measuring column widths: the escapes
+    :func:`_markdown_cell` adds take no room on the page (a pipe is measured as a slash)."""
+    if isinstance(value, str):
+        return one_line(value).replace("|", "/")
+    return value
+
+
+def _pipe_table(frame: pd.DataFrame, cell: Any, thousands: bool) -> str:
+    shown = frame.apply(lambda column: column.map(cell))
+    shown.columns = [cell(c) for c in shown.columns]
+    shown = shown.astype(object).where(shown.notna(), None)
+    return shown.to_markdown(
+        index=False,
+        missingval="",
+        intfmt="," if thousands else "",
+        floatfmt="g",
+    )
 
 
 def markdown_table(frame: pd.DataFrame, *, index: bool = False, thousands: bool = True) -> str:
@@ -69,19 +92,15 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = False, thousands: bool 
 
     Numbers are right-aligned and text left-aligned; whole numbers get thousands separators
     (``1,204``) unless ``thousands`` is False; blanks print as nothing rather than ``nan``.
+    Every text cell and heading is data, printed as typed, never read as Markdown; columns
+    are sized by the text as printed.
     """
     shown = frame.reset_index() if index else frame
     if shown.empty:
         return "*(none)*"
-    shown = shown.apply(lambda column: column.map(_markdown_cell))
-    shown = shown.astype(object).where(shown.notna(), None)
-    text = shown.to_markdown(
-        index=False,
-        missingval="",
-        intfmt="," if thousands else "",
-        floatfmt="g",
-    )
-    return _sized_rule(text)
+    lines = _pipe_table(shown, _markdown_cell, thousands).splitlines()
+    lines[1] = _sized_rule(_pipe_table(shown, _shown_cell, thousands)).splitlines()[1]
+    return "\n".join(lines)
 
 
 MAX_COLUMN_DASHES = 30

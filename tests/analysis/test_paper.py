@@ -147,7 +147,7 @@ def test_markdown_table_clamps_widths_and_right_aligns_numbers() -> None:
 def test_contact_text_uses_snapshot_details() -> None:
     ctx = ctx_for(meta={"authors": ["A. Writer"], "contact": "Team (team@example.org)"})
     assert paper.contact_text(ctx) == (
-        "Report author: A. Writer\n\nContact: Team (team@example.org)"
+        "Report author: A\\. Writer\n\nContact: Team (team\\@example.org)"
     )
 
 
@@ -199,3 +199,51 @@ def test_delays_table_has_a_row_per_reason_with_its_business_groups() -> None:
             "Business groups": "Professionalism (1)",
         },
     ]
+
+
+def test_tracker_text_reaches_every_sentence_as_typed_and_never_as_markup() -> None:
+    """The sentence builders escape what the trackers say; Pandoc reads it back as words."""
+    import json
+
+    import pypandoc
+
+    from analysis.markup import literal
+
+    title, group, reason = "**Audit** <b>x</b>", "$g$ @fig-groups", "{{< meta contact >}} it's"
+    theme, programme = "[t](javascript:x)", "# P"
+    ctx = ctx_for(
+        actions=[
+            {
+                "audit_title": title,
+                "business_group": group,
+                "business_area": group,
+                "due_date": days_before(AS_OF, 400),
+                "delay_reason": reason,
+            },
+            {"audit_title": title, "business_group": group, "due_date": "2019-08-31"},
+            {"audit_title": title, "business_group": group, "due_date": "2019-09-30"},
+        ],
+        recommendations=[{"theme": theme, "programme": programme}],
+    )
+    sentences = {
+        "attention": paper.attention_text(ctx),
+        "overdue": paper.overdue_text(ctx),
+        "due": paper.due_coming_text(ctx),
+        "portal": paper.portal_text(ctx),
+    }
+    assert literal(title) in sentences["attention"] and literal(reason) in sentences["attention"]
+    assert literal(group) in sentences["overdue"] and literal(group) in sentences["due"]
+    assert literal(theme) in sentences["portal"] and literal(programme) in sentences["portal"]
+    allowed = {"Para", "Plain", "OrderedList", "Decimal", "Period", "Str", "Space", "Strong"}
+    for name, text in sentences.items():
+        own = text.replace("@tbl-attention gives", "The table gives")  # the template's reference
+        ast = json.loads(pypandoc.convert_text(own, "json", format="markdown"))
+        assert _node_types(ast["blocks"]) <= allowed | {"SoftBreak"}, name
+
+
+def _node_types(value) -> set[str]:
+    if isinstance(value, list):
+        return set().union(*(_node_types(v) for v in value)) if value else set()
+    if isinstance(value, dict) and "t" in value:
+        return {value["t"]} | _node_types(value.get("c", []))
+    return set()
