@@ -603,10 +603,18 @@ def render_with_pandoc(staging: Path) -> list[str]:
         return f"--metadata-file={path.relative_to(staging).as_posix()}"
 
     docx = formats.get("docx", {})
+    # The Lua filters _quarto.yml gives Word, less Quarto's own and those written for
+    # Quarto's output (paper/quarto-*.lua), which have nothing to act on here.
+    docx_filters = [
+        name
+        for name in docx.get("filters", [])
+        if isinstance(name, str) and name != "quarto" and not Path(name).name.startswith("quarto-")
+    ]
     docx_args = [
         *common,
         meta_file("docx", {}),
         "--to=docx",
+        *[f"--lua-filter={name}" for name in docx_filters],
         f"--reference-doc={docx.get('reference-doc', 'paper/reference.docx')}",
         *numbered,
         *(["--toc"] if docx.get("toc") else []),
