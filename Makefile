@@ -76,5 +76,12 @@ format: $(STAMP) ## Apply ruff's fixes and formatting, then re-pair the notebook
 sample-data: $(STAMP) ## Regenerate the sample snapshots in data/snapshots (deterministic)
 	@$(BIN)/python scripts/generate_sample_data.py --out data/snapshots
 
+benchmark: $(STAMP) ## Time `panelpaper run` against its floor (writes benchmarks/RESULTS.md)
+	@$(BIN)/python benchmarks/bench_run.py
+
+benchmark-renderers: $(STAMP) ## Time both renderers' cold runs against their floors (benchmarks/RENDERERS_RESULTS.md)
+	@bin="$$(scripts/install_quarto.sh 2>/dev/null)" && export PATH="$$bin:$$PATH"; \
+	$(BIN)/python benchmarks/bench_renderers.py
+
 clean: ## Remove caches (keeps .venv and reports)
 	@rm -rf .pytest_cache .ruff_cache .hypothesis **/__pycache__

@@ -25,6 +25,7 @@ Two renderers read the same sources:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import importlib.util
 import json
@@ -119,14 +120,19 @@ def _resolve_renderer(renderer: str) -> Renderer:
 def renderer_versions(renderer: Renderer) -> dict[str, str]:
     """Versions of the tools a renderer runs, as recorded with each paper."""
     if renderer == "quarto":
-        result = subprocess.run(
-            [quarto_path() or "quarto", "--version"], capture_output=True, text=True
-        )
-        return {"quarto": result.stdout.strip() or "unknown"}
+        return {"quarto": _quarto_version(quarto_path() or "quarto")}
     import pypandoc
     import typst
 
     return {"pandoc": pypandoc.get_pandoc_version(), "typst": typst.__version__}
+
+
+@functools.cache
+def _quarto_version(quarto: str) -> str:
+    """``quarto --version``, asked once per Quarto and process: each call starts Deno (about
+    a second), and a render asks for it twice (the annex, then the manifest)."""
+    result = subprocess.run([quarto, "--version"], capture_output=True, text=True)
+    return result.stdout.strip() or "unknown"
 
 
 def describe_renderer(renderer: str = "auto") -> str:
