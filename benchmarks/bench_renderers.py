@@ -283,9 +283,12 @@ def main() -> None:
     for key, samples in bench.rows.items():
         shown = ", ".join(f"{s:.2f}" for s in samples)
         lines.append(f"| {key} | {median(samples):.2f} s | {shown} |")
-    for label, steps in (("fallback", pandoc_steps), ("Quarto", quarto_steps)):
+    for label, key, steps in (
+        ("fallback", "cold run, fallback (pandoc)", pandoc_steps),
+        ("Quarto", "cold run, Quarto", quarto_steps),
+    ):
         for step, samples in steps.items():
-            per_run = len(samples) // max(1, len(bench.rows.get(f"cold run, {label}", [1])))
+            per_run = len(samples) // max(1, len(bench.rows.get(key, [])))
             shown = ", ".join(f"{s:.2f}" for s in samples)
             lines.append(
                 f"| cold run, {label}: step '{step}' (x{max(per_run, 1)} per run) | "
