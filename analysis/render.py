@@ -641,7 +641,7 @@ def render_with_pandoc(staging: Path) -> list[str]:
         *[f"--css={sheet}" for sheet in css],
         *[f"--include-after-body={part}" for part in after_body],
         *numbered,
-        *(["--toc"] if page.get("toc") else []),
+        *(["--toc", f"--toc-depth={page.get('toc-depth', 3)}"] if page.get("toc") else []),
         "--output=paper.html",
     ]
 

@@ -104,6 +104,40 @@ def html_sections(path: Path) -> list[str]:
     return parser.items
 
 
+class _Contents(HTMLParser):
+    """The link texts of the table of contents (``<nav id="TOC">``), in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[str] = []
+        self._depth = 0  # <nav> nesting inside the contents
+        self._link: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "nav" and (self._depth or dict(attrs).get("id") == "TOC"):
+            self._depth += 1
+        elif tag == "a" and self._depth:
+            self._link = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self._depth:
+            self._depth -= 1
+        elif tag == "a" and self._link is not None:
+            self.items.append(f"contents | {_clean(''.join(self._link))}")
+            self._link = None
+
+    def handle_data(self, data: str) -> None:
+        if self._link is not None:
+            self._link.append(data)
+
+
+def html_contents(path: Path) -> list[str]:
+    """The HTML edition's table of contents, entry by entry."""
+    parser = _Contents()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.items
+
+
 def first_difference(left: list, right: list, context: int = 3) -> str | None:
     """None when the two lists are equal; otherwise where they first differ, with context."""
     for index, (a, b) in enumerate(zip(left, right, strict=False)):

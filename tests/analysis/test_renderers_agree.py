@@ -13,7 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from paper_structure import docx_structure, first_difference, html_sections, pdf_pages
+from paper_structure import (
+    docx_structure,
+    first_difference,
+    html_contents,
+    html_sections,
+    pdf_pages,
+)
 
 from analysis.render import RenderResult, render_paper
 
@@ -68,6 +74,13 @@ def test_the_html_papers_have_the_same_section_tree(both):
     quarto = html_sections(both["quarto"].outputs["html"])
     fallback = html_sections(both["pandoc"].outputs["html"])
     assert "h1 | 2 DARA update" in quarto
+    assert first_difference(quarto, fallback) is None, first_difference(quarto, fallback)
+
+
+def test_the_html_papers_have_the_same_contents(both):
+    quarto = html_contents(both["quarto"].outputs["html"])
+    fallback = html_contents(both["pandoc"].outputs["html"])
+    assert "contents | 2.5 Audits brought to the Panel's attention" in quarto
     assert first_difference(quarto, fallback) is None, first_difference(quarto, fallback)
 
 
