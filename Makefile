@@ -11,7 +11,7 @@ REPORTS_DIR ?= reports
 QUARTER ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv report test check figures run verify notebooks lab lint format sample-data benchmark clean
+.PHONY: help venv report test quarto-dev check figures run verify notebooks lab lint format sample-data benchmark benchmark-renderers clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [QUARTER=2019-20-Q1] [DATA_DIR=data] [PYTEST_ARGS=...]"
@@ -35,6 +35,16 @@ report: $(STAMP) ## Run the latest sample quarter and render the paper
 
 test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render)
 	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+# The offline Quarto bundle beside the repository (what CI uses, see .ci/run); override with
+# QUARTO_SHARED=/path/to/shared/quarto and QUARTO_PREFIX=/where/to/install.
+QUARTO_SHARED ?= ../shared/quarto
+export QUARTO_SHARED
+
+quarto-dev: $(STAMP) ## Install Quarto from ../shared/quarto (outside the repo) and run the Quarto tests
+	@bin="$$(scripts/install_quarto.sh)" || { echo "Quarto not installed: see the messages above"; exit 1; }; \
+	echo "Put it on PATH for other commands:  export PATH=\"$$bin:\$$PATH\""; \
+	PATH="$$bin:$$PATH" $(BIN)/python -m pytest -m quarto -n 0 $(PYTEST_ARGS)
 
 check: $(STAMP) ## Validate every snapshot under DATA_DIR and print the report
 	@$(BIN)/panelpaper check --all --data-dir $(DATA_DIR)
@@ -65,6 +75,13 @@ format: $(STAMP) ## Apply ruff's fixes and formatting, then re-pair the notebook
 
 sample-data: $(STAMP) ## Regenerate the sample snapshots in data/snapshots (deterministic)
 	@$(BIN)/python scripts/generate_sample_data.py --out data/snapshots
+
+benchmark: $(STAMP) ## Time `panelpaper run` against its floor (writes benchmarks/RESULTS.md)
+	@$(BIN)/python benchmarks/bench_run.py
+
+benchmark-renderers: $(STAMP) ## Time both renderers' cold runs against their floors (benchmarks/RENDERERS_RESULTS.md)
+	@bin="$$(scripts/install_quarto.sh 2>/dev/null)" && export PATH="$$bin:$$PATH"; \
+	$(BIN)/python benchmarks/bench_renderers.py
 
 clean: ## Remove caches (keeps .venv and reports)
 	@rm -rf .pytest_cache .ruff_cache .hypothesis **/__pycache__

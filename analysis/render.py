@@ -25,6 +25,7 @@ Two renderers read the same sources:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import importlib.util
 import json
@@ -50,6 +51,7 @@ FORMATS = ("docx", "pdf", "html")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 QUARTO_SOURCES = ("_quarto.yml", "paper.qmd", "paper")
 META_FILE = "_paper-meta.yml"
+NOTEBOOK_LINKS_FILE = "_notebook-links.html"
 PAPER_KEYS = (
     "title",
     "panel",
@@ -66,7 +68,6 @@ QUARTO_HELP = (
     "Quarto for your user from https://quarto.org/docs/get-started/"
 )
 FALLBACK_DIR = "paper_files"
-FALLBACK_CSS = "paper/fallback.css"
 QUARTO_TIMEOUT = 900
 
 EMBED = re.compile(r"\{\{<\s*embed\s+(?P<target>[^\s>]+)(?P<options>[^>]*)>\}\}")
@@ -122,14 +123,19 @@ def _resolve_renderer(renderer: str) -> Renderer:
 def renderer_versions(renderer: Renderer) -> dict[str, str]:
     """Versions of the tools a renderer runs, as recorded with each paper."""
     if renderer == "quarto":
-        result = subprocess.run(
-            [quarto_path() or "quarto", "--version"], capture_output=True, text=True
-        )
-        return {"quarto": result.stdout.strip() or "unknown"}
+        return {"quarto": _quarto_version(quarto_path() or "quarto")}
     import pypandoc
     import typst
 
     return {"pandoc": pypandoc.get_pandoc_version(), "typst": typst.__version__}
+
+
+@functools.cache
+def _quarto_version(quarto: str) -> str:
+    """``quarto --version``, asked once per Quarto and process: each call starts Deno (about
+    a second), and a render asks for it twice (the annex, then the manifest)."""
+    result = subprocess.run([quarto, "--version"], capture_output=True, text=True)
+    return result.stdout.strip() or "unknown"
 
 
 def describe_renderer(renderer: str = "auto") -> str:
@@ -211,6 +217,10 @@ def stage_sources(staging: Path, renderer: Renderer | None = None) -> list[str]:
     (staging / META_FILE).write_text(
         yaml.safe_dump(shown, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
+    qmd = (staging / "paper.qmd").read_text(encoding="utf-8")
+    (staging / NOTEBOOK_LINKS_FILE).write_text(
+        notebook_links(embedded_notebooks(qmd)), encoding="utf-8"
+    )
     builder = _load_reference_builder()
     if builder is None:
         warnings.append("python-docx not installed: reference.docx keeps its default marking")
@@ -219,7 +229,14 @@ def stage_sources(staging: Path, renderer: Renderer | None = None) -> list[str]:
     return warnings
 
 
-WORKING_FILES = (*QUARTO_SOURCES, META_FILE, FALLBACK_DIR, ".quarto", "paper_files")
+WORKING_FILES = (
+    *QUARTO_SOURCES,
+    META_FILE,
+    NOTEBOOK_LINKS_FILE,
+    FALLBACK_DIR,
+    ".quarto",
+    "paper_files",
+)
 
 
 def remove_working_files(staging: Path) -> None:
@@ -309,6 +326,17 @@ def _render_with_quarto(staging: Path) -> None:
         raise RenderError(f"quarto render took longer than {QUARTO_TIMEOUT} s") from exc
     if result.returncode != 0:
         raise RenderError(f"quarto render failed ({result.returncode}):\n{result.stderr}")
+    _forget_staging_path(staging / "paper.html", staging)
+
+
+def _forget_staging_path(page: Path, staging: Path) -> None:
+    """Quarto marks each embedded cell with its notebook's absolute path (``data-notebook``),
+    which would publish the staging folder's random name and the publisher's file system,
+    and make no two renders of a quarter alike.  The notebooks are published beside the
+    paper, so the path relative to it is the true one."""
+    if page.is_file():
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace(f"{staging.as_posix()}/", ""), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -551,7 +579,17 @@ def _run_pandoc(staging: Path, args: list[str]) -> None:
         raise RenderError(f"pandoc {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
 
 
-def _notebook_links(notebooks: tuple[str, ...]) -> str:
+def embedded_notebooks(qmd: str) -> tuple[str, ...]:
+    """The notebooks ``qmd`` embeds outputs from, in the order it first embeds them."""
+    found = (match["target"].partition("#")[0] for match in EMBED.finditer(qmd))
+    return tuple(dict.fromkeys(found))
+
+
+def notebook_links(notebooks: tuple[str, ...]) -> str:
+    """The HTML edition's list of the executed notebooks published beside it.
+
+    Written by render.py rather than left to Quarto's ``notebook-links``, which the minimal
+    HTML leaves out, so that both renderers end the page with the same list."""
     items = "\n".join(
         f'<li><a href="{html.escape(path)}">{html.escape(Path(path).name)}</a></li>'
         for path in notebooks
@@ -597,10 +635,18 @@ def render_with_pandoc(staging: Path) -> list[str]:
         return f"--metadata-file={path.relative_to(staging).as_posix()}"
 
     docx = formats.get("docx", {})
+    # The Lua filters _quarto.yml gives Word, less Quarto's own and those written for
+    # Quarto's output (paper/quarto-*.lua), which have nothing to act on here.
+    docx_filters = [
+        name
+        for name in docx.get("filters", [])
+        if isinstance(name, str) and name != "quarto" and not Path(name).name.startswith("quarto-")
+    ]
     docx_args = [
         *common,
         meta_file("docx", {}),
         "--to=docx",
+        *[f"--lua-filter={name}" for name in docx_filters],
         f"--reference-doc={docx.get('reference-doc', 'paper/reference.docx')}",
         *numbered,
         *(["--toc"] if docx.get("toc") else []),
@@ -608,12 +654,10 @@ def render_with_pandoc(staging: Path) -> list[str]:
     ]
 
     page = formats.get("html", {})
-    (work / "notebook-links.html").write_text(_notebook_links(paper.notebooks), encoding="utf-8")
     after_body = page.get("include-after-body", [])
     after_body = [after_body] if isinstance(after_body, str) else list(after_body)
     css = page.get("css", [])
     css = [css] if isinstance(css, str) else list(css)
-    css.append(FALLBACK_CSS)
     html_args = [
         *common,
         meta_file("html", {"toc-title": page.get("toc-title", "Contents")}),
@@ -622,9 +666,8 @@ def render_with_pandoc(staging: Path) -> list[str]:
         "--embed-resources",
         *[f"--css={sheet}" for sheet in css],
         *[f"--include-after-body={part}" for part in after_body],
-        f"--include-after-body={FALLBACK_DIR}/notebook-links.html",
         *numbered,
-        *(["--toc"] if page.get("toc") else []),
+        *(["--toc", f"--toc-depth={page.get('toc-depth', 3)}"] if page.get("toc") else []),
         "--output=paper.html",
     ]
 

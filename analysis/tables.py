@@ -99,30 +99,97 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = False, thousands: bool 
     if shown.empty:
         return "*(none)*"
     lines = _pipe_table(shown, _markdown_cell, thousands).splitlines()
-    lines[1] = _sized_rule(_pipe_table(shown, _shown_cell, thousands)).splitlines()[1]
+    # Pandoc decides between natural and relative widths on the lines it reads (escapes
+    # included), while the widths themselves are measured on the text as printed.
+    wide = max(len(line) for line in lines[:1] + lines[2:]) > PANDOC_COLUMNS
+    lines[1] = _sized_rule(_pipe_table(shown, _shown_cell, thousands), wide=wide).splitlines()[1]
     return "\n".join(lines)
 
 
-MAX_COLUMN_DASHES = 30
-MIN_COLUMN_DASHES = 10
+# The page a paper table is set on, in points: A4 less the 22 mm side margins of both the Word
+# reference document and the Typst template, with the table text at 10 pt and 5 pt of cell
+# padding either side (paper/make_reference_docx.py, paper/typst-template.typ).
+TEXT_WIDTH_PT = (210 - 2 * 22) / 25.4 * 72
+TABLE_FONT_PT = 10.0
+CELL_PADDING_PT = 10.0
+PANDOC_COLUMNS = 72
+"""Pandoc's ``--columns`` default, which neither renderer changes: a pipe table with a longer
+line gets relative column widths from its dashes, a narrower one its natural widths."""
+HEADER_BOLDNESS = 1.08
+"""A bold header word is about this much wider than the same word set in regular type."""
+
+# Advance widths in ems of Arial (Word's font for the paper) by character class: wide enough
+# for Libertinus Serif in the PDF too, which is narrower.  A rough measure serves: widths are
+# only decided to the nearest point and every column keeps a little slack.
+_NARROW = set("ijlI.,;:'|!()[]/ ")
+_WIDE = set("mwMW@%")
+_EM = {"narrow": 0.30, "wide": 0.86, "upper": 0.70, "digit": 0.56, "other": 0.52}
 
 
-def _sized_rule(table: str) -> str:
-    """Resize the dashes under the header so the page can hold every column.
+def text_width_pt(text: str, *, bold: bool = False) -> float:
+    """How wide ``text`` prints on one line in a paper table, in points (see _EM)."""
 
-    Pandoc (and so Quarto) sizes the columns of a wide pipe table by those dashes; left to the
-    longest cell, a long audit title squeezes a year column to a sliver in PDF and Word.  Each
-    column gets between MIN and MAX dashes, by its longest cell; alignment colons are kept.
+    def em(char: str) -> float:
+        if char in _NARROW:
+            return _EM["narrow"]
+        if char in _WIDE:
+            return _EM["wide"]
+        if char.isupper():
+            return _EM["upper"]
+        return _EM["digit"] if char.isdigit() else _EM["other"]
+
+    width = sum(em(char) for char in text) * TABLE_FONT_PT
+    return width * HEADER_BOLDNESS if bold else width
+
+
+def column_widths_pt(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[float]:
+    """Each column's width on the page, in points, so that no word (no header word, no
+    number such as ``2017/18`` or ``1,204``) has to break: a column is never narrower than
+    its longest word plus padding.  What the page has left over goes to the columns whose
+    cells would otherwise wrap, in proportion to how much more they would need to sit on one
+    line; a table narrow enough to sit on one line everywhere is spread across the page in
+    proportion to its columns' widths."""
+    columns = list(zip(header, *rows, strict=True)) if rows else [(h,) for h in header]
+    need, want = [], []
+    for title, *cells in columns:
+        words = [text_width_pt(w, bold=True) for w in title.split()]
+        words += [text_width_pt(w) for cell in cells for w in cell.split()]
+        lines = [text_width_pt(title, bold=True)] + [text_width_pt(cell) for cell in cells]
+        need.append(max(words, default=0.0) + CELL_PADDING_PT)
+        want.append(max(max(lines), max(words, default=0.0)) + CELL_PADDING_PT)
+    if sum(want) <= TEXT_WIDTH_PT:
+        return [w * TEXT_WIDTH_PT / sum(want) for w in want]
+    spare = TEXT_WIDTH_PT - sum(need)
+    if spare <= 0:  # the longest words alone overfill the page: keep their proportions
+        return [n * TEXT_WIDTH_PT / sum(need) for n in need]
+    extra = [w - n for w, n in zip(want, need, strict=True)]
+    return [n + spare * e / sum(extra) for n, e in zip(need, extra, strict=True)]
+
+
+def _sized_rule(table: str, *, wide: bool | None = None) -> str:
+    """Set the dashes under the header to the columns' widths on the page.
+
+    Pandoc (and so Quarto) gives each column of a pipe table the share of the text width that
+    its dashes (alignment colons included) have of the whole rule, in Word, PDF and HTML
+    alike, once any line of the table is longer than PANDOC_COLUMNS characters; a table whose
+    lines are all shorter is set at its natural width and left as it is.  The dashes are the
+    widths of :func:`column_widths_pt`, one per point.  ``wide`` says whether Pandoc will
+    read the table as one with long lines (by default: whether ``table``'s lines are long).
     """
     lines = table.splitlines()
+    if wide is None:
+        wide = max(len(line) for line in lines[:1] + lines[2:]) > PANDOC_COLUMNS
+    if not wide:
+        return table  # Pandoc sets a table this narrow at its natural width: nothing wraps
     rows = [[cell.strip() for cell in line.strip().strip("|").split(" | ")] for line in lines]
     rule = lines[1].strip().strip("|").split("|")
-    widths = [max(len(r[i]) for r in [rows[0], *rows[2:]] if i < len(r)) for i in range(len(rule))]
+    header, body = rows[0], [row for row in rows[2:] if len(row) == len(rule)]
+    widths = column_widths_pt([cell.replace("\\|", "|") for cell in header], body)
     sized = []
-    for cell, longest in zip(rule, widths, strict=True):
-        width = max(min(longest, MAX_COLUMN_DASHES), MIN_COLUMN_DASHES)
+    for cell, width in zip(rule, widths, strict=True):
         left, right = cell.startswith(":"), cell.endswith(":")
-        sized.append((":" if left else "") + "-" * (width - left - right) + (":" if right else ""))
+        dashes = max(round(width), 3)
+        sized.append((":" if left else "") + "-" * (dashes - left - right) + (":" if right else ""))
     lines[1] = "|" + "|".join(sized) + "|"
     return "\n".join(lines)
 

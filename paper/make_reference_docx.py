@@ -25,6 +25,7 @@ from pathlib import Path
 
 import docx
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -102,6 +103,15 @@ def _style_text(document) -> None:
         _font(styles[name], 10, bold=True, colour=HEADING_INK)
         _spacing(styles[name], 4, 8)
     styles["Table Caption"].paragraph_format.keep_with_next = True
+    # Table cells (paper/docx-table-text.lua): 10 pt, the size analysis/tables.py sizes
+    # columns for; header bold comes from the "Table" style's first-row formatting.
+    if "Table Text" not in styles:
+        table_text = document.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+        table_text.base_style = styles["Compact"]
+        table_text.quick_style = True
+        styles = _styles(document)
+    _font(styles["Table Text"], 10)
+    _spacing(styles["Table Text"], 0, 2)
 
 
 def _style_table(document) -> None:

@@ -133,14 +133,22 @@ def test_restricted_audit_never_named_in_attention_text_or_tables() -> None:
     assert "Restricted item" in paper.attention_text(ctx)
 
 
-def test_markdown_table_clamps_widths_and_right_aligns_numbers() -> None:
+def test_markdown_table_sizes_widths_to_the_page_and_right_aligns_numbers() -> None:
     import pandas as pd
 
-    frame = pd.DataFrame({"Audit": ["x" * 80, "Short"], "Overdue": [12, 3]})
+    from analysis import tables
+
+    title = "Management of the end user systems and their review " * 2
+    frame = pd.DataFrame({"Audit": [title.strip(), "Short"], "Overdue": [12, 3]})
     lines = paper.markdown_table(frame).splitlines()
-    # Dashes: the 80-character column is capped at 30; the short one raised to the minimum 10.
-    assert lines[1] == "|:" + "-" * 29 + "|" + "-" * 9 + ":|"
-    assert lines[2].split("|")[1].strip() == "x" * 80
+    # Dashes: one per point of the page; the long titles get what "Overdue" does not need.
+    audit, overdue = lines[1].strip("|").split("|")
+    assert audit.startswith(":") and overdue.endswith(":") and not overdue.startswith(":")
+    assert abs(len(audit) + len(overdue) - tables.TEXT_WIDTH_PT) <= 1
+    need = tables.text_width_pt("Overdue", bold=True) + tables.CELL_PADDING_PT
+    assert len(overdue) >= round(need)  # dashes are whole points
+    assert len(audit) > 3 * len(overdue)
+    assert lines[2].split("|")[1].strip() == title.strip()
     assert paper.markdown_table(frame.iloc[0:0]) == "*(none)*"
 
 

@@ -59,7 +59,7 @@ def test_markdown_table_is_a_pipe_table_with_separators_and_alignment():
     lines = tables.markdown_table(frame).splitlines()
     assert lines == [
         "| Risk   |   Count |",
-        "|:---------|---------:|",  # dashes raised to the minimum, so Pandoc sizes columns well
+        "|:-------|--------:|",  # narrow: Pandoc sets it at its natural width, left as it is
         "| High   |   1,204 |",
         "| Medium |       3 |",
         "| Total  |   1,207 |",
@@ -116,3 +116,61 @@ def test_interactive_table_falls_back_to_a_styled_frame(monkeypatch):
 def test_use_interactive_tables_does_nothing_without_itables(monkeypatch):
     monkeypatch.setattr(tables, "has_itables", lambda: False)
     assert tables.use_interactive_tables() is None
+
+
+# --- column widths: no header word and no number breaks -----------------------------------------
+WIDE = pd.DataFrame(
+    {
+        "Audit": [
+            "External Training and Development - Implementation of Framework for Use of "
+            "External Providers and Value for Money",
+            "Inclusion and Diversity Strategy",
+        ],
+        "Year": ["2017/18", "2016/17"],
+        "Assurance": ["Limited", "No"],
+        "Business group": ["Professionalism", "Met HQ"],
+        "Outstanding": ["9 (4 High, 5 Medium)", "5 (2 High, 3 Medium)"],
+        "Overdue": [9, 1204],
+        "Earliest deadline": ["March 2018", "September 2017"],
+    }
+)
+
+
+def rule_widths_pt(markdown: str) -> list[float]:
+    """Each column's width on the page as Pandoc reads it from the dashes (colons count)."""
+    rule = markdown.splitlines()[1].strip().strip("|").split("|")
+    total = sum(len(cell) for cell in rule)
+    return [len(cell) / total * tables.TEXT_WIDTH_PT for cell in rule]
+
+
+def longest_word_pt(header: str, cells: list[str]) -> float:
+    words = [tables.text_width_pt(w, bold=True) for w in header.split()]
+    return max(words + [tables.text_width_pt(w) for cell in cells for w in cell.split()])
+
+
+def test_a_wide_table_gives_every_column_room_for_its_longest_word():
+    text = tables.markdown_table(WIDE)
+    widths = rule_widths_pt(text)
+    assert sum(widths) == pytest.approx(tables.TEXT_WIDTH_PT)
+    shown = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in text.splitlines()]
+    for index, (header, width) in enumerate(zip(shown[0], widths, strict=True)):
+        cells = [row[index] for row in shown[2:]]
+        room = width - tables.CELL_PADDING_PT
+        assert room >= longest_word_pt(header, cells) - 0.5, (header, room)
+    # The long titles get what the page has left over, not the short columns.
+    assert widths[0] == max(widths)
+
+
+def test_a_header_word_is_measured_bold_and_a_number_whole():
+    assert tables.text_width_pt("Assurance", bold=True) > tables.text_width_pt("Assurance")
+    one_line = tables.column_widths_pt(["Assurance"], [["Limited"]])
+    assert one_line == [pytest.approx(tables.TEXT_WIDTH_PT)]  # a lone column spans the page
+    crowded = tables.column_widths_pt(["Year"] * 9, [["2017/18"] * 9])
+    assert all(w >= tables.text_width_pt("2017/18") + tables.CELL_PADDING_PT - 0.5 for w in crowded)
+
+
+def test_columns_whose_words_overfill_the_page_keep_their_proportions():
+    header = ["Professionalism"] * 10
+    widths = tables.column_widths_pt(header, [["x"] * 10])
+    assert sum(widths) == pytest.approx(tables.TEXT_WIDTH_PT)
+    assert max(widths) == pytest.approx(min(widths))

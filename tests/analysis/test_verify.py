@@ -377,3 +377,45 @@ def test_a_code_change_alone_is_a_note_but_a_data_change_fails(monkeypatch, tmp_
         f"input changed: snapshots/{SEED}/recommendations.csv  expected aaaaaaaaaaaa  actual "
         "ffffffffffff"
     ]
+
+
+# --- a record rendered by Quarto, verified where only the fallback is installed ----------------
+def _without_quarto(path: str) -> str:
+    """PATH with every folder that holds a ``quarto`` command left out."""
+    return os.pathsep.join(
+        folder
+        for folder in path.split(os.pathsep)
+        if not (folder and os.access(os.path.join(folder, "quarto"), os.X_OK))
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.quarto
+@pytest.mark.skipif(
+    shutil.which("quarto") is None,
+    reason="Quarto CLI not on PATH: a Quarto-rendered record is made only where Quarto is "
+    "installed (conda env from environment.yml, quarto.org, or `make quarto-dev`)",
+)
+def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
+    monkeypatch, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    reports = tmp_path / "reports"
+    published = run_quarter(data, reports, SEED, renderer="quarto", progress=lambda _line: None)
+    assert published.status == "published", published.reason
+    manifest = json.loads((reports / SEED / "manifest.json").read_text())
+    assert manifest["renderer"]["name"] == "quarto"
+
+    monkeypatch.setenv("PATH", _without_quarto(os.environ["PATH"]))
+    assert shutil.which("quarto") is None
+    # Verify compares the published files with their hashes and recomputes figures.json; the
+    # rerun of the notebooks under nbval (left out here for time, covered above) does not
+    # render either, so which renderer drew the paper never matters to it.
+    result = _invoke(data, reports, "--no-notebooks", SEED)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{SEED}  VERIFIED  "), result.output
+    # An unchanged rerun with the default renderer keeps the Quarto publication as it is.
+    again = run_quarter(data, reports, SEED, progress=lambda _line: None)
+    assert again.status == "reused", (again.status, again.reason)
+    assert json.loads((reports / SEED / "manifest.json").read_text()) == manifest
