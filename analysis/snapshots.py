@@ -80,6 +80,10 @@ TRACKER_XLSX = "hmicfrs_tracker.xlsx"
 
 DEFAULT_PANEL = "Audit Panel"
 
+PLACEHOLDER = "TODO (panelpaper new): replace this line with this quarter's text."
+"""The line ``panelpaper new`` writes under each heading of a new narrative.md; ``check``
+reports each one left as an error, so an unedited narrative never reaches a paper."""
+
 
 @dataclass
 class Snapshot:
@@ -512,9 +516,12 @@ def _check(
     if NARRATIVE_MD in names:
         files[NARRATIVE_MD] = folder / NARRATIVE_MD
         try:
-            narrative = split_narrative(readers.read_text(files[NARRATIVE_MD]))
+            narrative_text = readers.read_text(files[NARRATIVE_MD])
         except readers.ReadError as exc:
             findings.append(Finding("error", f"{rel}/{NARRATIVE_MD}", str(exc)))
+        else:
+            narrative = split_narrative(narrative_text)
+            findings.extend(placeholder_errors(narrative_text, f"{rel}/{NARRATIVE_MD}"))
     else:
         findings.append(
             Finding(
@@ -772,6 +779,21 @@ def split_narrative(text: str) -> dict[str, str]:
     if not bodies[""].strip():
         del bodies[""]
     return bodies
+
+
+def placeholder_errors(text: str, file: str) -> list[Finding]:
+    """Each line still holding :data:`PLACEHOLDER`, by its line number (shown as the row)."""
+    return [
+        Finding(
+            "error",
+            file,
+            "still the placeholder written by panelpaper new: replace it with this quarter's text",
+            row=number,
+            value=line.strip(),
+        )
+        for number, line in enumerate(text.splitlines(), start=1)
+        if PLACEHOLDER in line
+    ]
 
 
 # --- warnings ---------------------------------------------------------------------------------
