@@ -279,7 +279,7 @@ def test_seed_quarter_carries_a_few_sensitive_rows() -> None:
     assert 2 <= sensitive <= 3
 
 
-def test_the_own_trackers_mostly_agree_with_the_portal_and_leave_the_seed_without_warnings() -> None:
+def test_own_trackers_mostly_agree_with_the_portal_and_spare_the_seed() -> None:
     """The own tracker disagrees with the portal for some recommendations only, and the seed
     quarter's own tracker names no id the portal lacks (its warnings are the seed paper's)."""
     for folder in sorted(COMMITTED.iterdir()):
