@@ -127,10 +127,17 @@ def ready_to_close_table(ctx: PaperContext) -> pd.DataFrame:
     )
 
 
+def reconciliation_markdown(ctx: PaperContext) -> str:
+    """The whole section as one Markdown output: the blocks below, or the empty string when the
+    quarter has no own tracker.  Quarto refuses to embed a cell with no output at all, so the
+    cell always outputs, and an empty Markdown output adds nothing to the paper in either
+    renderer (no heading, no paragraph, no table number)."""
+    return "\n\n".join(reconciliation_blocks(ctx))
+
+
 def reconciliation_blocks(ctx: PaperContext) -> list[str]:
-    """The whole section as Markdown blocks for the notebook to display: the heading and
-    sentences, the group table, the ready-to-close table.  No blocks at all when the quarter
-    has no own tracker, so the embedded cell outputs nothing in either renderer."""
+    """The section's Markdown blocks: the heading and sentences, the group table, the
+    ready-to-close table; none when the quarter has no own tracker."""
     if _figures(ctx) is None:
         return []
     blocks = [

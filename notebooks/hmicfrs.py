@@ -59,9 +59,8 @@ display(Markdown(paper.markdown_table(paper.movement_table(ctx))))
 #
 # Only when the snapshot holds the force's own tracker (`hmicfrs_tracker`): each open
 # recommendation is ready to close, being worked on, or not yet owned; closed items not complete
-# internally and tracker entries missing from the portal follow. Without one, nothing is shown.
+# internally and tracker entries missing from the portal follow. Without one, the output is empty.
 
 # %%
 #| label: reconciliation
-for block in reconciliation_text.reconciliation_blocks(ctx):
-    display(Markdown(block))
+display(Markdown(reconciliation_text.reconciliation_markdown(ctx)))

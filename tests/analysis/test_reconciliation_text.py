@@ -52,6 +52,7 @@ def ctx(tracker=OWN):
 def test_without_an_own_tracker_the_paper_says_nothing() -> None:
     plain = ctx(None)
     assert rt.reconciliation_blocks(plain) == []
+    assert rt.reconciliation_markdown(plain) == ""
     assert rt.reconciliation_text(plain) == ""
     assert rt.reconciliation_table(plain).empty
     assert rt.ready_to_close_table(plain).empty
@@ -92,3 +93,4 @@ def test_the_blocks_open_with_the_section_heading() -> None:
     assert blocks[0].startswith(rt.HEADING + "\n\n")
     assert len(blocks) == 3
     assert "| A " in blocks[2] or "| A  " in blocks[2]
+    assert rt.reconciliation_markdown(ctx()) == "\n\n".join(blocks)
