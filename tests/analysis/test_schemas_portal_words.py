@@ -71,3 +71,30 @@ def test_a_snapshot_in_portal_words_loads_with_no_warning(data_dir, make_snapsho
         "Complete",
         "No further action needed",
     ]
+
+
+def test_a_portal_export_with_long_quoted_texts_and_its_own_words(data_dir, make_snapshot) -> None:
+    """As the portal writes it: a recommendation text over several lines with bullets, curly
+    quotes and en dashes in an extra column, and the portal's hyphenated statuses."""
+    from conftest import REC_COLUMNS, RECOMMENDATIONS, write_csv
+
+    text = (
+        "By 31 March 2020, the force should:\n"
+        "\N{BULLET} review its \N{LEFT DOUBLE QUOTATION MARK}risk-led\N{RIGHT DOUBLE QUOTATION MARK}"
+        " approach \N{EN DASH} including custody;\n\N{BULLET} report \N{LEFT SINGLE QUOTATION MARK}"
+        "quarterly\N{RIGHT SINGLE QUOTATION MARK}, "
+    )
+    words = ["being-progressed", "awaiting-review", "complete", "no-further-action-needed"]
+    rows = [
+        {**row, "status": w, "title": text * (n + 1)}
+        for n, (row, w) in enumerate(zip(RECOMMENDATIONS, words, strict=True))
+    ]
+    folder = make_snapshot()
+    write_csv(folder / "recommendations.csv", [*REC_COLUMNS, "title"], rows)
+    snapshot, findings = check_snapshot(data_dir, Quarter(2019, 1))
+    assert findings == []
+    assert snapshot.recommendations["status"].tolist()[:2] == [
+        "Being progressed",
+        "Awaiting review",
+    ]
+    assert snapshot.recommendations["source_row"].tolist() == [2, 3, 4, 5]
