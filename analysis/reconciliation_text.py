@@ -104,7 +104,7 @@ def ready_to_close_table(ctx: PaperContext) -> pd.DataFrame:
     """The recommendations to put to the inspectorate for closing, with what the force has
     recorded; the inspection and evidence read ``Restricted item`` where either record marks
     the row OFFICIAL-SENSITIVE.  Empty without an own tracker."""
-    columns = ["Rec id", "Inspection", "Internal status", "Since", "Evidence"]
+    columns = ["Portal reference", "Inspection", "Internal status", "Since", "Evidence"]
     snapshot = ctx.snapshot
     if snapshot.tracker is None or _figures(ctx) is None:
         return pd.DataFrame(columns=columns)
@@ -117,7 +117,7 @@ def ready_to_close_table(ctx: PaperContext) -> pd.DataFrame:
     evidence = evidence.where(~(hide & evidence.notna()), RESTRICTED_ITEM)
     return pd.DataFrame(
         {
-            "Rec id": ready["rec_id"].astype(str).to_numpy(),
+            "Portal reference": ready["rec_id"].astype(str).to_numpy(),
             "Inspection": inspection.to_numpy(),
             "Internal status": ready["internal_status"].to_numpy(),
             "Since": [long_date(d) if pd.notna(d) else "" for d in ready["internal_status_date"]],
@@ -140,15 +140,17 @@ def reconciliation_blocks(ctx: PaperContext) -> list[str]:
     ready-to-close table; none when the quarter has no own tracker."""
     if _figures(ctx) is None:
         return []
+    # Lead-in sentences rather than table captions: Quarto drops an unlabelled caption inside
+    # an embedded output where Pandoc keeps it, and the two renderers must print the same.
     blocks = [
-        f"{HEADING}\n\n{reconciliation_text(ctx)}",
-        markdown_table(reconciliation_table(ctx))
-        + "\n\n: The portal's recommendations set against the force's own tracker",
+        f"{HEADING}\n\n{reconciliation_text(ctx)} The table below sets out each group.",
+        markdown_table(reconciliation_table(ctx)),
     ]
     ready = ready_to_close_table(ctx)
     if not ready.empty:
         blocks.append(
-            markdown_table(ready)
-            + "\n\n: Open on the portal and done internally: to put to the inspectorate"
+            "The recommendations to put to the inspectorate for closing, with the force's own "
+            "record of what was done:"
         )
+        blocks.append(markdown_table(ready))
     return blocks
