@@ -267,6 +267,32 @@ def returns_(
     typer.echo(f"Summary written to {path}")
 
 
+@app.command()
+def new(
+    quarter: Annotated[str, typer.Argument(help="The quarter to start, e.g. 2020-21-Q2.")],
+    data_dir: DataDir = Path("data"),
+) -> None:
+    """Start the next quarter's snapshot folder from the latest quarter: snapshot.yml with as_of
+    at the quarter's end, narrative.md with last quarter's headings and placeholders."""
+    from analysis.new_quarter import EXPORTS, NewQuarterError, start_quarter
+
+    data_dir = _data_dir(data_dir)
+    try:
+        q = Quarter.parse(quarter)
+    except QuarterError as exc:
+        raise _fail(str(exc), EXIT_BAD_INPUT) from exc
+    try:
+        started = start_quarter(data_dir, q)
+    except NewQuarterError as exc:
+        raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
+    carried = f" (carried from {started.carried_from.id})" if started.carried_from else ""
+    typer.echo(f"{q.id}: started {started.folder}{carried}")
+    for path in started.files:
+        typer.echo(f"  wrote {path.name}")
+    typer.echo(f"Next: edit snapshot.yml and narrative.md, {EXPORTS}; then panelpaper check {q.id}")
+    raise typer.Exit(EXIT_OK)
+
+
 def main() -> None:
     """Entry point that maps the domain's exceptions to exit statuses."""
     try:

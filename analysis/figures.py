@@ -23,7 +23,7 @@ import pandas as pd
 
 from analysis import actions as act
 from analysis import cache as disk_cache
-from analysis import delays, recommendations
+from analysis import delays, recommendations, reconciliation
 from analysis.attention import RULES, attention_list
 from analysis.lazy import import_jsonschema
 from analysis.marking import tally
@@ -300,8 +300,19 @@ def build_figures(
         "trends": _trends_section(history, settings),
         "paper": _paper_section(snapshot),
     }
+    figures.update(_reconciliation_block(snapshot))
     validate(figures)
     return figures
+
+
+# --- the own HMICFRS tracker (optional) ---------------------------------------------------------
+def _reconciliation_block(snapshot: Snapshot) -> dict[str, Any]:
+    """``reconciliation`` when the snapshot holds the force's own tracker; nothing otherwise,
+    so a quarter without one keeps the very record it had."""
+    if snapshot.tracker is None:
+        return {}
+    reconciled = reconciliation.reconcile(snapshot.recommendations, snapshot.tracker)
+    return {"reconciliation": reconciliation.summary(reconciled)}
 
 
 @cache

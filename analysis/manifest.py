@@ -299,6 +299,7 @@ def build_manifest(
     renderer_versions: dict[str, str],
     outputs: dict[str, str],
     volatile: dict[str, object],
+    column_map: dict[str, dict[str, str]] | None = None,
 ) -> dict:
     """The manifest document.  Everything a rerun with the same inputs would reproduce sits
     outside ``volatile``; the executed notebooks' own hashes do change between runs (they carry
@@ -310,6 +311,9 @@ def build_manifest(
             "files": dict(sorted(files.items())),
             "combined_sha256": combined_hash(files),
             "parameters": parameters,
+            # The export headers renamed on reading (settings.yml ``columns:``), only when a map
+            # is in force; the settings file's hash above is what makes a changed map refuse.
+            **({"columns": column_map} if column_map else {}),
         },
         "notebooks": notebooks,
         "renderer": {"name": renderer, "versions": renderer_versions},

@@ -55,6 +55,7 @@ from analysis.kernels import KernelPool, engine_name
 from analysis.locking import DEFAULT_TIMEOUT, quarter_lock
 from analysis.notebooks import PAPER_NOTEBOOKS
 from analysis.quarters import Quarter
+from analysis.settings import load_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
@@ -797,6 +798,7 @@ def _build(
                 renderer=result.renderer,
                 renderer_versions=dict(result.versions),
                 outputs=mf.output_hashes(staging),
+                column_map=load_settings(ctx.data_dir).columns,
                 volatile={
                     "started_utc": began.isoformat(timespec="seconds"),
                     "finished_utc": finished.isoformat(timespec="seconds"),

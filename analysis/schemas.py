@@ -40,6 +40,7 @@ from analysis.vocabulary import (
     ACTION_REQUIRED,
     ACTION_STATUSES,
     ASSURANCES,
+    INTERNAL_STATUSES,
     KNOWN_BUSINESS_GROUPS,
     KNOWN_THEMES,
     MARKINGS,
@@ -52,6 +53,10 @@ from analysis.vocabulary import (
     REC_TYPES,
     RISKS,
     SOURCE_ROW,
+    TRACKER_COLUMNS,
+    TRACKER_DATES,
+    TRACKER_OPTIONAL,
+    TRACKER_REQUIRED,
 )
 
 DATE_FORMS = "2019-06-30 or 30/06/2019"
@@ -202,6 +207,9 @@ class TableSpec:
     known: dict[str, tuple[str, ...]] = field(default_factory=dict)
     financial_years: tuple[str, ...] = ()
     defaults: dict[str, str] = field(default_factory=dict)
+    loose: tuple[str, ...] = ()
+    """Coded columns matched ignoring hyphens and runs of space as well as case: the
+    portal exports ``being-progressed`` for the contract's ``Being progressed``."""
 
 
 RECOMMENDATIONS = TableSpec(
@@ -213,6 +221,7 @@ RECOMMENDATIONS = TableSpec(
     coded={"type": REC_TYPES, "status": REC_STATUSES, "marking": MARKINGS},
     known={"theme": KNOWN_THEMES},
     defaults={"marking": OFFICIAL},
+    loose=("status",),
 )
 
 ACTIONS = TableSpec(
@@ -232,19 +241,49 @@ ACTIONS = TableSpec(
     defaults={"marking": OFFICIAL},
 )
 
+TRACKER = TableSpec(
+    label="hmicfrs_tracker",
+    id_column="rec_id",
+    columns=TRACKER_COLUMNS,
+    required=TRACKER_REQUIRED,
+    dates=TRACKER_DATES,
+    coded={"internal_status": INTERNAL_STATUSES, "marking": MARKINGS},
+    defaults={"marking": OFFICIAL},
+    loose=("internal_status",),
+)
+
+SPECS = (RECOMMENDATIONS, ACTIONS, TRACKER)
+
 assert set(RECOMMENDATIONS.columns) == set(REC_REQUIRED + REC_OPTIONAL)
 assert set(ACTIONS.columns) == set(ACTION_REQUIRED + ACTION_OPTIONAL)
+assert set(TRACKER.columns) == set(TRACKER_REQUIRED + TRACKER_OPTIONAL)
 
 _FY = r"^(?P<y1>[0-9]{4})/(?P<y2>[0-9]{2})$"
 
 
-def _lookup(values: tuple[str, ...]) -> dict[str, str]:
+_LOOSE_GAPS = re.compile(r"[\s_-]+")
+
+
+def _loose_key(value: str) -> str:
+    return _LOOSE_GAPS.sub(" ", value.casefold()).strip()
+
+
+def _lookup(values: tuple[str, ...], loose: bool = False) -> dict[str, str]:
+    if loose:
+        return {_loose_key(v): v for v in values}
     return {v.casefold(): v for v in values}
 
 
-def _is_coded(values: tuple[str, ...]) -> Callable[[pd.Series], pd.Series]:
-    lookup = _lookup(values)
-    return lambda s: _per_value(lambda d: d.str.casefold().isin(lookup), s, True).astype(bool)
+def _keys(text: pd.Series, loose: bool) -> pd.Series:
+    """The cells as the lookup's keys: case folded and, when loose, with every run of
+    hyphens, underscores and space read as one space."""
+    folded = text.str.casefold()
+    return folded.str.replace(_LOOSE_GAPS, " ", regex=True).str.strip() if loose else folded
+
+
+def _is_coded(values: tuple[str, ...], loose: bool = False) -> Callable[[pd.Series], pd.Series]:
+    lookup = _lookup(values, loose)
+    return lambda s: _per_value(lambda d: _keys(d, loose).isin(lookup), s, True).astype(bool)
 
 
 def _is_first_occurrence(s: pd.Series) -> pd.Series:
@@ -282,7 +321,7 @@ def build_schema(spec: TableSpec) -> pa.DataFrameSchema:
         if name == spec.id_column:
             checks.append(pa.Check(_is_first_occurrence, name="unique"))
         if name in spec.coded:
-            checks.append(pa.Check(_is_coded(spec.coded[name]), name="coded"))
+            checks.append(pa.Check(_is_coded(spec.coded[name], name in spec.loose), name="coded"))
         if name in spec.dates:
             checks.append(pa.Check(_is_date, name="date"))
         if name in spec.financial_years:
@@ -299,7 +338,7 @@ def build_schema(spec: TableSpec) -> pa.DataFrameSchema:
 def _schema(label: str) -> pa.DataFrameSchema:
     """Built on first use: pandera is imported only when files are actually validated, not
     when snapshots come from the cache (a notebook kernel, a warm ``panelpaper figures``)."""
-    return build_schema(next(s for s in (RECOMMENDATIONS, ACTIONS) if s.label == label))
+    return build_schema(next(s for s in SPECS if s.label == label))
 
 
 def validate(frame: pd.DataFrame, spec: TableSpec, file: str) -> list[Finding]:
@@ -378,8 +417,11 @@ def canonical(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             out[name] = parse_dates(text)
             continue
         if name in spec.coded:
-            lookup = _lookup(spec.coded[name])
-            text = _per_value(lambda d, lookup=lookup: d.str.casefold().map(lookup), text, None)
+            loose = name in spec.loose
+            lookup = _lookup(spec.coded[name], loose)
+            text = _per_value(
+                lambda d, lookup=lookup, loose=loose: _keys(d, loose).map(lookup), text, None
+            )
         elif name in spec.known:
             lookup = _lookup(spec.known[name])
             known = _per_value(lambda d, lookup=lookup: d.str.casefold().map(lookup), text, None)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 import yaml
 
+from analysis.columns import ColumnMap, ColumnMapError, parse_map
 from analysis.vocabulary import ASSURANCES, RISKS
 
 DeadlineBasis = Literal["original", "revised"]
@@ -43,6 +44,12 @@ class Settings:
     coming_quarters: int = 3
     source: str = "contract defaults"
     delay_rules_path: Path | None = None
+    columns: ColumnMap = field(default_factory=dict)
+    """Export headers -> contract columns, per file (see :mod:`analysis.columns`)."""
+
+    def column_map(self, table: str) -> dict[str, str]:
+        """The map for one file (``recommendations``, ``audit_actions``, ``hmicfrs_tracker``)."""
+        return self.columns.get(table, {})
 
     def is_monitored(self, risk: str, assurance: str) -> bool:
         return assurance in self.threshold.get(risk, ())
@@ -77,7 +84,7 @@ def _parse(raw: Any, source: str) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise SettingsError(f"{source}: expected a mapping of settings, got {type(raw).__name__}")
-    unknown = set(raw) - {"threshold", "deadline_basis", "coming_quarters"}
+    unknown = set(raw) - {"threshold", "deadline_basis", "coming_quarters", "columns"}
     if unknown:
         raise SettingsError(f"{source}: unknown setting(s) {sorted(unknown)}")
     parsed: dict[str, Any] = {}
@@ -110,6 +117,11 @@ def _parse(raw: Any, source: str) -> dict[str, Any]:
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 8:
             raise SettingsError(f"{source}: coming_quarters must be a whole number from 1 to 8")
         parsed["coming_quarters"] = value
+    if "columns" in raw:
+        try:
+            parsed["columns"] = parse_map(raw["columns"], source)
+        except ColumnMapError as exc:
+            raise SettingsError(str(exc)) from exc
     return parsed
 
 

@@ -56,7 +56,7 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from analysis import cache, readers, schemas
+from analysis import cache, columns, readers, schemas
 from analysis.findings import Finding, SnapshotError
 from analysis.quarters import Quarter, QuarterError
 from analysis.settings import Settings, load_settings
@@ -67,6 +67,7 @@ from analysis.vocabulary import (
     OFFICIAL,
     OUTSTANDING_STATUSES,
     SOURCE_ROW,
+    TRACKER_SHEET,
 )
 
 SNAPSHOT_YML = "snapshot.yml"
@@ -74,8 +75,14 @@ RECOMMENDATIONS_CSV = "recommendations.csv"
 ACTIONS_XLSX = "audit_actions.xlsx"
 ACTIONS_CSV = "audit_actions.csv"
 NARRATIVE_MD = "narrative.md"
+TRACKER_CSV = "hmicfrs_tracker.csv"
+TRACKER_XLSX = "hmicfrs_tracker.xlsx"
 
 DEFAULT_PANEL = "Audit Panel"
+
+PLACEHOLDER = "TODO (panelpaper new): replace this line with this quarter's text."
+"""The line ``panelpaper new`` writes under each heading of a new narrative.md; ``check``
+reports each one left as an error, so an unedited narrative never reaches a paper."""
 
 
 @dataclass
@@ -96,6 +103,9 @@ class Snapshot:
     files: dict[str, Path] = field(default_factory=dict)
     """Each input file read, by its name in the folder (recommendations.csv, ...)."""
     folder: Path | None = None
+    tracker: pd.DataFrame | None = None
+    """The force's own HMICFRS tracker (``hmicfrs_tracker``), or None when the snapshot has
+    none: rec_id, internal_status, internal_status_date, lead, evidence, marking, source_row."""
 
 
 def snapshot_folder(data_dir: Path, quarter: Quarter) -> Path:
@@ -251,6 +261,7 @@ class _HistorySnapshot(Snapshot):
 
     recommendations = _Frame()
     actions = _Frame()
+    tracker = _Frame()
 
     def fetch(self) -> Snapshot:
         """The snapshot in full, as :func:`check_snapshot` gives it now."""
@@ -295,6 +306,7 @@ def _light(
         warnings=list(snapshot.warnings),
         files=dict(snapshot.files),
         folder=snapshot.folder,
+        tracker=None,
     )
     light.__dict__["_loaded_from"] = (Path(data_dir), settings)
     if getattr(snapshot, _SOURCE_KEY, None) is not None:
@@ -318,6 +330,8 @@ def _stored_check(
     if source is not None:
         if snapshot is not None:
             frames = {"recommendations": snapshot.recommendations, "actions": snapshot.actions}
+            if snapshot.tracker is not None:
+                frames["tracker"] = snapshot.tracker
             cache.store("frames", source, frames)
             snapshot.__dict__[_SOURCE_KEY] = source
         cache.store("head", source, _head(snapshot, findings))
@@ -361,6 +375,7 @@ def _from_head(
         warnings=[f for f in findings if f.severity == "warning"],
         files={name: folder / name for name in head["files"]},
         folder=folder,
+        tracker=None if frames is None else frames.get("tracker"),
     )
     snapshot.__dict__[_SOURCE_KEY] = source
     return snapshot, findings
@@ -407,6 +422,7 @@ def _copy(
         narrative=dict(snapshot.narrative),
         warnings=list(snapshot.warnings),
         files=dict(snapshot.files),
+        tracker=None if snapshot.tracker is None else snapshot.tracker.copy(deep=False),
     )
     if getattr(snapshot, _SOURCE_KEY, None) is not None:
         copied.__dict__[_SOURCE_KEY] = getattr(snapshot, _SOURCE_KEY)
@@ -449,12 +465,15 @@ def _check(
     recommendations = None
     if RECOMMENDATIONS_CSV in names:
         files[RECOMMENDATIONS_CSV] = folder / RECOMMENDATIONS_CSV
+        rec_map = settings.column_map("recommendations")
+        rec_columns = columns.export_columns("recommendations", rec_map)
         recommendations = _read_table(
             files[RECOMMENDATIONS_CSV],
             schemas.RECOMMENDATIONS,
             f"{rel}/{RECOMMENDATIONS_CSV}",
-            readers.read_csv_table,
+            lambda path: readers.read_csv_table(path, rec_columns),
             findings,
+            rec_map,
         )
     else:
         missing(RECOMMENDATIONS_CSV, "the HMICFRS Monitoring Portal export")
@@ -473,13 +492,17 @@ def _check(
     elif has_xlsx or has_csv:
         name = ACTIONS_XLSX if has_xlsx else ACTIONS_CSV
         files[name] = folder / name
+        action_map = settings.column_map("audit_actions")
+        action_columns = columns.export_columns("audit_actions", action_map)
 
         def reader(path: Path) -> readers.Table:
             if has_xlsx:
-                return readers.read_xlsx_table(path, ACTIONS_SHEET)
-            return readers.read_csv_table(path)
+                return readers.read_xlsx_table(path, ACTIONS_SHEET, action_columns)
+            return readers.read_csv_table(path, action_columns)
 
-        actions = _read_table(files[name], schemas.ACTIONS, f"{rel}/{name}", reader, findings)
+        actions = _read_table(
+            files[name], schemas.ACTIONS, f"{rel}/{name}", reader, findings, action_map
+        )
     else:
         missing(
             ACTIONS_XLSX,
@@ -487,13 +510,18 @@ def _check(
             f"or {ACTIONS_CSV})",
         )
 
+    tracker, tracker_name = _read_tracker(folder, rel, names, settings, files, findings)
+
     narrative: dict[str, str] = {}
     if NARRATIVE_MD in names:
         files[NARRATIVE_MD] = folder / NARRATIVE_MD
         try:
-            narrative = split_narrative(readers.read_text(files[NARRATIVE_MD]))
+            narrative_text = readers.read_text(files[NARRATIVE_MD])
         except readers.ReadError as exc:
             findings.append(Finding("error", f"{rel}/{NARRATIVE_MD}", str(exc)))
+        else:
+            narrative = split_narrative(narrative_text)
+            findings.extend(placeholder_errors(narrative_text, f"{rel}/{NARRATIVE_MD}"))
     else:
         findings.append(
             Finding(
@@ -509,6 +537,10 @@ def _check(
     if actions is not None:
         act_file = f"{rel}/{ACTIONS_XLSX if has_xlsx else ACTIONS_CSV}"
         findings.extend(action_warnings(*actions, as_of, settings, act_file))
+    if tracker is not None and recommendations is not None:
+        findings.extend(
+            tracker_warnings(*tracker, recommendations[0], as_of, f"{rel}/{tracker_name}")
+        )
 
     if any(f.severity == "error" for f in findings) or meta is None:
         return None, findings
@@ -523,8 +555,47 @@ def _check(
         warnings=[f for f in findings if f.severity == "warning"],
         files=files,
         folder=folder,
+        tracker=None if tracker is None else tracker[0],
     )
     return snapshot, findings
+
+
+def _read_tracker(
+    folder: Path,
+    rel: str,
+    names: set[str],
+    settings: Settings,
+    files: dict[str, Path],
+    findings: list[Finding],
+) -> tuple[tuple[pd.DataFrame, pd.DataFrame] | None, str]:
+    """The optional own HMICFRS tracker (.csv, or .xlsx with a sheet Tracker), read like the
+    other trackers; (None, '') when the snapshot has none."""
+    has_xlsx, has_csv = TRACKER_XLSX in names, TRACKER_CSV in names
+    if has_xlsx and has_csv:
+        findings.append(
+            Finding(
+                "error",
+                f"{rel}/{TRACKER_XLSX}",
+                f"both {TRACKER_XLSX} and {TRACKER_CSV} are present, so it is ambiguous which "
+                "is the force's own HMICFRS tracker; keep only one",
+            )
+        )
+        return None, ""
+    if not (has_xlsx or has_csv):
+        return None, ""
+    name = TRACKER_XLSX if has_xlsx else TRACKER_CSV
+    files[name] = folder / name
+    tracker_map = settings.column_map("hmicfrs_tracker")
+    tracker_columns = columns.export_columns("hmicfrs_tracker", tracker_map)
+    spec = tracker_columns or schemas.TRACKER
+
+    def reader(path: Path) -> readers.Table:
+        if has_xlsx:
+            return readers.read_xlsx_table(path, TRACKER_SHEET, spec)
+        return readers.read_csv_table(path, spec)
+
+    read = _read_table(files[name], schemas.TRACKER, f"{rel}/{name}", reader, findings, tracker_map)
+    return read, name
 
 
 def _read_table(
@@ -533,13 +604,17 @@ def _read_table(
     file: str,
     read: Callable[[Path], readers.Table],
     findings: list[Finding],
+    column_map: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """(canonical frame, text frame) of a table that passed, else None with its errors added.
 
     The text frame keeps each cell as written, so a warning can quote the analyst's value.
+    ``column_map`` (export header -> contract column, from settings.yml) renames the file's
+    columns before they are judged.
     """
+    column_map = column_map or {}
     try:
-        table = read(path)
+        table = columns.to_contract(read(path), column_map)
     except readers.ReadError as exc:
         findings.append(Finding("error", file, str(exc)))
         return None
@@ -554,7 +629,7 @@ def _read_table(
         for name in table.duplicates
     ]
     findings.extend(Finding("warning", file, message) for message in table.warnings)
-    errors += schemas.validate(table.frame, spec, file)
+    errors += columns.explain_missing(schemas.validate(table.frame, spec, file), column_map)
     findings.extend(errors)
     if errors:
         return None
@@ -706,6 +781,21 @@ def split_narrative(text: str) -> dict[str, str]:
     return bodies
 
 
+def placeholder_errors(text: str, file: str) -> list[Finding]:
+    """Each line still holding :data:`PLACEHOLDER`, by its line number (shown as the row)."""
+    return [
+        Finding(
+            "error",
+            file,
+            "still the placeholder written by panelpaper new: replace it with this quarter's text",
+            row=number,
+            value=line.strip(),
+        )
+        for number, line in enumerate(text.splitlines(), start=1)
+        if PLACEHOLDER in line
+    ]
+
+
 # --- warnings ---------------------------------------------------------------------------------
 def _row_warnings(
     mask: pd.Series,
@@ -818,6 +908,36 @@ def action_warnings(
         lambda rows: [
             f"revised_due_date is earlier than due_date ({d.date()})" for d in rows["due_date"]
         ],
+        file,
+    )
+    return sorted(found, key=lambda f: f.row or 0)
+
+
+def tracker_warnings(
+    tracker: pd.DataFrame,
+    text: pd.DataFrame,
+    recommendations: pd.DataFrame,
+    as_of: dt.date,
+    file: str,
+) -> list[Finding]:
+    """The own tracker's rows that do not line up with the portal export: an id the portal
+    does not hold (a typing slip, or an item the portal has dropped), and a status date after
+    as_of.  Neither changes a figure; the reconciliation lists the first kind too."""
+    cutoff = pd.Timestamp(as_of)
+    found = _row_warnings(
+        ~tracker["rec_id"].isin(recommendations["rec_id"]),
+        tracker,
+        text,
+        "rec_id",
+        "rec_id is in the own tracker but not in the portal export (recommendations.csv)",
+        file,
+    )
+    found += _row_warnings(
+        tracker["internal_status_date"] > cutoff,
+        tracker,
+        text,
+        "internal_status_date",
+        f"internal_status_date after as_of ({as_of})",
         file,
     )
     return sorted(found, key=lambda f: f.row or 0)

@@ -118,3 +118,31 @@ AGE_BAND_UPPER_DAYS = (91, 182, 365, 730)
 
 SOURCE_ROW = "source_row"
 """Column the loader adds: the row as the analyst sees it in Excel (header is row 1)."""
+
+# --- hmicfrs_tracker (optional): the force's own progress on each recommendation ---------------
+INTERNAL_NOT_STARTED = "Not started"
+INTERNAL_IN_PROGRESS = "In progress"
+INTERNAL_EVIDENCE_SUBMITTED = "Evidence submitted"
+INTERNAL_COMPLETE = "Complete"
+INTERNAL_STATUSES = (
+    INTERNAL_NOT_STARTED,
+    INTERNAL_IN_PROGRESS,
+    INTERNAL_EVIDENCE_SUBMITTED,
+    INTERNAL_COMPLETE,
+)
+INTERNAL_READY_STATUSES = (INTERNAL_EVIDENCE_SUBMITTED, INTERNAL_COMPLETE)
+"""Internal statuses that say the force has done its part: the portal item can be closed."""
+
+TRACKER_REQUIRED = ("rec_id", "internal_status")
+TRACKER_OPTIONAL = ("internal_status_date", "lead", "evidence", "marking")
+TRACKER_DATES = ("internal_status_date",)
+TRACKER_FREE_TEXT = ("lead", "evidence")
+TRACKER_COLUMNS = (  # the contract's order
+    "rec_id",
+    "internal_status",
+    "internal_status_date",
+    "lead",
+    "evidence",
+    "marking",
+)
+TRACKER_SHEET = "Tracker"

@@ -13,7 +13,7 @@ data_dir = "../data"
 # %%
 from IPython.display import Markdown, display
 
-from analysis import paper
+from analysis import paper, reconciliation_text
 
 ctx = paper.context(data_dir, quarter)
 
@@ -53,3 +53,14 @@ display(Markdown(paper.movement_text(ctx)))
 #| label: tbl-movement
 #| tbl-cap: "Open recommendations by theme: movement since the previous report"
 display(Markdown(paper.markdown_table(paper.movement_table(ctx))))
+
+# %% [markdown]
+# ## The portal and the force's own tracker
+#
+# Only when the snapshot holds the force's own tracker (`hmicfrs_tracker`): each open
+# recommendation is ready to close, being worked on, or not yet owned; closed items not complete
+# internally and tracker entries missing from the portal follow. Without one, the output is empty.
+
+# %%
+#| label: reconciliation
+display(Markdown(reconciliation_text.reconciliation_markdown(ctx)))

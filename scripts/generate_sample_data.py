@@ -35,7 +35,7 @@ import xlsxwriter
 import yaml
 
 from analysis.quarters import Quarter, quarter_range
-from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS
+from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS, TRACKER_COLUMNS
 
 FIRST = Quarter(2018, 1)
 SEED = Quarter(2019, 1)
@@ -274,6 +274,9 @@ RESTRICTED_REASON_LARKSPUR = (
 )
 RESTRICTED_INSPECTION_HERON = "Undercover policing: review of legend-building safeguards (Heron)"
 RESTRICTED_LEAD_HERON = "Detective Chief Superintendent, Heron Authorising Office"
+RESTRICTED_EVIDENCE_HERON = (
+    "Heron authorising office: revised legend-building safeguards signed off by the covert board"
+)
 RESTRICTED_TEXT = (
     RESTRICTED_AUDIT_KESTREL,
     RESTRICTED_OWNER_KESTREL,
@@ -283,6 +286,7 @@ RESTRICTED_TEXT = (
     RESTRICTED_REASON_LARKSPUR,
     RESTRICTED_INSPECTION_HERON,
     RESTRICTED_LEAD_HERON,
+    RESTRICTED_EVIDENCE_HERON,
 )
 
 
@@ -997,6 +1001,7 @@ class Snapshot:
     actions: list[Row]
     meta: dict[str, object]
     narrative: str
+    tracker: list[Row] = field(default_factory=list)
 
 
 def snapshot(quarter: Quarter, recs: list[Recommendation], actions: list[Action]) -> Snapshot:
@@ -1011,7 +1016,14 @@ def snapshot(quarter: Quarter, recs: list[Recommendation], actions: list[Action]
                 row["marking"] = None
     action_rows = _slips(quarter, action_rows, actions)
     rec_rows, action_rows = _vary_spelling(quarter, rec_rows, action_rows)
-    return Snapshot(quarter, rec_rows, action_rows, snapshot_meta(quarter), NARRATIVES[quarter.id])
+    return Snapshot(
+        quarter,
+        rec_rows,
+        action_rows,
+        snapshot_meta(quarter),
+        NARRATIVES[quarter.id],
+        own_tracker(quarter, recs),
+    )
 
 
 # --- the tracker's slips: suspicious lines that change no figure, one kind or two a quarter ---
@@ -1086,6 +1098,108 @@ def _vary_spelling(
     return recs, actions
 
 
+# --- the force's own HMICFRS tracker (hmicfrs_tracker.csv) ---------------------------------------
+# Its own random stream (keyed "own tracker" and the rec id), so the portal and the action tracker
+# keep every value they had before the own tracker existed.
+
+EVIDENCE = {
+    "In progress": (
+        "Action plan agreed with the lead; work under way",
+        "Working group set up; draft procedure out for consultation",
+        "Training package being written with the College of Policing",
+    ),
+    "Evidence submitted": (
+        "Closure evidence sent to the HMICFRS force liaison lead",
+        "Revised policy published; evidence pack submitted on the portal",
+        "Audit of cases shows the new process in use; submitted for closure",
+    ),
+    "Complete": (
+        "Closed with the inspectorate's agreement",
+        "Implemented and tested; no further action needed",
+        "New procedure embedded and dip-sampled by the lead",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class TrackerPlan:
+    """When the force's own tracker moved for one recommendation: owned (entered on the
+    tracker), started, evidence submitted, complete; None for a step never reached."""
+
+    owned: dt.date
+    started: dt.date | None
+    evidence: dt.date | None
+    complete: dt.date | None
+
+
+def _tracker_plan(rec: Recommendation) -> TrackerPlan:
+    """Mostly the portal's story told a little earlier (the force finishes, then asks the
+    inspectorate to close), with the lags and slips of a real tracker: items owned late, items
+    finished long before the portal closes them, items closed on the portal but not internally."""
+    rng = _rng("own tracker", rec.rec_id)
+    published = rec.inspection.published
+    late = rng.random() < 0.1
+    owned = published + _days(rng.randint(200, 420) if late else rng.randint(3, 75))
+    started = owned + _days(rng.randint(10, 160))
+    closing = [
+        day for day, status in rec.statuses if status in ("Complete", "No further action needed")
+    ]
+    closed = closing[0] if closing else None
+    if closed is not None:
+        owned, started = min(owned, closed - _days(40)), min(started, closed - _days(30))
+        evidence = closed - _days(rng.randint(15, 240))
+        evidence = max(evidence, started)
+        complete = closed - _days(rng.randint(0, 10))
+        if rng.random() < 0.15:  # the internal record lags the portal
+            evidence, complete = None, closed + _days(rng.randint(90, 720))
+    else:
+        ready = rng.random() < 0.12
+        evidence = started + _days(rng.randint(120, 500)) if ready else None
+        complete = None
+    return TrackerPlan(owned, started, evidence, complete)
+
+
+def own_tracker(quarter: Quarter, recs: list[Recommendation]) -> list[Row]:
+    """The own tracker on the quarter's last day: every portal Recommendation the force has
+    taken on, with its internal status.  Outside the seed quarter, whose figures are fixed, one
+    id is typed with a letter O for a zero, so it matches nothing on the portal."""
+    as_of = quarter.last_day
+    rows: list[Row] = []
+    for rec in recs:
+        if rec.type != REC or rec.inspection.published > as_of:
+            continue
+        plan = _tracker_plan(rec)
+        if plan.owned > as_of:
+            continue
+        steps = [
+            (plan.owned, "Not started"),
+            (plan.started, "In progress"),
+            (plan.evidence, "Evidence submitted"),
+            (plan.complete, "Complete"),
+        ]
+        reached = [(day, status) for day, status in steps if day is not None and day <= as_of]
+        day, status = reached[-1]
+        rng = _rng("own tracker evidence", rec.rec_id, status)
+        sensitive = rec.inspection.marking == SENSITIVE
+        evidence = None
+        if status in EVIDENCE:
+            evidence = RESTRICTED_EVIDENCE_HERON if sensitive else rng.choice(EVIDENCE[status])
+        rows.append(
+            {
+                "rec_id": rec.rec_id,
+                "internal_status": status,
+                "internal_status_date": day,
+                "lead": rec.lead or rec.inspection.lead,
+                "evidence": evidence,
+                "marking": SENSITIVE if sensitive else None,
+            }
+        )
+    if quarter != SEED and rows:
+        slip = _rng("own tracker slip", quarter.id).choice(rows)
+        slip["rec_id"] = str(slip["rec_id"]).replace("-0", "-O", 1)
+    return rows
+
+
 UK_DATE_QUARTERS = ("2018-19-Q3", "2020-21-Q1")
 """Quarters whose portal export came out with dates in UK order (30/06/2019)."""
 
@@ -1128,6 +1242,14 @@ def write_recommendations(path: Path, rows: list[Row], uk_dates: bool) -> None:
             writer.writerow([_csv_value(row[c], uk_dates) for c in REC_COLUMNS])
 
 
+def write_tracker(path: Path, rows: list[Row], uk_dates: bool) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(TRACKER_COLUMNS)
+        for row in rows:
+            writer.writerow([_csv_value(row[c], uk_dates) for c in TRACKER_COLUMNS])
+
+
 def write_actions(path: Path, rows: list[Row], as_of: dt.date) -> None:
     """The tracker workbook, dates as real Excel dates; fixed properties make it byte-stable."""
     workbook = xlsxwriter.Workbook(str(path))
@@ -1163,6 +1285,7 @@ def write_snapshot(folder: Path, snap: Snapshot) -> None:
     uk_dates = snap.quarter.id in UK_DATE_QUARTERS
     write_recommendations(folder / "recommendations.csv", snap.recommendations, uk_dates)
     write_actions(folder / "audit_actions.xlsx", snap.actions, snap.quarter.last_day)
+    write_tracker(folder / "hmicfrs_tracker.csv", snap.tracker, uk_dates)
     if re.search(r"\d", snap.narrative):
         raise ValueError(f"{snap.quarter.id}: the narrative must carry no figures")
     (folder / "narrative.md").write_text(snap.narrative, encoding="utf-8")

@@ -60,6 +60,7 @@ TEXT_CELLS = {
         "inspection-activity": ("INS-8801", "1 HMICFRS update"),
         "portal-text": ("The portal shows 88 open recommendations", "1 HMICFRS update"),
         "movement-text": ("MOV-8803", "1 HMICFRS update"),
+        "reconciliation": ("RCN-8804", "1 HMICFRS update"),
     },
     "dara_actions.ipynb": {
         "threshold-text": ("THR-9501", "2 DARA update"),
@@ -504,3 +505,23 @@ def test_html_opens_in_headless_chromium_without_script_errors(fallback, tmp_pat
     assert "Uncaught" not in dom.stderr, dom.stderr[-2000:]
     assert dom.stdout.count('class="panel-table-filter"') == 1
     assert dom.stdout.count('aria-sort="none"') == 2
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_an_empty_markdown_output_adds_nothing_to_the_paper(renderer, tmp_path) -> None:
+    """A quarter without the force's own tracker: its reconciliation cell outputs empty
+    Markdown (Quarto refuses a cell with no output at all), and the paper goes straight from the
+    movement table to the DARA update."""
+    staging = _staging(tmp_path)
+    path = staging / "notebooks" / "hmicfrs.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in notebook.cells if "label: reconciliation" in c.source]
+    cell.outputs = [_markdown_output("")]
+    nbformat.write(notebook, path)
+    result = render_paper(staging, renderer=renderer)
+    page = result.outputs["html"].read_text(encoding="utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "RCN-8804" not in text
+    movement = text.index("Stand-in text MOV-8803.")
+    between = text[movement : text.index("DARA update", movement)]
+    assert "Stand-in" not in between.replace("Stand-in text MOV-8803.", "")
