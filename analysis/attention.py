@@ -38,6 +38,9 @@ RULES = {
 }
 """Each rule's code (as figures.json records it) and its wording for the paper."""
 
+YEAR_DAYS = 365
+"""The long-overdue days the rule (b) was first written with, worded "a year"."""
+
 ORDERS = {
     "most_overdue_actions": "most overdue actions first",
     "longest_overdue": "longest past its deadline first",
@@ -53,8 +56,6 @@ def rule_wording(settings: AttentionSettings) -> dict[str, str]:
     wording = {**RULES, OVER_A_YEAR: f"an overdue action more than {over} past its deadline"}
     return {code: wording[code] for code in RULES if code in settings.rules}
 
-YEAR_DAYS = 365
-"""``On hold``: the vocabulary names it only within the outstanding statuses."""
 
 COLUMNS = (
     "audit",

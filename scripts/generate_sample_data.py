@@ -272,7 +272,9 @@ RESTRICTED_OWNER_LARKSPUR = "Detective Superintendent, Larkspur Technical Unit"
 RESTRICTED_REASON_LARKSPUR = (
     "Larkspur loan register migration held back until the equipment vault is re-accredited."
 )
-RESTRICTED_ACTION_KESTREL = "Reconcile the Kestrel key custody ledger against the safe-house tenancy schedule."
+RESTRICTED_ACTION_KESTREL = (
+    "Reconcile the Kestrel key custody ledger against the safe-house tenancy schedule."
+)
 RESTRICTED_ACTION_LARKSPUR = "Move the Larkspur loan register onto the accredited vault system."
 RESTRICTED_INSPECTION_HERON = "Undercover policing: review of legend-building safeguards (Heron)"
 RESTRICTED_LEAD_HERON = "Detective Chief Superintendent, Heron Authorising Office"
@@ -1129,14 +1131,23 @@ ACTION_SUBJECTS: dict[str, tuple[str, ...]] = {
     "Firearms Licensing": ("firearms licence renewals", "GP notification process"),
     "Protective Security Operations Expenses": ("expenses claims checks", "hotel booking rules"),
     "Command and Control System Resilience": ("command and control failover testing",),
-    "Emergency Planning Training and Exercising": ("exercise debriefs", "emergency planning training"),
+    "Emergency Planning Training and Exercising": (
+        "exercise debriefs",
+        "emergency planning training",
+    ),
     BUSINESS_CONTINUITY: ("business continuity plans", "return to normality arrangements"),
     COST_RECOVERY: ("cost recovery invoicing", "mutual aid charging"),
     "Domestic Abuse Case Supervision": ("DA case supervision", "risk assessment (DASH) quality"),
-    "Digital Evidence Storage": ("digital evidence storage capacity", "evidence retention schedule"),
+    "Digital Evidence Storage": (
+        "digital evidence storage capacity",
+        "evidence retention schedule",
+    ),
     "Counter Terrorism Grant Management": ("CT grant returns", "grant claim evidence"),
     "Fuel Card Controls": ("fuel card reconciliations", "fleet fuel usage reports"),
-    "Cyber Security Patch Management": ("patching of critical servers", "cyber vulnerability scans"),
+    "Cyber Security Patch Management": (
+        "patching of critical servers",
+        "cyber vulnerability scans",
+    ),
     RESTRICTED_AUDIT_KESTREL: ("key custody ledger",),
     RESTRICTED_AUDIT_LARKSPUR: ("loan register",),
 }
