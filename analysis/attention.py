@@ -10,16 +10,22 @@ outstanding, centrally monitored actions at ``as_of``:
     days) past its deadline;
 (c) ``all_on_hold``: every one of its outstanding actions is On hold.
 
+Which rules apply, the days that count as long overdue in (b) (365 by default), a cap on the
+list and the order it is ranked in are the panel's settings (``attention:`` in settings.yml,
+:class:`analysis.settings.AttentionSettings`).
+
 An audit is identified by its title.  The list has one row per selected audit, restricted
 audits reading ``Restricted item`` (each still its own row) and never showing their reason
-text.  Rows run: rule (a) first, then most overdue actions first, then by title.  The list
-names audits and categories only, never people.
+text.  Rows run: rule (a) first, then in the settings' order (by default most overdue actions
+first), then by title; a cap keeps the first rows.  The list names audits and categories
+only, never people.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from analysis.settings import AttentionSettings
 from analysis.vocabulary import ASSURANCES, ON_HOLD, RISKS
 
 MOST_OVERDUE = "most_overdue"
@@ -33,7 +39,23 @@ RULES = {
 """Each rule's code (as figures.json records it) and its wording for the paper."""
 
 YEAR_DAYS = 365
-"""``On hold``: the vocabulary names it only within the outstanding statuses."""
+"""The long-overdue days the rule (b) was first written with, worded "a year"."""
+
+ORDERS = {
+    "most_overdue_actions": "most overdue actions first",
+    "longest_overdue": "longest past its deadline first",
+    "most_recently_overdue": "shortest time past its deadline first",
+}
+"""Each ranking the settings may ask for, in words for the paper's method annex."""
+
+
+def rule_wording(settings: AttentionSettings) -> dict[str, str]:
+    """The rules the settings apply, each with its wording (the long-overdue days stated)."""
+    days = settings.long_overdue_days
+    over = "a year" if days == YEAR_DAYS else f"{days:,} days"
+    wording = {**RULES, OVER_A_YEAR: f"an overdue action more than {over} past its deadline"}
+    return {code: wording[code] for code in RULES if code in settings.rules}
+
 
 COLUMNS = (
     "audit",
@@ -51,8 +73,11 @@ COLUMNS = (
 )
 
 
-def attention_list(classified: pd.DataFrame) -> pd.DataFrame:
-    """The audits the rules select, one row each (see the module docstring).
+def attention_list(
+    classified: pd.DataFrame, settings: AttentionSettings | None = None
+) -> pd.DataFrame:
+    """The audits the rules select, one row each (see the module docstring), capped and
+    ranked as ``settings`` say (default: every rule, 365 days, no cap).
 
     ``classified`` is :func:`analysis.actions.classify`'s frame with a ``reason`` column
     (:func:`analysis.delays.with_reasons`).  ``reason_categories`` lists the delay categories
@@ -63,6 +88,16 @@ def attention_list(classified: pd.DataFrame) -> pd.DataFrame:
     Every field is a grouped count or extreme over the whole frame at once: a national tracker
     selects thousands of audits, and describing them one sub-frame at a time took seconds.
     """
+    table = selected_audits(classified, settings)
+    limit = (settings or AttentionSettings()).limit
+    return table if limit is None else table.head(limit).reset_index(drop=True)
+
+
+def selected_audits(
+    classified: pd.DataFrame, settings: AttentionSettings | None = None
+) -> pd.DataFrame:
+    """Every audit the settings' rules select, ranked, before any cap."""
+    settings = settings or AttentionSettings()
     if classified.empty:
         return pd.DataFrame(columns=list(COLUMNS))
     # Rows without an audit key (no title) belong to no audit and can meet no rule.  A fresh
@@ -77,10 +112,13 @@ def attention_list(classified: pd.DataFrame) -> pd.DataFrame:
     rules = pd.DataFrame(
         {
             MOST_OVERDUE: (late_count == top) & (top > 0),
-            OVER_A_YEAR: oldest.gt(YEAR_DAYS),
+            OVER_A_YEAR: oldest.gt(settings.long_overdue_days),
             ALL_ON_HOLD: frame["status"].eq(ON_HOLD).groupby(keys).all(),
         }
     )
+    for code in RULES:
+        if code not in settings.rules:
+            rules[code] = False
     selected = rules.index[rules.any(axis=1)]
     if selected.empty:
         return pd.DataFrame([], columns=[*COLUMNS, "audit_key"])[list(COLUMNS)]
@@ -88,8 +126,16 @@ def attention_list(classified: pd.DataFrame) -> pd.DataFrame:
     table = _described(chosen, late_count[selected], oldest[selected], rules.loc[selected])
     table["oldest_days_past_deadline"] = table["oldest_days_past_deadline"].astype("Int64")
     table["_first"] = ~table["rules"].map(lambda r: MOST_OVERDUE in r)
+    if settings.order == "most_overdue_actions":
+        rank, ascending = ["overdue"], [False]
+    else:
+        # Audits with nothing overdue (on hold before their deadline) come after the others.
+        table["_days"] = table["oldest_days_past_deadline"].astype("Float64")
+        table["_none"] = table["_days"].isna()
+        rank = ["_none", "_days"]
+        ascending = [True, settings.order == "most_recently_overdue"]
     table = table.sort_values(
-        ["_first", "overdue", "audit", "audit_key"], ascending=[True, False, True, True]
+        ["_first", *rank, "audit", "audit_key"], ascending=[True, *ascending, True, True]
     )
     return table[list(COLUMNS)].reset_index(drop=True)
 

@@ -218,10 +218,13 @@ def derived_key(
 
 def figures_key(snapshots: Sequence[object], settings: object) -> Key | None:
     """The key of a quarter's figures record: every snapshot it draws on, the settings with
-    the content of their delay-reason rules, and all of the package's code and rules."""
+    the content of their delay-reason and theme rules, and all of the package's code and rules."""
     rules = getattr(settings, "delay_rules_path", None)
+    themes = getattr(settings, "theme_rules_path", None)
     try:
         rules_digest = None if rules is None else file_digest(rules)
+        if themes is not None:
+            rules_digest = [rules_digest, file_digest(themes)]
     except OSError:
         return None
     base = derived_key("figures", snapshots, settings, LOADER_MODULES)

@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import actions as act
-from analysis import delays, recommendations
+from analysis import delays, recommendations, themes
 from analysis.marking import mask_restricted, tally
 from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
@@ -66,6 +66,8 @@ ACTION_DETAIL_COLUMNS = (
     "age_band",
     "reason",
     "delay_reason",
+    "subject",
+    "action",
     "owner",
     "source_row",
 )
@@ -73,7 +75,9 @@ RECOMMENDATION_DETAIL_COLUMNS = (
     QUARTER,
     "rec_id",
     "inspection",
+    "title",
     "theme",
+    "subject",
     "programme",
     "type",
     "status",
@@ -82,6 +86,9 @@ RECOMMENDATION_DETAIL_COLUMNS = (
     "lead",
     "source_row",
 )
+
+THEME_ORDER = tuple(themes.names(themes.load_rules()))
+"""The packaged taxonomy's order, for listing the ``subject`` values a filter can take."""
 
 OVERDUE = "Deadline passed"
 NOT_YET_DUE = "Deadline still to come"
@@ -102,32 +109,41 @@ def outstanding_actions(
     rules: Sequence[delays.DelayRule] | None = None,
 ) -> pd.DataFrame:
     """Every snapshot's outstanding monitored actions, classified against that snapshot's own
-    as_of and quarter, with their delay category (``reason``), stacked oldest first.
+    as_of and quarter, with their delay category (``reason``) and theme (``subject``, from
+    :mod:`analysis.themes`), stacked oldest first.
 
     The columns are those of :func:`analysis.actions.classify` plus ``quarter`` (id),
-    ``label`` (the panel's quarter label), ``as_of`` and ``reason``.
+    ``label`` (the panel's quarter label), ``as_of``, ``reason`` and ``subject``.
     """
     rules = delays.rules_for(settings) if rules is None else rules
+    theme_rules = themes.rules_for(settings)
     frames = []
     for snapshot in history:
         classified = act.classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
         classified = delays.with_reasons(classified, snapshot.actions, rules)
+        classified = themes.themed_actions(classified, snapshot.actions, theme_rules)
         frames.append(_stamp(classified, snapshot))
     if not frames:
         return pd.DataFrame(columns=[QUARTER, LABEL, AS_OF, *ACTION_DETAIL_COLUMNS[1:]])
     return pd.concat(frames, ignore_index=True)
 
 
-def all_recommendations(history: Sequence[Snapshot]) -> pd.DataFrame:
+def all_recommendations(
+    history: Sequence[Snapshot], theme_rules: Sequence[themes.ThemeRule] | None = None
+) -> pd.DataFrame:
     """Every snapshot's recommendations (open or not, any type), masked and stacked oldest first.
 
     ``is_open_recommendation`` and ``is_open_area_for_improvement`` say whether the row counts
-    in the paper's open recommendations or its separate count of open Areas for improvement.
+    in the paper's open recommendations or its separate count of open Areas for improvement;
+    ``subject`` is the row's theme of the taxonomy (:mod:`analysis.themes`, packaged rules
+    unless ``theme_rules`` are given).
     """
+    theme_rules = themes.load_rules() if theme_rules is None else theme_rules
     frames = []
     for snapshot in history:
         recs = snapshot.recommendations
         frame = mask_restricted(recs)
+        frame[themes.SUBJECT] = themes.recommendation_themes(recs, theme_rules)
         frame["is_open_recommendation"] = recs.index.isin(
             recommendations.open_recommendations(recs).index
         )
@@ -169,7 +185,7 @@ def load(data_dir: Path | str, quarter: Quarter | str | None = None) -> Explorat
         quarters=[s.quarter for s in history],
         settings=settings,
         actions=outstanding_actions(history, settings),
-        recommendations=all_recommendations(history),
+        recommendations=all_recommendations(history, themes.rules_for(settings)),
         as_of=history[-1].as_of,
     )
 
@@ -189,7 +205,7 @@ def _wanted(value: Choice) -> list[str] | None:
 def choices(frame: pd.DataFrame, column: str) -> list[str]:
     """The values a filter on ``column`` can take, in the paper's order (vocabulary order for
     risks and themes, else largest first)."""
-    order = {"risk": RISKS, "theme": KNOWN_THEMES}.get(column)
+    order = {"risk": RISKS, "theme": KNOWN_THEMES, themes.SUBJECT: THEME_ORDER}.get(column)
     return [str(v) for v in tally(frame[column], order).index]
 
 
@@ -221,21 +237,30 @@ def filter_actions(
     business_group: Choice = None,
     risk: Choice = None,
     audit: Choice = None,
+    subject: Choice = None,
 ) -> pd.DataFrame:
     """The stacked actions cut to one quarter (any accepted form) and to the given business
-    groups, risks and audit titles; None leaves a dimension uncut."""
+    groups, risks, audit titles and themes of the taxonomy (``subject``); None leaves a
+    dimension uncut."""
     keep = _quarter_match(frame, quarter)
     keep &= _match(frame, "business_group", business_group)
     keep &= _match(frame, "risk", risk)
     keep &= _match(frame, "audit_title", audit)
+    keep &= _match(frame, themes.SUBJECT, subject)
     return frame[keep]
 
 
 def filter_recommendations(
-    frame: pd.DataFrame, *, quarter: Quarter | str | None = None, theme: Choice = None
+    frame: pd.DataFrame,
+    *,
+    quarter: Quarter | str | None = None,
+    theme: Choice = None,
+    subject: Choice = None,
 ) -> pd.DataFrame:
-    """The stacked recommendations cut to one quarter and to the given themes."""
-    return frame[_quarter_match(frame, quarter) & _match(frame, "theme", theme)]
+    """The stacked recommendations cut to one quarter, to the given portal themes and to the
+    given themes of the taxonomy (``subject``)."""
+    keep = _quarter_match(frame, quarter) & _match(frame, "theme", theme)
+    return frame[keep & _match(frame, themes.SUBJECT, subject)]
 
 
 # --- counts over quarters ---------------------------------------------------------------------

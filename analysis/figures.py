@@ -23,8 +23,8 @@ import pandas as pd
 
 from analysis import actions as act
 from analysis import cache as disk_cache
-from analysis import delays, recommendations, reconciliation
-from analysis.attention import RULES, attention_list
+from analysis import delays, recommendations, reconciliation, themes
+from analysis.attention import ORDERS, attention_list, rule_wording, selected_audits
 from analysis.lazy import import_jsonschema
 from analysis.marking import tally
 from analysis.quarters import Quarter
@@ -193,11 +193,11 @@ def _actions_section(
     }
 
 
-def _attention_section(classified: pd.DataFrame) -> list[dict[str, Any]]:
+def _attention_section(classified: pd.DataFrame, settings: Settings) -> list[dict[str, Any]]:
     items = []
     # Plain records rather than iterrows(): a row Series per audit cost a quarter of a second
     # on a national list of thousands of audits.
-    for row in attention_list(classified).to_dict(orient="records"):
+    for row in attention_list(classified, settings.attention).to_dict(orient="records"):
         deadline = row["earliest_deadline"]
         items.append(
             {
@@ -219,6 +219,69 @@ def _attention_section(classified: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return items
+
+
+def _attention_settings(classified: pd.DataFrame, settings: Settings) -> dict[str, Any]:
+    """The panel's attention settings as used, and how many audits the rules selected before
+    any cap (so the paper can say "the first four of ten")."""
+    chosen = settings.attention
+    return {
+        "rules": list(chosen.rules),
+        "long_overdue_days": chosen.long_overdue_days,
+        "limit": chosen.limit,
+        "order": chosen.order,
+        "order_text": ORDERS[chosen.order],
+        "selected": len(selected_audits(classified, chosen)),
+    }
+
+
+# --- themes: what the findings are about (analysis/themes.py) ---------------------------------
+def _themes_block(
+    snapshot: Snapshot,
+    history: Sequence[Snapshot],
+    settings: Settings,
+    classified: pd.DataFrame,
+) -> dict[str, Any]:
+    """``themes``, ``cross_cutting_themes``, ``theme_rules`` and ``theme_trends``: one block,
+    kept apart from the sections above."""
+    rules = themes.rules_for(settings)
+    recs = themes.themed_recommendations(snapshot.recommendations, rules)
+    acts = themes.themed_actions(classified, snapshot.actions, rules)
+    table = themes.theme_table(recs, acts, rules)
+    by_group = act.within(acts[themes.SUBJECT], acts["business_group"])
+    block: dict[str, Any] = {
+        "themes": {
+            str(name): {
+                "open_recommendations": int(row["open_recommendations"]),
+                "outstanding_actions": int(row["outstanding_actions"]),
+                "overdue_actions": int(row["overdue_actions"]),
+                "outstanding_by_business_group": _counts(by_group.get(name, pd.Series(dtype=int))),
+            }
+            for name, row in table.iterrows()
+        },
+        "cross_cutting_themes": themes.cross_cutting(table),
+        "theme_rules": [{"name": r.name, "description": r.description} for r in rules],
+        "theme_trends": [],
+    }
+    for earlier in history:
+        if earlier.quarter == snapshot.quarter:
+            counts = table
+        else:
+            counts = themes.snapshot_theme_table(earlier, settings, rules)
+        block["theme_trends"].append(
+            {
+                "quarter": earlier.quarter.id,
+                "label": earlier.quarter.label,
+                "by_theme": {
+                    str(name): {
+                        "open_recommendations": int(row["open_recommendations"]),
+                        "outstanding_actions": int(row["outstanding_actions"]),
+                    }
+                    for name, row in counts.iterrows()
+                },
+            }
+        )
+    return block
 
 
 def _trends_section(history: Sequence[Snapshot], settings: Settings) -> list[dict[str, Any]]:
@@ -291,8 +354,8 @@ def build_figures(
         },
         "recommendations": _recommendations_section(snapshot, previous),
         "actions": _actions_section(snapshot, history, settings, classified),
-        "attention": _attention_section(classified),
-        "attention_rules": dict(RULES),
+        "attention": _attention_section(classified, settings),
+        "attention_rules": rule_wording(settings.attention),
         "delay_categories": [
             {"name": rule.name, "description": rule.description} for rule in rules
         ],
@@ -301,6 +364,8 @@ def build_figures(
         "paper": _paper_section(snapshot),
     }
     figures.update(_reconciliation_block(snapshot))
+    figures["attention_settings"] = _attention_settings(classified, settings)
+    figures.update(_themes_block(snapshot, history, settings, classified))
     validate(figures)
     return figures
 

@@ -26,7 +26,7 @@ from analysis.quarters import Quarter
 SCHEMA = 1
 MANIFEST_FILE = "manifest.json"
 HISTORY_DIR = "history"
-SETTINGS_FILES = ("settings.yml", "delay_rules.yml")
+SETTINGS_FILES = ("settings.yml", "delay_rules.yml", "theme_rules.yml")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PAPER_SOURCES = ("_quarto.yml", "paper.qmd", "paper")
 """The Quarto project the paper is rendered from (kept in step with analysis.render)."""

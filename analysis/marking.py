@@ -1,7 +1,7 @@
 """What the paper may show of OFFICIAL-SENSITIVE rows, and the counting helper every table uses.
 
 Restricted rows count in every total, but their free text (an inspection or audit title, an
-owner, a delay reason, a lead) must never reach the paper, a published notebook or
+owner, a delay reason, a lead, an action's or a recommendation's text) must never reach the paper, a published notebook or
 figures.json.  Masking therefore happens here, inside the analysis, rather than in the
 notebooks: every public table function returns text that has already been through
 :func:`mask_restricted` or :func:`audit_label`, so a careless notebook cannot leak it.
@@ -23,7 +23,7 @@ from analysis.vocabulary import OFFICIAL_SENSITIVE, RESTRICTED_ITEM
 TITLE_COLUMNS = ("audit_title", "inspection")
 """Free text that names the thing itself: always replaced by ``Restricted item``."""
 
-DETAIL_COLUMNS = ("owner", "delay_reason", "lead")
+DETAIL_COLUMNS = ("owner", "delay_reason", "lead", "action", "title")
 """Free text that describes a row: replaced by ``Restricted item`` when present, kept blank when
 blank, so that "no reason given" stays visible without the reason."""
 

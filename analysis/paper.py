@@ -19,15 +19,14 @@ import pandas as pd
 
 from analysis import actions as act
 from analysis import delays
-from analysis.attention import RULES
 from analysis.figures import build_figures, remembered_figures
 from analysis.markup import literal, literals
 from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
 from analysis.snapshots import Snapshot, load_history
 from analysis.tables import markdown_table
-from analysis.vocabulary import AGE_BANDS, RISKS
-from analysis.wording import count, figure, join_and, long_date, sentence, verb
+from analysis.vocabulary import AGE_BANDS, OTHER_THEME, RISKS
+from analysis.wording import count, figure, join_and, long_date, number, sentence, verb
 
 NO_NARRATIVE = "No narrative was supplied with this quarter's data."
 
@@ -197,7 +196,11 @@ def _overdue_headline(acts: dict[str, Any]) -> str:
 
 
 def summary_interdependencies(ctx: PaperContext) -> str:
-    return _narrative(ctx.snapshot, "Interdependencies") or DEFAULT_TEXT["Interdependencies"]
+    """Where inspectors and auditors point at the same weakness (the cross-cutting themes),
+    then the quarter's own words on interdependencies when narrative.md has them."""
+    text = cross_cutting_text(ctx)
+    authored = _narrative(ctx.snapshot, "Interdependencies")
+    return f"{text}\n\n{authored}" if authored else text
 
 
 def summary_recommendation(ctx: PaperContext) -> str:
@@ -239,6 +242,7 @@ def annex_method(ctx: PaperContext) -> str:
         f"({chr(97 + i)}) {text}" for i, text in enumerate(f["attention_rules"].values())
     )
     categories = join_and(literal(c["name"]) for c in f["delay_categories"])
+    theme_names = "; ".join(literal(t["name"]) for t in f["theme_rules"])
     lines = [
         f"- **Data as at:** {_as_of(f)}, the snapshot for {f['quarter_label']} (`{f['quarter']}`).",
         f"- **Actions monitored centrally:** {f['threshold']}. Low-risk actions are left to "
@@ -256,12 +260,37 @@ def annex_method(ctx: PaperContext) -> str:
         f"gave one; otherwise derived from the owner's text by the project's delay-reason "
         f"rules ({categories}); Other when no rule matches and No reason given when both "
         "are blank.",
-        f"- **Audits brought to the Panel's attention:** any audit meeting one of these rules: "
-        f"{rules}.",
+        f"- **Audits brought to the Panel's attention:** {_attention_rules_text(f, rules)}",
+        f"- **Themes:** each open recommendation and each outstanding action is placed in one "
+        f"theme ({theme_names}; or Other) by the project's theme rules (theme_rules.yml): "
+        "for an action the tracker's coded theme when it names one of these, otherwise the "
+        "first theme matched by the action text, then by the audit title; for a "
+        "recommendation, by its text where the portal export has it, then the inspection "
+        "title, then the portal's theme. A theme is cross-cutting when it holds both open "
+        "recommendations and outstanding actions.",
         "- **Protective marking:** OFFICIAL-SENSITIVE rows count in every figure, but their "
-        "titles, owners and reasons are shown as Restricted item or left out.",
+        "titles, owners, reasons and action texts are shown as Restricted item or left out.",
     ]
     return "\n".join(lines)
+
+
+def _attention_rules_text(f: dict[str, Any], rules: str) -> str:
+    """The attention rules and the panel's settings for them, for the method annex."""
+    if not rules:
+        return "no rule is applied, so no audit is listed."
+    text = f"any audit meeting one of these rules: {rules}."
+    chosen = f["attention_settings"]
+    if chosen["limit"] is not None:
+        text += (
+            f" At most {count(chosen['limit'], 'audit')} {verb(chosen['limit'], 'is', 'are')} "
+            f"listed, the audit with the most overdue actions first and then "
+            f"{chosen['order_text']}."
+        )
+    elif chosen["order"] != "most_overdue_actions":
+        text += (
+            f" The audit with the most overdue actions comes first, then {chosen['order_text']}."
+        )
+    return text
 
 
 def annex_warnings(ctx: PaperContext) -> str:
@@ -637,14 +666,23 @@ def attention_text(ctx: PaperContext) -> str:
     items = ctx.figures["attention"]
     if not items:
         return "No audit meets the rules for bringing it to the Panel's attention this quarter."
+    selected = ctx.figures["attention_settings"]["selected"]
+    if selected > len(items):
+        opening = (
+            f"The rules in Annex A select {count(selected, 'audit')}; the Panel's settings list "
+            f"the first {number(len(items))} of them"
+        )
+    else:
+        opening = (
+            f"The rules in Annex A bring {count(len(items), 'audit')} to the Panel's attention"
+        )
     lines = [
-        f"The rules in Annex A bring {count(len(items), 'audit')} to the Panel's attention; "
-        "@tbl-attention gives their figures. Why each was selected, and what its owners "
-        "say stands in the way:",
+        f"{opening}; @tbl-attention gives their figures. Why each was selected, and what its "
+        "owners say stands in the way:",
         "",
     ]
     for i, item in enumerate(items, start=1):
-        why = join_and(RULES[r] for r in item["rules"])
+        why = join_and(ctx.figures["attention_rules"][r] for r in item["rules"])
         line = f"{i}. **{literal(item['audit'])}**: {why}."
         if item["reason_categories"]:
             line += f" Reasons: {join_and(literal(c.lower()) for c in item['reason_categories'])}."
@@ -778,4 +816,160 @@ def trends_table(ctx: PaperContext) -> pd.DataFrame:
             "Overdue": [f"{int(r['overdue']):,}" for r in rows],
             "Not yet due": [f"{int(r['not_yet_due']):,}" for r in rows],
         }
+    )
+
+
+# --- themes: what the findings are about, and where inspectors and auditors agree -------------
+def _holders(groups: dict[str, int]) -> str:
+    return join_and(f"{group} ({n:,})" for group, n in groups.items())
+
+
+def cross_cutting_text(ctx: PaperContext) -> str:
+    """The cross-cutting themes in sentences: which themes both HMICFRS and DARA point at,
+    how many findings each holds, and which business groups hold the actions."""
+    f = ctx.figures
+    themes, shared = f["themes"], f["cross_cutting_themes"]
+    if not shared:
+        return (
+            "No theme holds both open HMICFRS recommendations and outstanding DARA actions "
+            "this quarter, so no weakness is being raised by inspectors and auditors at once. "
+            "@tbl-themes shows where the open findings of each lie."
+        )
+    lines = [
+        f"HMICFRS inspectors and DARA auditors both have open findings in "
+        f"{count(len(shared), 'theme')}, where the same weakness is being raised by both; "
+        "@tbl-themes places every open finding in a theme (Annex A gives the rules).",
+        "",
+    ]
+    for name in shared:
+        item = themes[name]
+        recs, acts = item["open_recommendations"], item["outstanding_actions"]
+        line = (
+            f"- **{name}**: {figure(recs, 'open recommendation')} and "
+            f"{figure(acts, 'outstanding action')}"
+        )
+        if item["overdue_actions"]:
+            line += f" ({item['overdue_actions']:,} overdue)"
+        line += f", the actions held by {_holders(item['outstanding_by_business_group'])}."
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def themes_table(ctx: PaperContext) -> pd.DataFrame:
+    """Open recommendations and outstanding actions per theme, with a total row that equals
+    the paper's headline totals."""
+    f = ctx.figures
+    shared = set(f["cross_cutting_themes"])
+    rows = [
+        {
+            "Theme": name,
+            "Open recommendations": f"{item['open_recommendations']:,}",
+            "Outstanding actions": f"{item['outstanding_actions']:,}",
+            "Of which overdue": f"{item['overdue_actions']:,}",
+            "Raised by both": "Yes" if name in shared else "",
+        }
+        for name, item in f["themes"].items()
+    ]
+    rows.append(
+        {
+            "Theme": "Total",
+            "Open recommendations": f"{f['recommendations']['open']:,}",
+            "Outstanding actions": f"{f['actions']['outstanding']:,}",
+            "Of which overdue": f"{f['actions']['overdue']:,}",
+            "Raised by both": "",
+        }
+    )
+    return pd.DataFrame(rows, columns=list(THEMES_COLUMNS))
+
+
+THEMES_COLUMNS = (
+    "Theme",
+    "Open recommendations",
+    "Outstanding actions",
+    "Of which overdue",
+    "Raised by both",
+)
+
+
+def audit_themes_text(ctx: PaperContext) -> str:
+    """The key themes coming out of the audits: what the outstanding actions are about, the
+    themes with most overdue, and where each of the largest sits."""
+    f = ctx.figures
+    acts = {n: t for n, t in f["themes"].items() if t["outstanding_actions"]}
+    if not acts:
+        return "No action meeting the threshold is outstanding, so no audit themes are reported."
+    ranked = sorted(acts, key=lambda n: (-acts[n]["outstanding_actions"], list(acts).index(n)))
+    top = ranked[:3]
+    sizes = {n: acts[n]["outstanding_actions"] for n in top}
+    text = (
+        f"The {figure(f['actions']['outstanding'], 'outstanding action')} "
+        f"{verb(f['actions']['outstanding'], 'falls', 'fall')} into "
+        f"{count(len(acts), 'theme')}. The largest "
+        + (
+            f"are {join_and(f'{n} ({sizes[n]:,})' for n in top)}."
+            if len(top) > 1
+            else f"is {top[0]} ({sizes[top[0]]:,})."
+        )
+    )
+    for name in top:
+        groups = acts[name]["outstanding_by_business_group"]
+        group, n = next(iter(groups.items()))
+        share = "all" if n == acts[name]["outstanding_actions"] else f"{n:,}"
+        text += f" In {name}, {share} of them sit in {group}."
+    late = {n: t["overdue_actions"] for n, t in acts.items() if t["overdue_actions"]}
+    if late:
+        most = max(late.values())
+        worst = [n for n in acts if late.get(n) == most]
+        text += (
+            f" The most overdue actions are in {join_and(worst)} "
+            f"({number(most)}{' each' if len(worst) > 1 else ''})."
+        )
+    other = acts.get(OTHER_THEME)
+    if other:
+        text += (
+            f" {figure(other['outstanding_actions'], 'action')} "
+            f"{verb(other['outstanding_actions'], 'matches', 'match')} no theme and "
+            f"{verb(other['outstanding_actions'], 'is', 'are')} shown as Other."
+        )
+    return text
+
+
+def audit_themes_chart_data(ctx: PaperContext) -> pd.DataFrame:
+    """Outstanding actions per theme, deadline passed and still to come, largest first."""
+    themes = ctx.figures["themes"]
+    names = sorted(
+        (n for n, t in themes.items() if t["outstanding_actions"]),
+        key=lambda n: (-themes[n]["outstanding_actions"], list(themes).index(n)),
+    )
+    rows = []
+    for name in names:
+        t = themes[name]
+        rows.append({"theme": name, "position": "Overdue", "count": t["overdue_actions"]})
+        rows.append(
+            {
+                "theme": name,
+                "position": "Not yet due",
+                "count": t["outstanding_actions"] - t["overdue_actions"],
+            }
+        )
+    return pd.DataFrame(rows, columns=["theme", "position", "count"])
+
+
+def theme_trends_chart_data(
+    ctx: PaperContext, measure: str = "outstanding_actions"
+) -> pd.DataFrame:
+    """One column per theme (taxonomy order), one row per quarter: ``measure`` at each
+    snapshot, as :func:`analysis.plots.category_lines` draws it."""
+    rows = ctx.figures["theme_trends"]
+    names = [t["name"] for t in ctx.figures["theme_rules"]] + [OTHER_THEME]
+    seen = [n for n in names if any(r["by_theme"].get(n, {}).get(measure) for r in rows)]
+    return pd.DataFrame(
+        [
+            {
+                "quarter": r["quarter"],
+                "label": r["label"],
+                **{n: r["by_theme"].get(n, {}).get(measure, 0) for n in seen},
+            }
+            for r in rows
+        ]
     )

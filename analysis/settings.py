@@ -4,7 +4,11 @@ The monitoring threshold and the deadline basis change when the panel changes it
 when the code changes, so they live in a YAML file.  ``<data-dir>/settings.yml`` is read when
 present; a data folder without one is read with the data contract's rules exactly as written
 (``analysis/rules/settings.yml``).  Likewise ``<data-dir>/delay_rules.yml`` replaces the
-packaged delay-reason rules.
+packaged delay-reason rules, and ``<data-dir>/theme_rules.yml`` the packaged theme rules.
+
+The rules that bring audits to the panel's attention are the panel's choice too (which rules
+apply, how many days past the deadline count as long overdue, an optional cap on the list and
+the order it is ranked in), so they are settings under ``attention:``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,27 @@ DeadlineBasis = Literal["original", "revised"]
 
 SETTINGS_FILE = "settings.yml"
 DELAY_RULES_FILE = "delay_rules.yml"
+THEME_RULES_FILE = "theme_rules.yml"
+
+ATTENTION_RULE_CODES = ("most_overdue", "over_a_year_overdue", "all_on_hold")
+"""The attention rules a settings file may name (see :mod:`analysis.attention`)."""
+ATTENTION_ORDERS = ("most_overdue_actions", "longest_overdue", "most_recently_overdue")
+"""How the attention list is ranked before any cap (see :mod:`analysis.attention`)."""
+
+
+@dataclass(frozen=True)
+class AttentionSettings:
+    """Which audits the paper brings to the panel's attention, and how many.
+
+    The defaults are the rules the paper has always used: all three rules, a year (365 days)
+    past the deadline as long overdue, every selected audit listed, the audit with the most
+    overdue actions first and then the others by their number of overdue actions.
+    """
+
+    rules: tuple[str, ...] = ATTENTION_RULE_CODES
+    long_overdue_days: int = 365
+    limit: int | None = None
+    order: str = "most_overdue_actions"
 
 
 class SettingsError(ValueError):
@@ -50,6 +75,8 @@ class Settings:
     def column_map(self, table: str) -> dict[str, str]:
         """The map for one file (``recommendations``, ``audit_actions``, ``hmicfrs_tracker``)."""
         return self.columns.get(table, {})
+    theme_rules_path: Path | None = None
+    attention: AttentionSettings = field(default_factory=AttentionSettings)
 
     def is_monitored(self, risk: str, assurance: str) -> bool:
         return assurance in self.threshold.get(risk, ())
@@ -84,7 +111,7 @@ def _parse(raw: Any, source: str) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict):
         raise SettingsError(f"{source}: expected a mapping of settings, got {type(raw).__name__}")
-    unknown = set(raw) - {"threshold", "deadline_basis", "coming_quarters", "columns"}
+    unknown = set(raw) - {"threshold", "deadline_basis", "coming_quarters", "columns", "attention"}
     if unknown:
         raise SettingsError(f"{source}: unknown setting(s) {sorted(unknown)}")
     parsed: dict[str, Any] = {}
@@ -122,7 +149,50 @@ def _parse(raw: Any, source: str) -> dict[str, Any]:
             parsed["columns"] = parse_map(raw["columns"], source)
         except ColumnMapError as exc:
             raise SettingsError(str(exc)) from exc
+    if "attention" in raw:
+        parsed["attention"] = _parse_attention(raw["attention"], source)
     return parsed
+
+
+def _parse_attention(raw: Any, source: str) -> AttentionSettings:
+    where = f"{source}: attention"
+    if raw is None:
+        return AttentionSettings()
+    if not isinstance(raw, dict):
+        raise SettingsError(f"{where} must be a mapping (rules, long_overdue_days, limit, order)")
+    unknown = set(raw) - {"rules", "long_overdue_days", "limit", "order"}
+    if unknown:
+        raise SettingsError(f"{where}: unknown setting(s) {sorted(unknown)}")
+    values: dict[str, Any] = {}
+    if "rules" in raw:
+        rules = raw["rules"]
+        if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
+            raise SettingsError(f"{where}.rules must be a list of rule names")
+        bad = [r for r in rules if r not in ATTENTION_RULE_CODES]
+        if bad:
+            raise SettingsError(
+                f"{where}.rules names unknown rule(s) {bad}; use {list(ATTENTION_RULE_CODES)}"
+            )
+        values["rules"] = tuple(r for r in ATTENTION_RULE_CODES if r in rules)
+    if "long_overdue_days" in raw:
+        days = raw["long_overdue_days"]
+        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
+            raise SettingsError(f"{where}.long_overdue_days must be a whole number from 1 to 3650")
+        values["long_overdue_days"] = days
+    if "limit" in raw:
+        limit = raw["limit"]
+        if limit is not None and (
+            not isinstance(limit, int) or isinstance(limit, bool) or limit < 1
+        ):
+            raise SettingsError(f"{where}.limit must be blank (no cap) or a whole number from 1")
+        values["limit"] = limit
+    if "order" in raw:
+        if raw["order"] not in ATTENTION_ORDERS:
+            raise SettingsError(
+                f"{where}.order must be one of {list(ATTENTION_ORDERS)}, not {raw['order']!r}"
+            )
+        values["order"] = raw["order"]
+    return AttentionSettings(**values)
 
 
 def load_settings(data_dir: Path | str | None = None) -> Settings:
@@ -131,6 +201,7 @@ def load_settings(data_dir: Path | str | None = None) -> Settings:
     values = _parse(yaml.safe_load(defaults_path.read_text(encoding="utf-8")), str(defaults_path))
     source = "contract defaults"
     rules_path = _packaged(DELAY_RULES_FILE)
+    theme_path = _packaged(THEME_RULES_FILE)
     if data_dir is not None:
         own = Path(data_dir) / SETTINGS_FILE
         if own.is_file():
@@ -143,4 +214,9 @@ def load_settings(data_dir: Path | str | None = None) -> Settings:
         own_rules = Path(data_dir) / DELAY_RULES_FILE
         if own_rules.is_file():
             rules_path = own_rules
-    return Settings(**values, source=source, delay_rules_path=rules_path)
+        own_themes = Path(data_dir) / THEME_RULES_FILE
+        if own_themes.is_file():
+            theme_path = own_themes
+    return Settings(
+        **values, source=source, delay_rules_path=rules_path, theme_rules_path=theme_path
+    )

@@ -33,9 +33,9 @@ KNOWN_THEMES = (
 """Themes the portal is known to use; others are accepted as written (trimmed)."""
 
 REC_REQUIRED = ("rec_id", "inspection", "theme", "type", "published", "status")
-REC_OPTIONAL = ("programme", "status_date", "lead", "marking")
+REC_OPTIONAL = ("programme", "title", "status_date", "lead", "marking")
 REC_DATES = ("published", "status_date")
-REC_FREE_TEXT = ("inspection", "lead")
+REC_FREE_TEXT = ("inspection", "title", "lead")
 REC_COLUMNS = (  # the contract's order, as exports and the sample data write them
     "rec_id",
     "inspection",
@@ -44,10 +44,12 @@ REC_COLUMNS = (  # the contract's order, as exports and the sample data write th
     "type",
     "published",
     "status",
+    "title",
     "status_date",
     "lead",
     "marking",
 )
+
 
 # --- audit_actions ---------------------------------------------------------------------------
 ASSURANCES = ("Substantial", "Adequate", "Limited", "No")
@@ -84,10 +86,12 @@ ACTION_OPTIONAL = (
     "completed_date",
     "delay_reason",
     "delay_category",
+    "action",
+    "theme",
     "marking",
 )
 ACTION_DATES = ("due_date", "revised_due_date", "completed_date")
-ACTION_FREE_TEXT = ("audit_title", "owner", "delay_reason")
+ACTION_FREE_TEXT = ("audit_title", "owner", "delay_reason", "action")
 ACTION_COLUMNS = (  # the contract's order
     "action_id",
     "audit_title",
@@ -103,6 +107,8 @@ ACTION_COLUMNS = (  # the contract's order
     "completed_date",
     "delay_reason",
     "delay_category",
+    "action",
+    "theme",
     "marking",
 )
 
@@ -111,6 +117,8 @@ ACTIONS_SHEET = "Actions"
 # --- derived --------------------------------------------------------------------------------
 NO_REASON = "No reason given"
 OTHER_REASON = "Other"
+OTHER_THEME = "Other"
+"""The theme of an action or recommendation that no theme rule places (analysis.themes)."""
 
 AGE_BANDS = ("0-3 months", "3-6 months", "6-12 months", "1-2 years", "over 2 years")
 AGE_BAND_UPPER_DAYS = (91, 182, 365, 730)

@@ -95,6 +95,29 @@ fig = plots.horizontal_counts(
 )
 
 # %% [markdown]
+# ## Key themes coming out of the audits
+#
+# What the outstanding actions are about: each placed in one theme by the rules in
+# `analysis/rules/theme_rules.yml` (listed in the paper's method annex).
+
+# %%
+#| label: audit-themes-text
+display(Markdown(paper.audit_themes_text(ctx)))
+
+# %%
+#| label: fig-audit-themes
+#| fig-cap: "Outstanding actions by theme, deadline passed and still to come"
+#| fig-alt: "Horizontal stacked bar chart with one bar per theme, largest first: overdue actions in red, actions not yet due in blue."
+fig = plots.horizontal_counts(
+    paper.audit_themes_chart_data(ctx),
+    category="theme",
+    hue="position",
+    hue_order=["Overdue", "Not yet due"],
+    colours=[plots.PASSED, plots.FUTURE],
+    xlabel="Outstanding actions",
+)
+
+# %% [markdown]
 # ## Audits brought to the panel's attention
 #
 # Chosen by the rules in `analysis/attention.py` (listed in the paper's method annex), never

@@ -16,7 +16,10 @@
 #   `None` means the latest snapshot.
 # - `business_group`, `risk`, `audit`: narrow the **audit actions**. An audit is named by its
 #   title; restricted audits all read `Restricted item` and can only be picked together.
-# - `theme`: narrows the **HMICFRS recommendations**.
+# - `theme`: narrows the **HMICFRS recommendations** by the portal's inspection theme.
+# - `subject`: narrows **both** the actions and the recommendations to one or more themes of
+#   the taxonomy in `analysis/rules/theme_rules.yml` (what a finding is about, e.g.
+#   `"Information management and data security"`).
 # - `drill_down`: which actions the drill-down table lists: `"outstanding"`, `"overdue"`,
 #   `"not_yet_due"` or `"due_in_coming"`.
 #
@@ -29,6 +32,7 @@ data_dir = "../data"
 business_group = None
 risk = None
 theme = None
+subject = None
 audit = None
 drill_down = "overdue"
 
@@ -79,13 +83,15 @@ tables.interactive_table(headline, caption="Headline counts per quarter (no filt
 
 # %%
 actions = explore.filter_actions(
-    exploration.actions, business_group=business_group, risk=risk, audit=audit
+    exploration.actions, business_group=business_group, risk=risk, audit=audit, subject=subject
 )
-recommendations = explore.filter_recommendations(exploration.recommendations, theme=theme)
+recommendations = explore.filter_recommendations(
+    exploration.recommendations, theme=theme, subject=subject
+)
 filtered = explore.quarter_counts(actions, recommendations, exploration.quarters)
 Markdown(
     f"Filters: business group **{business_group or 'all'}**, risk **{risk or 'all'}**, "
-    f"audit **{audit or 'all'}**, theme **{theme or 'all'}**."
+    f"audit **{audit or 'all'}**, theme **{theme or 'all'}**, subject **{subject or 'all'}**."
 )
 
 # %% [markdown]
@@ -150,6 +156,26 @@ figure = plots.category_lines(
 figure = plots.category_lines(
     explore.by_quarter(
         recommendations[recommendations["is_open_recommendation"]], "theme", exploration.quarters
+    ),
+    ylabel="Open recommendations",
+)
+
+# %% [markdown]
+# ## Themes across quarters
+#
+# What the findings are about, followed over the snapshots: the filtered outstanding actions
+# and open recommendations in each theme of the taxonomy (`analysis/rules/theme_rules.yml`).
+# A theme with both is one where inspectors and auditors point at the same weakness.
+
+# %%
+figure = plots.category_lines(
+    explore.by_quarter(actions, "subject", exploration.quarters), ylabel="Outstanding actions"
+)
+
+# %%
+figure = plots.category_lines(
+    explore.by_quarter(
+        recommendations[recommendations["is_open_recommendation"]], "subject", exploration.quarters
     ),
     ylabel="Open recommendations",
 )

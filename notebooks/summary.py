@@ -34,6 +34,11 @@ display(Markdown(paper.summary_considerations(ctx)))
 display(Markdown(paper.summary_interdependencies(ctx)))
 
 # %%
+#| label: tbl-themes
+#| tbl-cap: "Open recommendations and outstanding actions by theme"
+display(Markdown(paper.markdown_table(paper.themes_table(ctx))))
+
+# %%
 #| label: summary-recommendation
 display(Markdown(paper.summary_recommendation(ctx)))
 

@@ -40,3 +40,25 @@ fig = plots.trend_lines(
 #| label: tbl-trends
 #| tbl-cap: "Headline counts at each quarter"
 display(Markdown(paper.markdown_table(paper.trends_table(ctx))))
+
+# %% [markdown]
+# ## Themes across quarters
+#
+# Each theme of `analysis/rules/theme_rules.yml` followed over the snapshots: outstanding
+# actions, then open recommendations.
+
+# %%
+#| label: fig-theme-trends
+#| fig-cap: "Outstanding actions in each theme at each quarter"
+#| fig-alt: "Line chart with one line per theme, showing its outstanding actions at each quarter up to this report."
+fig = plots.category_lines(
+    paper.theme_trends_chart_data(ctx, "outstanding_actions"), ylabel="Outstanding actions"
+)
+
+# %%
+#| label: fig-theme-trends-recommendations
+#| fig-cap: "Open recommendations in each theme at each quarter"
+#| fig-alt: "Line chart with one line per theme, showing its open recommendations at each quarter up to this report."
+fig = plots.category_lines(
+    paper.theme_trends_chart_data(ctx, "open_recommendations"), ylabel="Open recommendations"
+)

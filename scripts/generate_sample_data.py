@@ -272,6 +272,10 @@ RESTRICTED_OWNER_LARKSPUR = "Detective Superintendent, Larkspur Technical Unit"
 RESTRICTED_REASON_LARKSPUR = (
     "Larkspur loan register migration held back until the equipment vault is re-accredited."
 )
+RESTRICTED_ACTION_KESTREL = (
+    "Reconcile the Kestrel key custody ledger against the safe-house tenancy schedule."
+)
+RESTRICTED_ACTION_LARKSPUR = "Move the Larkspur loan register onto the accredited vault system."
 RESTRICTED_INSPECTION_HERON = "Undercover policing: review of legend-building safeguards (Heron)"
 RESTRICTED_LEAD_HERON = "Detective Chief Superintendent, Heron Authorising Office"
 RESTRICTED_EVIDENCE_HERON = (
@@ -287,6 +291,8 @@ RESTRICTED_TEXT = (
     RESTRICTED_INSPECTION_HERON,
     RESTRICTED_LEAD_HERON,
     RESTRICTED_EVIDENCE_HERON,
+    RESTRICTED_ACTION_KESTREL,
+    RESTRICTED_ACTION_LARKSPUR,
 )
 
 
@@ -1016,6 +1022,7 @@ def snapshot(quarter: Quarter, recs: list[Recommendation], actions: list[Action]
                 row["marking"] = None
     action_rows = _slips(quarter, action_rows, actions)
     rec_rows, action_rows = _vary_spelling(quarter, rec_rows, action_rows)
+    action_rows = _with_action_texts(quarter, action_rows)
     return Snapshot(
         quarter,
         rec_rows,
@@ -1200,6 +1207,165 @@ def own_tracker(quarter: Quarter, recs: list[Recommendation]) -> list[Row]:
     return rows
 
 
+# --- what each action asks for: the tracker's `action` text and, from the seed quarter on, a
+# coded `theme` on some rows.  Drawn from a random stream of their own (keyed by action id), so
+# every value the world above produces stays exactly as it was.
+
+ACTION_SUBJECTS: dict[str, tuple[str, ...]] = {
+    EXTERNAL_TRAINING: (
+        "KPIs for external training providers",
+        "exceptions policy for sole suppliers of training",
+        "data on external training courses",
+        "budget responsibilities for external training",
+        "value for money reviews of external providers",
+    ),
+    "Professional Standards Case Management": (
+        "misconduct case file reviews",
+        "professional standards case timeliness",
+        "PSD case management system",
+    ),
+    "Leadership Development Programme": ("leadership programme evaluation", "talent pipeline"),
+    "Vetting Backlog Management": ("vetting backlog", "vetting renewals", "aftercare vetting"),
+    INCLUSION: ("inclusion and diversity action plan", "staff network engagement", "D&I strategy"),
+    "Corporate Risk Management": ("corporate risk register", "risk appetite statement"),
+    "Information Assurance and Data Protection Readiness": (
+        "information asset register",
+        "data protection impact assessments",
+        "GDPR training for information asset owners",
+    ),
+    SSCL: ("SSCL contract performance measures", "client relationship workshops"),
+    END_USER: (
+        "Information Access Register",
+        "user access reviews on end user devices",
+        "records management vulnerabilities",
+    ),
+    "Payroll and Overtime Controls": ("overtime authorisation", "payroll exception reports"),
+    "Property Store Management": ("property store audits", "retention of seized property"),
+    "Management of Detained Property in Custody": ("detained property logs in custody suites",),
+    "Firearms Licensing": ("firearms licence renewals", "GP notification process"),
+    "Protective Security Operations Expenses": ("expenses claims checks", "hotel booking rules"),
+    "Command and Control System Resilience": ("command and control failover testing",),
+    "Emergency Planning Training and Exercising": (
+        "exercise debriefs",
+        "emergency planning training",
+    ),
+    BUSINESS_CONTINUITY: ("business continuity plans", "return to normality arrangements"),
+    COST_RECOVERY: ("cost recovery invoicing", "mutual aid charging"),
+    "Domestic Abuse Case Supervision": ("DA case supervision", "risk assessment (DASH) quality"),
+    "Digital Evidence Storage": (
+        "digital evidence storage capacity",
+        "evidence retention schedule",
+    ),
+    "Counter Terrorism Grant Management": ("CT grant returns", "grant claim evidence"),
+    "Fuel Card Controls": ("fuel card reconciliations", "fleet fuel usage reports"),
+    "Cyber Security Patch Management": (
+        "patching of critical servers",
+        "cyber vulnerability scans",
+    ),
+    RESTRICTED_AUDIT_KESTREL: ("key custody ledger",),
+    RESTRICTED_AUDIT_LARKSPUR: ("loan register",),
+}
+
+ACTION_TEMPLATES = (
+    "Review and update {s}.",
+    "Develop and implement {s}, and report progress to the SLT.",
+    "Introduce monthly monitoring of {s}.",
+    "Agree roles and responsibilities for {s} with the business.",
+    "{S}: refresh guidance and communicate to all staff",
+    "Carry out dip sampling of {s} and report findings to the Deputy Director.",
+    "Complete the review of {s}",
+    "{S} to be signed off by the portfolio board",
+)
+LONG_TAIL = (
+    " Management response: agreed. Work had started before the audit and a draft is with the"
+    " head of function; the final version will go to the next quarterly assurance meeting,"
+    " after which it will be rolled out force-wide with a briefing pack."
+)
+GENERIC_ACTIONS = (
+    "Implement audit recs",
+    "See mgmt response in final report",
+    "As per action plan agreed w/ DARA",
+    "TBC - awaiting owner",
+    "Update to follow",
+)
+ABBREVIATIONS = (
+    (" and ", " & "),
+    ("management", "mgmt"),
+    ("information", "info"),
+    ("Information", "Info"),
+    ("monthly", "mthly"),
+    ("with", "w/"),
+    ("responsibilities", "resp."),
+)
+ACTION_BLANK_SHARE = 0.08
+CODED_THEMES = {
+    RESTRICTED_AUDIT_KESTREL: "Estates, fleet and equipment",
+    RESTRICTED_AUDIT_LARKSPUR: "Equipment",  # not a theme of the taxonomy: the rules decide
+    "Vetting Backlog Management": "vetting, integrity and professional standards",
+    "Payroll and Overtime Controls": "FINANCE",
+    INCLUSION: "Workforce,  training and wellbeing",
+    "Domestic Abuse Case Supervision": "Vulnerability and Safeguarding",
+}
+"""Audits whose tracker owner codes a theme on some rows (from the seed quarter on), typed as
+a person types them."""
+CODED_THEME_SHARE = 0.5
+
+
+def _typo(rng: random.Random, text: str) -> str:
+    """Two neighbouring letters of one longer word swapped, as a hurried typist does."""
+    words = text.split(" ")
+    long_words = [i for i, w in enumerate(words) if len(w) > 5 and w.isalpha()]
+    if not long_words:
+        return text
+    i = rng.choice(long_words)
+    w = words[i]
+    j = rng.randrange(1, len(w) - 2)
+    words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    return " ".join(words)
+
+
+def _action_text(action_id: str, audit_title: str) -> str | None:
+    """The text agreed with the owner for one action: the same in every quarter."""
+    rng = _rng("action text", action_id)
+    if rng.random() < ACTION_BLANK_SHARE:
+        return None
+    if audit_title == RESTRICTED_AUDIT_KESTREL:
+        return RESTRICTED_ACTION_KESTREL
+    if audit_title == RESTRICTED_AUDIT_LARKSPUR:
+        return RESTRICTED_ACTION_LARKSPUR
+    if rng.random() < 0.1:
+        return rng.choice(GENERIC_ACTIONS)
+    subjects = ACTION_SUBJECTS.get(audit_title) or (audit_title.lower(),)
+    subject = rng.choice(subjects)
+    text = rng.choice(ACTION_TEMPLATES).format(s=subject, S=subject[:1].upper() + subject[1:])
+    for long_form, short_form in ABBREVIATIONS:
+        if long_form in text and rng.random() < 0.3:
+            text = text.replace(long_form, short_form)
+    if rng.random() < 0.15:
+        text = _typo(rng, text)
+    if rng.random() < 0.12:
+        text = text.rstrip(".") + "." + LONG_TAIL
+    if rng.random() < 0.1:
+        text = text.lower()
+    return text
+
+
+def _with_action_texts(quarter: Quarter, rows: list[Row]) -> list[Row]:
+    """Each tracker line with its ``action`` text and, from the seed quarter on, the coded
+    ``theme`` some owners fill in."""
+    out = []
+    for row in rows:
+        row = dict(row)
+        title = row["audit_title"]
+        row["action"] = _action_text(row["action_id"], title)
+        coded = CODED_THEMES.get(title)
+        rng = _rng("action theme", row["action_id"])
+        chosen = quarter >= SEED and coded is not None and rng.random() < CODED_THEME_SHARE
+        row["theme"] = coded if chosen else None
+        out.append(row)
+    return out
+
+
 UK_DATE_QUARTERS = ("2018-19-Q3", "2020-21-Q1")
 """Quarters whose portal export came out with dates in UK order (30/06/2019)."""
 
@@ -1234,12 +1400,16 @@ def _csv_value(value: object, uk_dates: bool) -> str:
     return str(value)
 
 
+PORTAL_COLUMNS = tuple(c for c in REC_COLUMNS if c != "title")
+"""The sample portal export has no recommendation text (the contract's optional ``title``)."""
+
+
 def write_recommendations(path: Path, rows: list[Row], uk_dates: bool) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(REC_COLUMNS)
+        writer.writerow(PORTAL_COLUMNS)
         for row in rows:
-            writer.writerow([_csv_value(row[c], uk_dates) for c in REC_COLUMNS])
+            writer.writerow([_csv_value(row[c], uk_dates) for c in PORTAL_COLUMNS])
 
 
 def write_tracker(path: Path, rows: list[Row], uk_dates: bool) -> None:
@@ -1263,7 +1433,8 @@ def write_actions(path: Path, rows: list[Row], as_of: dt.date) -> None:
     for col, name in enumerate(ACTION_COLUMNS):
         sheet.write_string(0, col, name, bold)
         width = 12 if name in ACTION_DATE_COLUMNS else 20
-        sheet.set_column(col, col, 50 if name in ("audit_title", "delay_reason") else width)
+        wide = name in ("audit_title", "delay_reason", "action")
+        sheet.set_column(col, col, 50 if wide else width)
     for r, row in enumerate(rows, start=1):
         for col, name in enumerate(ACTION_COLUMNS):
             value = row[name]

@@ -31,6 +31,8 @@ ACTION_DEFAULTS: dict[str, Any] = {
     "completed_date": None,
     "delay_reason": None,
     "delay_category": None,
+    "action": None,
+    "theme": None,
     "marking": OFFICIAL,
 }
 
@@ -38,6 +40,7 @@ REC_DEFAULTS: dict[str, Any] = {
     "inspection": "PEEL 2018",
     "theme": "PEEL",
     "programme": None,
+    "title": None,
     "type": "Recommendation",
     "published": "2018-05-01",
     "status": "Being progressed",

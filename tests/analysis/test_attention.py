@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from frames import AS_OF, Q1_1920, SETTINGS, actions_frame, days_before
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -287,3 +288,93 @@ def test_the_list_equals_the_rules_applied_audit_by_audit(rows):
     expected = reference_attention_list(classified)
     pd.testing.assert_frame_equal(table, expected, check_exact=True)
     assert table.to_dict("records") == expected.to_dict("records")
+
+
+# --- the panel's settings for the list ------------------------------------------------------
+def _settings_list(rows, **chosen) -> pd.DataFrame:
+    from analysis.settings import AttentionSettings
+
+    frame = actions_frame(rows)
+    classified = delays.with_reasons(
+        classify(frame, AS_OF, Q1_1920, SETTINGS), frame, delays.load_rules()
+    )
+    return attention_list(classified, AttentionSettings(**chosen))
+
+
+SETTINGS_ROWS = [
+    *audit("Most", 3, due_date=days_before(AS_OF, 100)),
+    *audit("Old", 1, due_date=days_before(AS_OF, 800)),
+    *audit("Middling", 2, due_date=days_before(AS_OF, 500)),
+    *audit("Recent", 1, due_date=days_before(AS_OF, 400)),
+    *audit("Held", 1, due_date=LATER, status="On hold"),
+]
+
+
+def test_default_settings_keep_the_list_as_it_always_was():
+    table = _settings_list(SETTINGS_ROWS)
+    assert table["audit"].tolist() == ["Most", "Middling", "Old", "Recent", "Held"]
+
+
+def test_long_overdue_days_move_the_line_of_rule_b():
+    table = _settings_list(SETTINGS_ROWS, long_overdue_days=450)
+    assert table["audit"].tolist() == ["Most", "Middling", "Old", "Held"]
+
+
+def test_only_the_rules_the_settings_name_apply():
+    table = _settings_list(SETTINGS_ROWS, rules=("most_overdue", "all_on_hold"))
+    assert table["audit"].tolist() == ["Most", "Held"]
+    assert _settings_list(SETTINGS_ROWS, rules=()).empty
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        ("most_overdue_actions", ["Most", "Middling", "Old"]),
+        ("longest_overdue", ["Most", "Old", "Middling"]),
+        ("most_recently_overdue", ["Most", "Recent", "Middling"]),
+    ],
+)
+def test_a_cap_keeps_the_first_audits_in_the_stated_order(order, expected):
+    assert _settings_list(SETTINGS_ROWS, limit=3, order=order)["audit"].tolist() == expected
+
+
+def test_on_hold_audits_with_nothing_overdue_rank_after_the_overdue_ones():
+    table = _settings_list(SETTINGS_ROWS, order="longest_overdue")
+    assert table["audit"].tolist()[-1] == "Held"
+
+
+@pytest.mark.parametrize(
+    ("attention_yaml", "message"),
+    [
+        ("rules: [most_overdue, sometimes]", "unknown rule"),
+        ("long_overdue_days: 0", "long_overdue_days"),
+        ("limit: -2", "limit"),
+        ("order: alphabetical", "order must be one of"),
+        ("colour: red", "unknown setting"),
+    ],
+)
+def test_bad_attention_settings_are_refused_naming_the_file(tmp_path, attention_yaml, message):
+    from analysis.settings import SettingsError, load_settings
+
+    path = tmp_path / "settings.yml"
+    indented = "\n".join("  " + line for line in attention_yaml.splitlines())
+    path.write_text(f"attention:\n{indented}\n", encoding="utf-8")
+    with pytest.raises(SettingsError, match=message) as caught:
+        load_settings(tmp_path)
+    assert str(path) in str(caught.value)
+
+
+def test_attention_settings_are_read_from_the_data_folder(tmp_path):
+    from analysis.settings import load_settings
+
+    (tmp_path / "settings.yml").write_text(
+        "attention:\n  long_overdue_days: 450\n  limit: 4\n  order: most_recently_overdue\n",
+        encoding="utf-8",
+    )
+    chosen = load_settings(tmp_path).attention
+    assert (chosen.long_overdue_days, chosen.limit, chosen.order) == (
+        450,
+        4,
+        "most_recently_overdue",
+    )
+    assert chosen.rules == ("most_overdue", "over_a_year_overdue", "all_on_hold")

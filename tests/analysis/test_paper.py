@@ -255,3 +255,43 @@ def _node_types(value) -> set[str]:
     if isinstance(value, dict) and "t" in value:
         return {value["t"]} | _node_types(value.get("c", []))
     return set()
+
+
+# --- themes -------------------------------------------------------------------------------------
+def test_nothing_cross_cutting_is_said_plainly() -> None:
+    ctx = ctx_for(
+        actions=[{"action": "Fuel card checks"}],
+        recommendations=[{"inspection": "Missing children"}],
+    )
+    text = paper.summary_interdependencies(ctx)
+    assert text.startswith("No theme holds both open HMICFRS recommendations")
+    table = paper.themes_table(ctx)
+    assert table["Theme"].tolist() == ["Vulnerability and safeguarding", "Finance", "Total"]
+    assert table["Raised by both"].tolist() == ["", "", ""]
+
+
+def test_cross_cutting_themes_are_named_with_their_counts_and_holders() -> None:
+    ctx = ctx_for(
+        actions=[
+            {"action": "Vetting renewals", "business_group": "Professionalism"},
+            {"action": "Vetting renewals", "business_group": "Met HQ", "due_date": "2019-12-31"},
+        ],
+        recommendations=[{"inspection": "Vetting and counter-corruption"}],
+    )
+    text = paper.summary_interdependencies(ctx)
+    assert "both have open findings in one theme" in text
+    assert (
+        "- **Vetting, integrity and professional standards**: 1 open recommendation and "
+        "2 outstanding actions (1 overdue), the actions held by Met HQ (1) and "
+        "Professionalism (1)." in text
+    )
+    table = paper.themes_table(ctx)
+    assert table.iloc[-1].tolist() == ["Total", "1", "2", "1", ""]
+    audits = paper.audit_themes_text(ctx)
+    assert audits.startswith("The 2 outstanding actions fall into one theme.")
+
+
+def test_authored_interdependencies_follow_the_facts() -> None:
+    ctx = ctx_for(actions=[{"action": "Vetting renewals"}])
+    ctx.snapshot.narrative["Interdependencies"] = "Our own words."
+    assert paper.summary_interdependencies(ctx).endswith("\n\nOur own words.")

@@ -68,6 +68,7 @@ TEXT_CELLS = {
         "due-coming-text": ("36 actions fall due", "2 DARA update"),
         "overdue-text": ("59 actions are overdue", "2 DARA update"),
         "attention-text": ("ATT-9505", "2 DARA update"),
+        "audit-themes-text": ("THM-9506", "2 DARA update"),
     },
     "delays.ipynb": {"delays-text": ("DLY-6601", "2 DARA update")},
     "trends.ipynb": {"trends-text": ("TRD-5501", "2 DARA update")},
@@ -77,10 +78,13 @@ FIGURES = [
     ("dara_actions.ipynb", "fig-groups", "Outstanding actions by business group and area"),
     ("dara_actions.ipynb", "fig-deadlines", "Outstanding actions by deadline quarter"),
     ("dara_actions.ipynb", "fig-age-bands", "Overdue actions by time past deadline"),
+    ("dara_actions.ipynb", "fig-audit-themes", "Outstanding actions by theme"),
     ("delays.ipynb", "fig-delays", "Overdue actions by reason for delay"),
     ("trends.ipynb", "fig-trends", "Outstanding and overdue actions by quarter"),
+    ("trends.ipynb", "fig-theme-trends", "Outstanding actions by theme and quarter"),
 ]
 TABLES = [
+    ("summary.ipynb", "tbl-themes", "Open findings by theme", "Information management", 11),
     (
         "hmicfrs.ipynb",
         "tbl-portal",
@@ -173,7 +177,9 @@ def write_stand_in_notebooks(staging: Path) -> None:
         for label, (token, _) in labels.items():
             cells[name].append(_labelled(label, _markdown_output(f"Stand-in text {token}.")))
     for colour, (name, label, caption) in zip(
-        ["#1f2a44", "#555555", "#888888", "#333333", "#666666"], FIGURES, strict=True
+        ["#1f2a44", "#555555", "#888888", "#444444", "#333333", "#666666", "#777777"],
+        FIGURES,
+        strict=True,
     ):
         image = new_output(
             "display_data", data={"image/png": _png(colour), "text/plain": "<Figure>"}

@@ -57,6 +57,7 @@ def test_the_parameters_cell_defaults_to_everything_in_the_latest_quarter():
         "business_group": None,
         "risk": None,
         "theme": None,
+        "subject": None,
         "audit": None,
         "drill_down": "overdue",
     }

@@ -291,3 +291,45 @@ def test_own_trackers_mostly_agree_with_the_portal_and_spare_the_seed() -> None:
         closed = merged["status"].str.lower().isin(["complete", "no further action needed"])
         agree = closed == merged["internal_status"].eq("Complete")
         assert 0.7 < agree.mean() < 1.0, folder.name
+
+
+# --- action texts and coded themes ------------------------------------------------------------
+
+
+def _tracker(quarter: str) -> pd.DataFrame:
+    return pd.read_excel(
+        COMMITTED / quarter / "audit_actions.xlsx",
+        sheet_name="Actions",
+        dtype=str,
+        engine="openpyxl",
+    )
+
+
+def test_every_quarter_has_varied_action_texts_some_blank() -> None:
+    for folder in sorted(COMMITTED.iterdir()):
+        texts = _tracker(folder.name)["action"]
+        assert texts.isna().any(), folder.name
+        filled = texts.dropna()
+        assert filled.nunique() > 30, folder.name
+        assert filled.str.len().max() > 200 and filled.str.len().min() < 30, folder.name
+        # Abbreviations as owners type them.
+        assert filled.str.contains("mgmt|mthly|&|w/", regex=True).any(), folder.name
+
+
+def test_an_action_keeps_its_text_from_quarter_to_quarter() -> None:
+    first = _tracker("2018-19-Q4").set_index("action_id")["action"]
+    later = _tracker("2020-21-Q1").set_index("action_id")["action"]
+    shared = first.index.intersection(later.index)
+    assert len(shared) > 100
+    assert first[shared].fillna("").equals(later[shared].fillna(""))
+
+
+def test_coded_themes_appear_from_the_seed_quarter_on_typed_by_hand() -> None:
+    for folder in sorted(COMMITTED.iterdir()):
+        coded = _tracker(folder.name)["theme"].dropna()
+        if Quarter.parse(folder.name) < Quarter.parse(SEED):
+            assert coded.empty, folder.name
+        else:
+            assert len(coded) > 5, folder.name
+    seed = set(_tracker(SEED)["theme"].dropna())
+    assert "FINANCE" in seed or "Workforce,  training and wellbeing" in seed
