@@ -35,7 +35,7 @@ def notebook(path: Path, *sources: str) -> Path:
 
 def execute(pool: KernelPool, source: Path, tmp_path: Path, name: str) -> nbformat.NotebookNode:
     output = tmp_path / f"{name}.out.ipynb"
-    pipeline._execute_notebook(source, output, {"quarter": name}, pool, None)
+    pipeline.execute_notebook(source, output, {"quarter": name}, pool, None)
     return nbformat.read(output, as_version=4)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from analysis import cache
 from analysis import verify as vf
 from analysis.cache import ENV_OFF
 from analysis.cli import app
@@ -163,12 +164,13 @@ def test_notebook_never_parameterised_gets_data_dir_after_its_defaults(tmp_path:
     assert vf.recorded_data_dir(copy) == str((tmp_path / "data").resolve())
 
 
-def test_cache_is_off_while_verifying_and_restored_after(monkeypatch) -> None:
+def test_cache_is_off_while_verifying_without_touching_the_environment(monkeypatch) -> None:
     monkeypatch.setenv(ENV_OFF, "0")
-    with vf.cache_off() as env:
-        assert os.environ[ENV_OFF] == "1"
-        assert env[ENV_OFF] == "1"
-    assert os.environ[ENV_OFF] == "0"
+    assert cache.enabled()
+    with vf.cache_off():
+        assert not cache.enabled()
+        assert os.environ[ENV_OFF] == "0"
+    assert cache.enabled()
 
 
 def test_cli_exit_2_for_an_unpublished_quarter_or_both_quarter_and_all(tmp_path: Path) -> None:
@@ -376,4 +378,122 @@ def test_a_code_change_alone_is_a_note_but_a_data_change_fails(monkeypatch, tmp_
     assert tally.problems == [
         f"input changed: snapshots/{SEED}/recommendations.csv  expected aaaaaaaaaaaa  actual "
         "ffffffffffff"
+    ]
+
+
+# --- nbval's comparison rules, in process ----------------------------------------------------------
+RULES = vf.read_sanitize_rules(vf.SANITIZE_FILE.read_text(encoding="utf-8"))
+
+
+def _stream(text: str, name: str = "stdout") -> dict:
+    return {"output_type": "stream", "name": name, "text": text}
+
+
+def _display(**data: str) -> dict:
+    return {"output_type": "display_data", "metadata": {"width": 1}, "data": data}
+
+
+def test_the_project_sanitize_rules_are_read_in_order() -> None:
+    assert [regex for regex, _ in RULES][:1] == [
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?"
+    ]
+    assert [replace for _, replace in RULES] == ["TIMESTAMP", "0xADDRESS", r"PATH/\2"]
+
+
+@pytest.mark.parametrize(
+    ("rerun", "published"),
+    [
+        ([_stream("a"), _stream("b\n")], [_stream("ab\n")]),  # however the kernel split it
+        ([_stream("50%\r100%\n")], [_stream("100%\n")]),  # progress overwritten by \r
+        (
+            [_display(**{"text/plain": "x", "image/png": "AAAA"})],
+            [_display(**{"text/plain": "x", "image/png": "BBBB"})],
+        ),  # image bytes depend on the build
+        ([_stream("at 0x7f00deadbeef\n")], [_stream("at 0x7f00cafebabe\n")]),
+        ([_stream("/home/a/data\n")], [_stream("/srv/b/data\n")]),
+        ([_stream("2024-01-02 03:04:05\n")], [_stream("2025-06-07T08:09:10Z\n")]),
+        (
+            [_display(**{"text/plain": "t"}), _stream("s")],
+            [_stream("s"), _display(**{"text/plain": "t"})],
+        ),  # kinds may come in any order
+    ],
+)
+def test_outputs_nbval_would_accept_match(rerun: list, published: list) -> None:
+    assert vf.compare_outputs(rerun, published, RULES) == []
+
+
+def test_a_changed_value_is_shown_on_both_sides() -> None:
+    found = vf.compare_outputs(
+        [_display(**{"text/markdown": "there are 4 outstanding"})],
+        [_display(**{"text/markdown": "there are 5 outstanding"})],
+        RULES,
+    )
+    assert found[0] == "'text/markdown' output differs"
+    assert "published: there are 5 outstanding" in found
+    assert "rerun:     there are 4 outstanding" in found
+
+
+@pytest.mark.parametrize(
+    ("rerun", "published", "reason"),
+    [
+        ([], [_stream("x")], "Missing output fields from running code: {'stdout'}"),
+        ([_stream("x", "stderr")], [], "Unexpected output fields from running code: {'stderr'}"),
+        (
+            [_display(**{"text/plain": "a"}), _display(**{"text/plain": "b"})],
+            [_display(**{"text/plain": "a"})],
+            'dissimilar number of outputs for key "text/plain"',
+        ),
+    ],
+)
+def test_outputs_nbval_would_refuse_give_its_reason(
+    rerun: list, published: list, reason: str
+) -> None:
+    assert vf.compare_outputs(rerun, published, RULES)[0] == reason
+
+
+def _code(source: str, outputs: list, count: int | None = 1, tags: list | None = None) -> dict:
+    return {
+        "cell_type": "code",
+        "metadata": {"tags": tags or []},
+        "source": source,
+        "outputs": outputs,
+        "execution_count": count,
+    }
+
+
+def test_cell_tags_and_comments_switch_checks_as_in_nbval() -> None:
+    archived = {
+        "cells": [
+            _code("print(1)", [_stream("1\n")], tags=["nbval-ignore-output"]),
+            _code("# NBVAL_SKIP\nprint(2)", [_stream("2\n")]),
+            _code("print(3)", [_stream("3\n")]),
+            _code("x = 1", [], count=None),
+        ]
+    }
+    rerun = {
+        "cells": [
+            _code("", [_stream("one\n")]),
+            _code("", []),
+            _code("", [_stream("three\n")]),
+            _code("", []),
+        ]
+    }
+    checked, problems = vf.compare_notebooks("n.ipynb", archived, rerun, RULES)
+    assert checked == 3  # the skipped cell is not counted
+    assert problems[0] == "notebook n.ipynb, cell 3 (print(3)): Cell outputs differ"
+    assert len([p for p in problems if not p.startswith("    ")]) == 1
+
+
+def test_a_cell_that_fails_on_rerun_is_named_with_its_exception() -> None:
+    class Failure:
+        exec_count, ename, evalue = 2, "KeyError", "'quarter'"
+
+    archived = {"cells": [_code("a", [], 1), _code("b", [], 2), _code("c", [], 3)]}
+    rerun = {"cells": [_code("a", [], 1), _code("b", [], 2), _code("c", [], None)]}
+    checked, problems = vf.compare_notebooks("n.ipynb", archived, rerun, RULES, Failure())
+    assert checked == 3
+    assert problems == [
+        "notebook n.ipynb, cell 2 (b): Cell execution caused an exception",
+        "    KeyError: 'quarter'",
+        "notebook n.ipynb, cell 3 (c): not rerun (an earlier cell failed)",
     ]
