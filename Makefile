@@ -56,11 +56,10 @@ test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render) with 
 test-fast: $(STAMP) ## The tests that start no kernel and render nothing (a minute or less)
 	@$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
-MUTATE := analysis/actions.py analysis/delays.py analysis/settings.py analysis/attention.py
 
 mutation: $(STAMP) ## Mutation testing of the rule modules with mutmut (slow; not part of `make test`)
 	@rm -rf mutants
-	@$(BIN)/mutmut run; status=$$?; $(BIN)/mutmut results; exit $$status
+	@$(BIN)/mutmut run --max-children 2; status=$$?; $(BIN)/mutmut results; exit $$status
 
 check: $(STAMP) ## Validate every snapshot under DATA_DIR and print the report
 	@$(BIN)/panelpaper check --all --data-dir $(DATA_DIR)

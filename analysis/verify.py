@@ -94,7 +94,7 @@ Progress = Callable[[str], None]
 
 
 class VerifyError(RuntimeError):
-    """Verification cannot start (nothing published, nbval missing): not a verdict."""
+    """Verification cannot start (nothing published): not a verdict."""
 
 
 class NotPublished(VerifyError):

@@ -393,3 +393,16 @@ def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = reports / SEED_QUARTER
     assert folder.is_dir(), "\n".join(lines) + f"\n{result}"
     return folder
+
+
+@pytest.fixture(scope="session")
+def verified_record():
+    """The committed record ``reports/2019-20-Q1`` verified in this process against the sample
+    data, its five notebooks rerun once per session: the one rerun of the paper notebooks that
+    the record, the reference-notebook and the verify tests all read (see
+    tests/backtest/test_published_record.py)."""
+    from analysis.verify import verify_quarter
+
+    lines: list[str] = []
+    verdict = verify_quarter(ROOT / "reports", ROOT / "data", SEED_QUARTER, progress=lines.append)
+    return verdict, lines
