@@ -51,7 +51,7 @@ report: $(STAMP) ## Run the latest sample quarter and render the paper
 COVERAGE := --cov=analysis --cov-report=term-missing:skip-covered
 
 test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render) with coverage of analysis/
-	@$(BIN)/python -m pytest -n auto $(COVERAGE) $(PYTEST_ARGS)
+	@$(BIN)/python -m pytest -n auto --dist loadgroup $(COVERAGE) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## The tests that start no kernel and render nothing (a minute or less)
 	@$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
