@@ -516,3 +516,15 @@ def test_a_failed_run_leaves_no_staging_folder_and_no_publication(
     assert [p.parent for p in (reports / ".failed").glob("*/REASON.txt")] == [result.failed_folder]
     reason = (result.failed_folder / "REASON.txt").read_text()
     assert ("no figures today" if where == "figures" else "No space left on device") in reason
+
+
+def test_the_warm_engine_reaches_papermill_through_its_entry_point(monkeypatch):
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    from analysis import kernels
+
+    engine = papermill_engines.get_engine(kernels.engine_name())
+    assert engine is kernels.WarmEngine and issubclass(engine, NBClientEngine)
+    monkeypatch.delitem(papermill_engines._engines, kernels.engine_name())
+    with pytest.raises(kernels.EngineMissing, match="make venv"):
+        kernels.engine_name()
