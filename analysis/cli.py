@@ -182,7 +182,9 @@ def verify(
     ] = Path("reports"),
     no_notebooks: Annotated[
         bool,
-        typer.Option("--no-notebooks", help="Quick check: hashes and figures.json, no notebook rerun."),
+        typer.Option(
+            "--no-notebooks", help="Quick check: hashes and figures.json, no notebook rerun."
+        ),
     ] = False,
     jobs: Annotated[
         int | None, typer.Option("--jobs", help="Notebooks rerun at once (default: cores).")
