@@ -39,7 +39,7 @@ lock: ## Re-resolve every dependency to its newest allowed version and rewrite r
 	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	@.venv-lock/bin/python -m pip install --quiet --upgrade pip
 	@.venv-lock/bin/python -m pip install --quiet -e '.[dev,lab]'
-	@{ echo "# Exact versions \`make venv\` installs (pip constraints).  Refresh with \`make lock\`; see docs/running.md."; \
+	@{ echo "# Exact versions \`make venv\` installs (pip constraints).  Refresh with \`make lock\`; see docs/layout.md."; \
 	   echo "# Tested on CPython 3.11 (Linux); pyproject.toml states the supported range and lower bounds."; \
 	   .venv-lock/bin/python -m pip freeze --exclude-editable | sort -f; } > $(LOCK)
 	@rm -rf .venv-lock
