@@ -53,7 +53,7 @@ COVERAGE := --cov=analysis --cov-report=term-missing:skip-covered
 test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render) with coverage of analysis/
 	@$(BIN)/python -m pytest -n auto --dist loadgroup $(COVERAGE) $(PYTEST_ARGS)
 
-test-fast: $(STAMP) ## The tests that start no kernel and render nothing (a minute or less)
+test-fast: $(STAMP) ## The tests that start no Jupyter kernel and render no paper (marked `slow` otherwise)
 	@$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 
