@@ -103,3 +103,33 @@ def test_a_settings_file_that_cannot_be_acted_on_is_refused_by_name(
         st.load_settings(tmp_path)
     assert str(refused.value).startswith(f"{own}: ")
     assert message in str(refused.value)
+
+
+@pytest.mark.parametrize("quarters", [1, 8])
+def test_coming_quarters_may_be_one_to_eight(tmp_path: Path, quarters: int) -> None:
+    (tmp_path / "settings.yml").write_text(f"coming_quarters: {quarters}\n", encoding="utf-8")
+    assert st.load_settings(tmp_path).coming_quarters == quarters
+
+
+@pytest.mark.parametrize("quarters", ["0", "-1", "2.5", "'3'"])
+def test_coming_quarters_outside_one_to_eight_is_refused(tmp_path: Path, quarters: str) -> None:
+    (tmp_path / "settings.yml").write_text(f"coming_quarters: {quarters}\n", encoding="utf-8")
+    with pytest.raises(st.SettingsError, match="coming_quarters must be a whole number"):
+        st.load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "words"),
+    [
+        ({"Medium": ("No",)}, "Medium-risk actions in audits graded No"),
+        (
+            {"High": ("Adequate", "Limited", "No"), "Low": ("No",)},
+            "High-risk actions in audits graded Adequate, Limited or No; "
+            "Low-risk actions in audits graded No",
+        ),
+        ({"Low": ()}, "no actions"),
+        ({}, "no actions"),
+    ],
+)
+def test_any_threshold_is_described_in_words(threshold: dict, words: str) -> None:
+    assert st.Settings(threshold=threshold).describe_threshold() == words
