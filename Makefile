@@ -2,39 +2,64 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
 DATA_DIR ?= data
 REPORTS_DIR ?= reports
 QUARTER ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv report test quarto-dev check figures run verify notebooks lab lint format sample-data benchmark benchmark-renderers clean
+.PHONY: help venv lock report test test-fast mutation quarto-dev check figures run verify notebooks lab lint format sample-data benchmark benchmark-renderers clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [QUARTER=2019-20-Q1] [DATA_DIR=data] [PYTEST_ARGS=...]"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
-# The environment is rebuilt whenever pyproject.toml is newer than the last install.
-$(STAMP): pyproject.toml
-	@test -n "$(PYTHON)" || { echo "Python 3.11 is needed (python3.11 or python3 on PATH)"; exit 1; }
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "panelpaper needs Python 3.11, found " + sys.version.split()[0])'
-	@echo "Creating $(VENV) from pyproject.toml ..."
+CHECK_PYTHON := import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "panelpaper needs Python 3.11 to 3.13, found " + sys.version.split()[0])
+
+# The environment is rebuilt whenever pyproject.toml or the lock is newer than the last install.
+# Versions come from $(LOCK) (pip constraints), so a fresh clone gets what the record was built with.
+$(STAMP): pyproject.toml $(LOCK)
+	@test -n "$(PYTHON)" || { echo "Python 3.11 to 3.13 is needed (python3.11 or python3 on PATH)"; exit 1; }
+	@$(PYTHON) -c '$(CHECK_PYTHON)'
+	@echo "Creating $(VENV) from pyproject.toml and $(LOCK) ..."
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --upgrade pip
-	@$(BIN)/python -m pip install --quiet -e '.[dev,lab]'
+	@$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev,lab]'
 	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	@touch $(STAMP)
 
-venv: $(STAMP) ## Create or refresh .venv from pyproject.toml
+venv: $(STAMP) ## Create or refresh .venv from pyproject.toml, at the versions in requirements.lock
+
+lock: ## Re-resolve every dependency to its newest allowed version and rewrite requirements.lock
+	@test -n "$(PYTHON)" && $(PYTHON) -c '$(CHECK_PYTHON)'
+	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	@.venv-lock/bin/python -m pip install --quiet --upgrade pip
+	@.venv-lock/bin/python -m pip install --quiet -e '.[dev,lab]'
+	@{ echo "# Exact versions \`make venv\` installs (pip constraints).  Refresh with \`make lock\`; see docs/layout.md."; \
+	   echo "# Tested on CPython 3.11 (Linux); pyproject.toml states the supported range and lower bounds."; \
+	   .venv-lock/bin/python -m pip freeze --exclude-editable | sort -f; } > $(LOCK)
+	@rm -rf .venv-lock
+	@echo "$(LOCK) rewritten: review 'git diff $(LOCK)', run 'make venv test', then commit it."
 
 report: $(STAMP) ## Run the latest sample quarter and render the paper
 	@$(BIN)/panelpaper run $(QUARTER) --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
 
-test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render)
-	@$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+COVERAGE := --cov=analysis --cov-report=term-missing:skip-covered
+
+test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render) with coverage of analysis/
+	@$(BIN)/python -m pytest -n auto --dist loadgroup $(COVERAGE) $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## The tests that start no Jupyter kernel and render no paper (marked `slow` otherwise)
+	@$(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
+
+
+mutation: $(STAMP) ## Mutation testing of the rule modules with mutmut (slow; not part of `make test`)
+	@rm -rf mutants
+	@$(BIN)/mutmut run --max-children 2; status=$$?; $(BIN)/mutmut results; exit $$status
 
 # The offline Quarto bundle beside the repository (what CI uses, see .ci/run); override with
 # QUARTO_SHARED=/path/to/shared/quarto and QUARTO_PREFIX=/where/to/install.

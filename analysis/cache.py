@@ -40,7 +40,8 @@ import pickle
 import re
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -76,10 +77,28 @@ _stored = 0
 
 
 # --- switches and places -----------------------------------------------------------------------
+_OFF_HERE: ContextVar[bool] = ContextVar("panelpaper_cache_off", default=False)
+"""Set by :func:`disabled`: off for this thread or task only, whatever the environment says."""
+
+
 def enabled() -> bool:
-    """False when ``PANELPAPER_NO_CACHE`` is set to anything but empty, 0, false or no."""
+    """False inside :func:`disabled`, or when ``PANELPAPER_NO_CACHE`` is set to anything but
+    empty, 0, false or no."""
+    if _OFF_HERE.get():
+        return False
     value = os.environ.get(ENV_OFF, "").strip().lower()
     return value in ("", "0", "false", "no")
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """The cache off for the code run in this context (``panelpaper verify`` recomputing
+    figures), without changing ``os.environ`` under threads that may be reading it."""
+    token = _OFF_HERE.set(True)
+    try:
+        yield
+    finally:
+        _OFF_HERE.reset(token)
 
 
 def cache_dir() -> Path:

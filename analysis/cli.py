@@ -182,14 +182,17 @@ def verify(
     ] = Path("reports"),
     no_notebooks: Annotated[
         bool,
-        typer.Option("--no-notebooks", help="Quick check: hashes and figures.json, no nbval."),
+        typer.Option(
+            "--no-notebooks", help="Quick check: hashes and figures.json, no notebook rerun."
+        ),
     ] = False,
     jobs: Annotated[
         int | None, typer.Option("--jobs", help="Notebooks rerun at once (default: cores).")
     ] = None,
 ) -> None:
     """Prove a published quarter reruns to the same paper: input and output hashes, the
-    archived notebooks rerun under nbval, figures.json recomputed.  Exit 0 when all match."""
+    archived notebooks rerun and compared by nbval's rules, figures.json recomputed.  Exit 0
+    when all match."""
     from analysis import verify as vf
     from analysis.locking import LockTimeout
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -386,94 +386,18 @@ def schema() -> dict[str, Any]:
 
 
 def validate(figures: dict[str, Any]) -> None:
-    """Raise ``jsonschema.ValidationError`` when the record breaks figures.schema.json.
-
-    jsonschema walks the record node by node, building a validator object at each step: a
-    national record has some 90,000 nodes (the attention list alone thousands of audits), which
-    took it most of a second, and no ``format`` keyword is involved.  So the record is first
-    given to the same schema compiled into plain Python (:func:`_compiled_check`: about 20 ms
-    for a national record, after some 70 ms compiling it once per process).  Only a record
-    that check refuses, or cannot judge, is walked by jsonschema, which stays the authority:
-    it raises its usual error, naming the path and the rule, or accepts the record where the
-    compiled check was stricter (it reads ``$`` in a pattern as the very end of the text).
-    """
-    check = _compiled_check()
-    if check is not None:
-        try:
-            check(figures)
-        except Exception:  # refused, or a value it cannot judge: jsonschema decides
-            pass
-        else:
-            return
-    import_jsonschema().Draft202012Validator(schema()).validate(figures)
+    """Raise ``jsonschema.ValidationError`` when the record breaks figures.schema.json, naming
+    the path and the rule.  The validator is built once per process (:func:`_validator`)."""
+    _validator().validate(figures)
 
 
 @cache
-def _compiled_check() -> Callable[[Any], Any] | None:
-    """figures.schema.json compiled by fastjsonschema; None when it cannot be done faithfully.
-
-    Its ``$ref`` links are written out in place first: the compiler lets a ``$ref`` hide the
-    keywords beside it, as drafts before 2019-09 did, where draft 2020-12 applies them too.
-    Defaults are never filled in (the record must not change) and no format is checked (the
-    schema names none).
-    """
-    definition = schema()
-    try:
-        # The root's $id only names the schema: with every link written out, none needs it.
-        inlined = _without_refs(
-            {key: value for key, value in definition.items() if key != "$id"}, definition, ()
-        )
-    except _Unresolvable:
-        return None
-    import fastjsonschema
-
-    return fastjsonschema.compile(inlined, use_default=False, use_formats=False)
-
-
-class _Unresolvable(Exception):
-    """A schema link that cannot be written out in place (remote, relative to a nested
-    ``$id`` or an anchor, or looping back on itself)."""
-
-
-_DATA_KEYWORDS = ("const", "enum", "default", "examples")
-"""Keywords whose value is data, not a schema: copied as they are."""
-_SCHEMA_MAPS = ("properties", "patternProperties", "dependentSchemas")
-"""Keywords whose value maps names (any text, even ``$ref``) to schemas."""
-_BASE_CHANGING = ("$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "$recursiveRef")
-
-
-def _without_refs(node: Any, root: dict[str, Any], following: tuple[str, ...]) -> Any:
-    """The schema ``node`` with each local ``$ref`` replaced by the part of ``root`` it points
-    to, the keywords beside the link kept under ``allOf``."""
-    if isinstance(node, list):
-        return [_without_refs(item, root, following) for item in node]
-    if not isinstance(node, dict):
-        return node
-    if any(key in node for key in _BASE_CHANGING):
-        raise _Unresolvable
-    inlined: dict[str, Any] = {}
-    for key, value in node.items():
-        if key in ("$defs", "$ref"):
-            continue
-        if key in _DATA_KEYWORDS:
-            inlined[key] = value
-        elif key in _SCHEMA_MAPS and isinstance(value, dict):
-            inlined[key] = {name: _without_refs(v, root, following) for name, v in value.items()}
-        else:
-            inlined[key] = _without_refs(value, root, following)
-    if "$ref" not in node:
-        return inlined
-    ref = node["$ref"]
-    if not isinstance(ref, str) or not ref.startswith("#/") or ref in following:
-        raise _Unresolvable
-    target: Any = root
-    for part in ref[2:].split("/"):
-        part = part.replace("~1", "/").replace("~0", "~")
-        if not isinstance(target, dict) or part not in target:
-            raise _Unresolvable
-        target = target[part]
-    resolved = _without_refs(target, root, (*following, ref))
-    return {"allOf": [resolved, inlined]} if inlined else resolved
+def _validator() -> Any:
+    """figures.schema.json's draft 2020-12 validator, its schema checked once and its
+    references resolved once: building it again for every record would repeat both."""
+    jsonschema = import_jsonschema()
+    jsonschema.Draft202012Validator.check_schema(schema())
+    return jsonschema.Draft202012Validator(schema())
 
 
 _CHECKED_TEXTS: set[str] = set()

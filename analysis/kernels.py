@@ -21,6 +21,7 @@ too, so an interrupted run can find and stop exactly its own kernels by command 
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 import uuid
@@ -102,12 +103,16 @@ class KernelPool:
         kernel_name: str = "python3",
         warm_up: str = "",
         on_ready: Callable[[int, float], None] | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.kernel_dir = Path(kernel_dir)
         self.cwd = Path(cwd)
         self.kernel_name = kernel_name
         self.warm_up = warm_up
         self.on_ready = on_ready
+        self.env = env
+        """The kernels' whole environment (default: this process's), so a caller can change a
+        kernel's settings without touching ``os.environ`` while other threads run."""
         """Told each kernel's number and how long it took to start and warm up."""
         self.started = 0
         """How many kernels this pool has started (tests and the benchmark read it)."""
@@ -136,7 +141,8 @@ class KernelPool:
             client_class="jupyter_client.asynchronous.AsyncKernelClient",
         )
         try:
-            km.start_kernel(cwd=str(self.cwd), extra_arguments=[HISTORY_IN_MEMORY])
+            options: dict[str, Any] = {"env": dict(self.env)} if self.env is not None else {}
+            km.start_kernel(cwd=str(self.cwd), extra_arguments=[HISTORY_IN_MEMORY], **options)
             kc = km.client()
             kc.start_channels()
             kc.allow_stdin = False
@@ -242,17 +248,39 @@ class KernelPool:
 
 
 _ENGINE = "panelpaper-warm"
-_REGISTERED = threading.Lock()
+"""The name pyproject.toml registers :class:`WarmEngine` under, in papermill's documented
+``papermill.engine`` entry-point group; papermill loads it when it is imported."""
+
+
+class EngineMissing(RuntimeError):
+    """papermill does not know the warm engine: the package is not installed (``make venv``)."""
 
 
 def engine_name() -> str:
-    """Register :class:`WarmEngine` with papermill (once) and return its name."""
+    """The warm engine's name, once papermill has loaded it from the entry point."""
     from papermill.engines import papermill_engines
 
-    with _REGISTERED:
-        if _ENGINE not in papermill_engines._engines:
-            papermill_engines.register(_ENGINE, _warm_engine())
+    try:
+        papermill_engines.get_engine(_ENGINE)
+    except Exception as exc:
+        raise EngineMissing(
+            f"papermill has no engine {_ENGINE!r}: install the project (`make venv`), "
+            "whose pyproject.toml declares it"
+        ) from exc
     return _ENGINE
+
+
+@functools.cache
+def _engine_class() -> type:
+    return _warm_engine()
+
+
+def __getattr__(name: str) -> Any:
+    """``WarmEngine``, built on first use so that importing this module does not import
+    papermill (the entry point names ``analysis.kernels:WarmEngine``)."""
+    if name == "WarmEngine":
+        return _engine_class()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _warm_engine() -> type:

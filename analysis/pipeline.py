@@ -515,7 +515,7 @@ def _describe_failure(exc: BaseException, source: Path, output: Path) -> str:
 _PAPERMILL_LOCK = threading.Lock()
 
 
-def _import_papermill() -> Any:
+def import_papermill() -> Any:
     """papermill, after jsonschema has been loaded the quick way (see analysis.lazy).
 
     Serialised: notebooks start in several threads at once, and concurrent first imports of
@@ -544,14 +544,14 @@ chart drawn and thrown away so that the first real chart does not pay for loadin
 the renderer.  The kernel's namespace is reset after this, before any notebook runs."""
 
 
-def _execute_notebook(
+def execute_notebook(
     source: Path,
     output: Path,
     parameters: dict[str, str],
     kernels: KernelPool,
     execution_timeout: float | None,
 ) -> None:
-    papermill = _import_papermill()
+    papermill = import_papermill()
     engine = engine_name()
     with kernels.lease() as kernel:
         papermill.execute_notebook(
@@ -590,7 +590,7 @@ def _run_notebook(
     if ctx.interrupted.is_set():
         return NotebookRun(source.name, "skipped", error=INTERRUPTED)
     try:
-        _execute_notebook(source, output, parameters, kernels, ctx.execution_timeout)
+        execute_notebook(source, output, parameters, kernels, ctx.execution_timeout)
     except Exception as exc:
         run = NotebookRun(
             source.name,
@@ -657,7 +657,7 @@ def _execute(
     """Every notebook through the shared kernel pool, figures.json meanwhile in this thread."""
     out_dir = staging / "notebooks"
     out_dir.mkdir()
-    _import_papermill()  # here, once, before any worker thread imports it
+    import_papermill()  # here, once, before any worker thread imports it
     submitted = {
         path: pool.submit(_run_notebook, ctx, plan.quarter, path, out_dir, kernels)
         for path in longest_first(ctx.notebook_paths)
@@ -722,21 +722,13 @@ def _stop(ctx: _Context, futures: Sequence[Future[Any]], kernels: KernelPool) ->
 def _stop_kernels(kernel_dir: Path) -> None:
     """Kill the kernels this process started for this run: those whose command line names
     ``kernel_dir`` (their connection file is there)."""
+    import psutil
+
     marker = str(kernel_dir)
-    try:
-        import psutil
-    except ImportError:  # pragma: no cover - psutil comes with IPython
-        psutil = None
-    if psutil is not None:
-        for child in psutil.Process().children(recursive=True):
-            with contextlib.suppress(psutil.Error):
-                if any(marker in part for part in child.cmdline()):
-                    child.kill()
-        return
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):  # pragma: no cover
-        with contextlib.suppress(OSError, ValueError):
-            if marker.encode() in cmdline.read_bytes():
-                os.kill(int(cmdline.parent.name), 9)
+    for child in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if any(marker in part for part in child.cmdline()):
+                child.kill()
 
 
 def _render(ctx: _Context, plan: _Plan, staging: Path, pool: ThreadPoolExecutor) -> Any:

@@ -10,26 +10,30 @@ record the run left in ``manifest.json`` or against the publication itself:
    called exactly as the pipeline calls it, and compared by SHA-256.
 2. **Outputs.**  Every published file (executed notebooks, ``figures.json``, the paper) is
    hashed against the manifest, so a file edited after publication is named.
-3. **Notebooks.**  The archived executed notebooks are run again with nbval, which compares
-   each cell's fresh outputs with the outputs stored in the notebook (after the sanitising
-   rules have blanked run times, memory addresses and absolute paths; images are not compared,
-   their bytes depend on the font and library build).
+3. **Notebooks.**  The archived executed notebooks are run again, in this process, on warm
+   kernels and through papermill exactly as the pipeline runs them, and each code cell's fresh
+   outputs are compared with the outputs stored in the archive under nbval's rules (see
+   :func:`compare_outputs`: streams joined, the sanitising rules of
+   ``notebooks/nbval-sanitize.cfg`` applied to blank run times, memory addresses and absolute
+   paths, images and metadata left out since their bytes depend on the font and library
+   build, nbval's ``nbval-*`` cell tags and ``# NBVAL_*`` comments honoured).
 4. **figures.json.**  Recomputed in this process from the raw snapshot files and compared byte
    for byte; a difference is listed key by key.
 
 Why notebooks are rerun from a copy, laid out so their own ``data_dir`` works: the pipeline
 injects ``data_dir`` *relative to the notebooks folder* (``../data`` for the repository's data),
-and nbval starts each kernel in the folder the notebook file sits in.  So each copy goes to
+and each kernel starts in the folder the notebook copy sits in.  So each copy goes to
 ``<work>/…/notebooks/`` at the depth the relative path climbs, and the place the path lands on
 is a symbolic link to the data folder being verified.  The archived notebook is then run
 byte for byte as published, whatever data folder is named on the command line.  Only when that
 cannot work (an absolute ``data_dir`` from an older publication, a path that climbs to the
 notebooks folder itself, a system without symbolic links) is the injected cell's ``data_dir``
-rewritten in the copy; nbval compares outputs, never sources, so the check is the same.
+rewritten in the copy; only outputs are compared, never sources, so the check is the same.
 
-The disk cache of validated snapshots is switched off (``PANELPAPER_NO_CACHE=1``) while
-figures are recomputed and for the nbval runs: a cached snapshot would prove only that the
-cache agrees with itself.
+The disk cache of validated snapshots is switched off while figures are recomputed (for this
+thread only, :func:`analysis.cache.disabled`) and in the rerun kernels (``PANELPAPER_NO_CACHE=1``
+in their own environment): a cached snapshot would prove only that the cache agrees with
+itself.  ``os.environ`` is left alone, since other threads are running meanwhile.
 """
 
 from __future__ import annotations
@@ -37,24 +41,24 @@ from __future__ import annotations
 import ast
 import concurrent.futures
 import contextlib
+import difflib
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
+from analysis import cache, pipeline
 from analysis import manifest as mf
 from analysis.cache import ENV_OFF
+from analysis.kernels import KernelPool
 from analysis.locking import DEFAULT_TIMEOUT, quarter_lock
+from analysis.pipeline import KERNEL, WARM_UP, default_jobs, import_papermill, longest_first
 from analysis.quarters import Quarter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -90,7 +94,7 @@ Progress = Callable[[str], None]
 
 
 class VerifyError(RuntimeError):
-    """Verification cannot start (nothing published, nbval missing): not a verdict."""
+    """Verification cannot start (nothing published): not a verdict."""
 
 
 class NotPublished(VerifyError):
@@ -352,18 +356,12 @@ def figures_report(published: bytes, recomputed: bytes) -> list[str]:
 
 
 @contextlib.contextmanager
-def cache_off() -> Iterator[dict[str, str]]:
-    """This process's environment with the snapshot cache off, restored afterwards; yields the
-    environment to hand to subprocesses."""
-    before = os.environ.get(ENV_OFF)
-    os.environ[ENV_OFF] = "1"
-    try:
-        yield dict(os.environ)
-    finally:
-        if before is None:
-            os.environ.pop(ENV_OFF, None)
-        else:
-            os.environ[ENV_OFF] = before
+def cache_off() -> Iterator[None]:
+    """The snapshot cache off while figures are recomputed in this thread: a cached snapshot
+    would prove only that the cache agrees with itself.  (The rerun kernels get the same
+    switch in their own environment; ``os.environ`` is never changed.)"""
+    with cache.disabled():
+        yield
 
 
 def recompute_figures(data_dir: Path, quarter: Quarter) -> bytes:
@@ -490,9 +488,6 @@ def stage_notebooks(notebooks: Sequence[Path], data_dir: Path, work: Path) -> li
     return staged
 
 
-_ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
 def _cell_title(notebook: dict, code_index: int) -> str:
     """nbval counts code cells from 0; a reader counts every cell from 1 and knows the label."""
     code = -1
@@ -510,108 +505,226 @@ def _cell_title(notebook: dict, code_index: int) -> str:
     return f"code cell {code_index}"
 
 
-def _failure_details(text: str) -> list[str]:
-    """The useful lines of an nbval failure: what differed and pytest's diff, relabelled.  In
-    that diff ``-`` marks the right-hand side of ``reference == test`` (the rerun) and ``+`` the
-    left (the stored output)."""
-    text = _ANSI.sub("", text)
-    lines = text.splitlines()
-    reason = next((ln.split(":", 1)[1].strip() for ln in lines if re.match(r"Cell \d+:", ln)), "")
-    after = lines[next((i for i, ln in enumerate(lines) if ln.startswith("Traceback:")), -1) + 1 :]
-    details = []
-    for line in after:
-        stripped = line.strip()
-        if not stripped or stripped.startswith(("assert reference_output", "Skipping ")):
-            continue
-        if stripped.startswith("mismatch "):
-            details.append(f"{stripped.removeprefix('mismatch ')} output differs")
-        elif line.startswith("  + "):
-            details.append(f"published: {line[4:]}")
-        elif line.startswith("  - "):
-            details.append(f"rerun:     {line[4:]}")
-        elif line.startswith("  ? "):
-            details.append(f"           {line[4:]}")
-        elif reason != "Cell outputs differ" or stripped.startswith(
-            ("Missing output", "Unexpected output", "dissimilar number")
-        ):
-            details.append(stripped)
-    if reason == "Cell execution caused an exception" and details:
-        details = [details[-1]]  # the exception line itself
-    return [reason or "failed", *details[:MAX_CELL_LINES]]
+# --- comparing outputs, by nbval's rules ---------------------------------------------------------
+SKIP_COMPARE = frozenset(
+    {
+        "metadata",
+        "traceback",
+        "prompt_number",
+        "output_type",
+        "name",
+        "execution_count",
+        "application/vnd.jupyter.widget-view+json",  # widget model ids are random
+        "image/png",  # image bytes depend on the font and library build
+        "image/jpeg",
+    }
+)
+"""What nbval leaves out of a comparison by default (images included, as without ``--nbdime``)."""
+
+_CARRIAGE_RETURN = re.compile(r"^.*\r(?=[^\n])", re.MULTILINE)
+_OPTION_TAGS = {
+    "nbval-check-output": ("check", True),
+    "nbval-ignore-output": ("check", False),
+    "nbval-skip": ("skip", True),
+    "raises-exception": ("check_exception", True),
+    "nbval-raises-exception": ("check_exception", True),
+}
+_OPTION_COMMENTS = {
+    "# NBVAL_CHECK_OUTPUT": ("check", True),
+    "# NBVAL_IGNORE_OUTPUT": ("check", False),
+    "# NBVAL_SKIP": ("skip", True),
+    "# NBVAL_RAISES_EXCEPTION": ("check_exception", True),
+}
 
 
-def parse_junit(xml_file: Path, notebook: dict, name: str) -> tuple[int, list[str]]:
-    """(cells checked, difference lines) from the JUnit report of one nbval run."""
-    root = ET.parse(xml_file).getroot()
-    cases = root.iter("testcase")
+def read_sanitize_rules(text: str) -> list[tuple[str, str]]:
+    """(regex, replacement) pairs from an nbval sanitize file, in order, as nbval reads them."""
+    return re.findall(r"^regex: (.*)$\n^replace: (.*)$", text, flags=re.MULTILINE)
+
+
+def sanitize_rules() -> list[tuple[str, str]]:
+    """The project's rules (notebooks/nbval-sanitize.cfg), or this module's minimal set."""
+    text = SANITIZE_FILE.read_text(encoding="utf-8") if SANITIZE_FILE.is_file() else None
+    return read_sanitize_rules(text if text is not None else FALLBACK_SANITIZE)
+
+
+def cell_options(cell: dict) -> dict[str, bool]:
+    """nbval's per-cell switches, from the cell's tags and then its ``# NBVAL_*`` comments."""
+    options = {"check": True, "skip": False, "check_exception": False}
+    for tag in cell.get("metadata", {}).get("tags", []):
+        if tag in _OPTION_TAGS:
+            key, value = _OPTION_TAGS[tag]
+            options[key] = value
+    for line in _source(cell).splitlines():
+        if line.strip() in _OPTION_COMMENTS:
+            key, value = _OPTION_COMMENTS[line.strip()]
+            options[key] = value
+    return options
+
+
+def coalesce_streams(outputs: Sequence[dict]) -> list[dict]:
+    """One output per stream name, its pieces joined and text overwritten by ``\\r`` dropped
+    (as nbval does), so how the kernel happened to split its printing never counts."""
+    merged: list[dict] = []
+    streams: dict[str, dict] = {}
+    for output in outputs:
+        output = dict(output)
+        if output.get("output_type") == "stream":
+            text = _source({"source": output.get("text", "")})
+            if output.get("name") in streams:
+                streams[output["name"]]["text"] += text
+                continue
+            output["text"] = text
+            streams[output.get("name", "")] = output
+        merged.append(output)
+    for output in streams.values():  # (nbval's backspace pass never changes anything)
+        output["text"] = _CARRIAGE_RETURN.sub("", output["text"])
+    return merged
+
+
+def _flatten(outputs: Sequence[dict], rules: Sequence[tuple[str, str]]) -> dict[str, list]:
+    """nbval's shape for comparing: each key (a stream's name, each MIME type of ``data``, and
+    the other fields) with the list of its sanitised values over the cell's outputs, so that
+    outputs of different kinds may come in any order but those of one kind may not."""
+
+    def clean(value: Any) -> Any:
+        value = "".join(value) if isinstance(value, list) else value
+        if not isinstance(value, str):
+            return value
+        for regex, replace in rules:
+            value = re.sub(regex, replace, value)
+        return value
+
+    flat: dict[str, list] = {}
+    for output in coalesce_streams(outputs):
+        if output.get("output_type") == "stream":
+            output = {"output_type": "stream", output.get("name", ""): output.get("text", "")}
+        for key, value in output.items():
+            if key in SKIP_COMPARE:
+                continue
+            if key == "data":
+                for mime, data in value.items():
+                    if mime not in SKIP_COMPARE:
+                        flat.setdefault(mime, []).append(clean(data))
+            else:
+                flat.setdefault(key, []).append(clean(value))
+    return flat
+
+
+def _text_diff(published: Any, rerun: Any) -> list[str]:
+    """Line by line, ``published:`` for the archive's lines and ``rerun:`` for the new ones."""
+    if not (isinstance(published, str) and isinstance(rerun, str)):
+        return [f"published: {published!r}", f"rerun:     {rerun!r}"]
+    lines = []
+    for line in difflib.ndiff(published.splitlines(), rerun.splitlines()):
+        tag, text = line[:2], line[2:]
+        if tag == "- ":
+            lines.append(f"published: {text}")
+        elif tag == "+ ":
+            lines.append(f"rerun:     {text}")
+        elif tag == "? ":
+            lines.append(f"           {text.rstrip()}")
+    return lines or [f"published: {published!r}", f"rerun:     {rerun!r}"]
+
+
+def compare_outputs(
+    rerun: Sequence[dict], published: Sequence[dict], rules: Sequence[tuple[str, str]]
+) -> list[str]:
+    """Nothing when a cell's fresh outputs match its archived ones under nbval's rules; else
+    why not, first line first (nbval's own reasons)."""
+    new, old = _flatten(rerun, rules), _flatten(published, rules)
+    if set(old) - set(new):
+        return [f"Missing output fields from running code: {set(old) - set(new)}"]
+    if set(new) - set(old):
+        return [f"Unexpected output fields from running code: {set(new) - set(old)}"]
+    for key, values in old.items():
+        if len(values) != len(new[key]):
+            return [f'dissimilar number of outputs for key "{key}"']
+        for before, after in zip(values, new[key], strict=True):
+            if before != after:
+                return [f"'{key}' output differs", *_text_diff(before, after)]
+    return []
+
+
+def compare_notebooks(
+    name: str,
+    archived: dict,
+    rerun: dict,
+    rules: Sequence[tuple[str, str]],
+    failure: Any = None,
+) -> tuple[int, list[str]]:
+    """(code cells checked, difference lines) for one notebook, code cell by code cell.
+
+    ``failure`` is papermill's error when the rerun stopped at a cell: that cell is reported
+    with its exception (unless it is tagged to raise) and the cells after it count as not
+    rerun."""
+    old = [c for c in archived.get("cells", []) if c.get("cell_type") == "code"]
+    new = [c for c in rerun.get("cells", []) if c.get("cell_type") == "code"]
+    stopped = getattr(failure, "exec_count", None) if failure is not None else None
     checked, problems = 0, []
-    for case in cases:
-        checked += 1
-        bad = case.find("failure")
-        bad = bad if bad is not None else case.find("error")
-        if bad is None:
+    for index, cell in enumerate(old):
+        options = cell_options(cell)
+        if options["skip"]:
             continue
-        match = re.search(r"Cell (\d+)", case.get("name", ""))
-        where = _cell_title(notebook, int(match.group(1))) if match else case.get("name", "?")
-        reason, *details = _failure_details(bad.text or bad.get("message", ""))
-        problems.append(f"notebook {name}, {where}: {reason}")
-        problems += [f"    {line}" for line in details]
+        checked += 1
+        where = f"notebook {name}, {_cell_title(archived, index)}"
+        fresh = new[index] if index < len(new) else {}
+        if failure is not None and fresh.get("execution_count") in (None, stopped):
+            if fresh.get("execution_count") == stopped and stopped is not None:
+                problems += [
+                    f"{where}: Cell execution caused an exception",
+                    f"    {failure.ename}: {failure.evalue}",
+                ]
+            else:
+                problems.append(f"{where}: not rerun (an earlier cell failed)")
+            if fresh.get("execution_count") is None:
+                break
+            continue
+        if cell.get("execution_count") is None:
+            if cell.get("outputs"):
+                problems.append(f"{where}: Unrun reference cell has outputs")
+            continue
+        if not options["check"]:
+            continue
+        reasons = compare_outputs(fresh.get("outputs", []), cell.get("outputs", []), rules)
+        if reasons:
+            problems.append(f"{where}: Cell outputs differ")
+            problems += [f"    {line}" for line in reasons[: MAX_CELL_LINES + 1]]
     return checked, problems
 
 
-def nbval_command(notebook: Path, sanitize: Path, junit: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "pytest",
-        "--nbval",
-        "--nbval-current-env",
-        str(notebook),
-        "--nbval-sanitize-with",
-        str(sanitize),
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "--color=no",
-        f"--junitxml={junit}",
-    ]
+# --- rerunning the archived notebooks ------------------------------------------------------------
+def _runnable_copy(staged: Path) -> None:
+    """Cells nbval would skip are emptied in the copy, so the rerun does not run them either."""
+    notebook = json.loads(staged.read_text(encoding="utf-8"))
+    changed = False
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code" and cell_options(cell)["skip"]:
+            cell["source"], changed = "", True
+    if changed:
+        staged.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), "utf-8")
 
 
 def rerun_notebook(
-    staged: Path, archived: Path, sanitize: Path, env: dict[str, str]
+    staged: Path, archived: Path, rules: Sequence[tuple[str, str]], kernels: KernelPool
 ) -> tuple[bool, list[str]]:
-    """Run one staged notebook under nbval; (outputs all matched, difference lines)."""
-    junit = staged.with_suffix(".junit.xml")
-    done = subprocess.run(
-        nbval_command(staged, sanitize, junit),
-        cwd=staged.parent,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=NBVAL_TIMEOUT,
-        check=False,
-    )
+    """Run one staged copy on a warm kernel (as the pipeline runs notebooks, nothing injected)
+    and compare it with the archive; (outputs all matched, difference lines)."""
     notebook = json.loads(archived.read_text(encoding="utf-8"))
-    if done.returncode in (0, 1) and junit.is_file():
-        checked, problems = parse_junit(junit, notebook, archived.name)
-        if done.returncode == 0 and checked and not problems:
-            return True, []
-        if problems:
-            return False, problems
-    tail = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()][-6:]
-    return False, [
-        f"notebook {archived.name}: nbval did not run it (exit {done.returncode})",
-        *(f"    {_ANSI.sub('', ln)}" for ln in tail),
-    ]
-
-
-def sanitize_file(work: Path) -> Path:
-    """The project's nbval sanitising rules, or this module's minimal set when they are absent."""
-    if SANITIZE_FILE.is_file():
-        return SANITIZE_FILE
-    path = work / "nbval-sanitize.cfg"
-    path.write_text(FALLBACK_SANITIZE.lstrip(), encoding="utf-8")
-    return path
+    output = staged.with_suffix(".rerun.ipynb")
+    _runnable_copy(staged)
+    failure = None
+    try:
+        pipeline.execute_notebook(staged, output, {}, kernels, NBVAL_TIMEOUT)
+    except Exception as exc:
+        if not output.is_file() or not hasattr(exc, "exec_count"):
+            return False, [
+                f"notebook {archived.name}: could not be rerun: {type(exc).__name__}: {exc}"
+            ]
+        failure = exc
+    rerun = json.loads(output.read_text(encoding="utf-8"))
+    checked, problems = compare_notebooks(archived.name, notebook, rerun, rules, failure)
+    return checked > 0 and not problems, problems
 
 
 # --- one quarter -------------------------------------------------------------------------------
@@ -642,8 +755,6 @@ def verify_quarter(
     started = time.perf_counter()
     quarter = Quarter.parse(quarter)
     reports_dir, data_dir = Path(reports_dir).resolve(), Path(data_dir).resolve()
-    if rerun_notebooks and find_spec("nbval") is None:
-        raise VerifyError("nbval is not installed: `pip install -e .[dev]` (or pip install nbval)")
     with tempfile.TemporaryDirectory(prefix="pp-verify-") as tmp:
         work = Path(tmp)
         published = work / "published"
@@ -695,20 +806,21 @@ def _verify_copy(
         other.append(f"manifest names quarter {manifest.get('quarter')!r}, not {quarter.id}")
     inputs = check_inputs(manifest, data_dir, quarter, notebooks_dir)
     outputs = check_outputs(published, manifest)
-    with cache_off() as env:
-        pool = concurrent.futures.ThreadPoolExecutor(max(1, jobs or os.cpu_count() or 1))
-        with pool:
-            pending = (
-                _start_notebooks(manifest, published, data_dir, work, notebooks, env, pool)
-                if rerun
-                else None
-            )
+    threads = max(1, jobs or default_jobs())
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(concurrent.futures.ThreadPoolExecutor(threads))
+        pending = (
+            _start_notebooks(manifest, published, data_dir, work, notebooks, pool, threads, stack)
+            if rerun
+            else None
+        )
+        with cache_off():
             figures = check_figures(published, data_dir, quarter)  # meanwhile, in this thread
-            checked = (
-                _collect_notebooks(pending, len(manifest.get("notebooks", [])))
-                if pending is not None
-                else None
-            )
+        checked = (
+            _collect_notebooks(pending, len(manifest.get("notebooks", [])))
+            if pending is not None
+            else None
+        )
     return Verdict(quarter, inputs, outputs, checked, figures, other=other)
 
 
@@ -718,9 +830,14 @@ def _start_notebooks(
     data_dir: Path,
     work: Path,
     names: Sequence[str] | None,
-    env: dict[str, str],
-    pool: concurrent.futures.Executor,
+    pool: concurrent.futures.ThreadPoolExecutor,
+    threads: int,
+    stack: contextlib.ExitStack,
 ) -> list[tuple[str, concurrent.futures.Future[tuple[bool, list[str]]] | None]]:
+    """Stage the archived notebooks and start rerunning them on warm kernels, the longest
+    first, as a run does: one kernel pool per folder the copies sit in (kernels start in the
+    notebook's folder, where its relative ``data_dir`` leads), the snapshot cache off in the
+    kernels' own environment only."""
     listed = list(manifest.get("notebooks", []))
     if names is not None:
         wanted = {f"{n.removesuffix('.ipynb')}.ipynb" for n in names}
@@ -728,13 +845,24 @@ def _start_notebooks(
     archived = [published / "notebooks" / n for n in listed]
     present = [p for p in archived if p.is_file()]
     staged = dict(zip(present, stage_notebooks(present, data_dir, work / "rerun"), strict=True))
-    sanitize = sanitize_file(work)
-    return [
-        (path.name, pool.submit(rerun_notebook, staged[path], path, sanitize, env))
-        if path in staged
-        else (path.name, None)
-        for path in archived
-    ]
+    rules = sanitize_rules()
+    env = {**os.environ, ENV_OFF: "1"}
+    kernels: dict[Path, KernelPool] = {}
+    for copy in staged.values():
+        if copy.parent not in kernels:
+            kernel_dir = work / f"k{len(kernels)}"
+            kernel_dir.mkdir()
+            kernels[copy.parent] = stack.enter_context(
+                KernelPool(kernel_dir, copy.parent, kernel_name=KERNEL, warm_up=WARM_UP, env=env)
+            )
+    if len(kernels) == 1:
+        next(iter(kernels.values())).start_in(pool, min(threads, len(staged)))
+    import_papermill()  # here, once, before any worker thread imports it
+    futures = {
+        path: pool.submit(rerun_notebook, staged[path], path, rules, kernels[staged[path].parent])
+        for path in longest_first(list(staged))
+    }
+    return [(path.name, futures.get(path)) for path in archived]
 
 
 def _collect_notebooks(

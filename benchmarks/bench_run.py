@@ -8,14 +8,18 @@ Measured, each as a fresh process and repeated (medians reported):
 - cold: ``panelpaper run <seed quarter>`` into a fresh reports folder.
 - naive: the papermill CLI once per paper notebook, ``panelpaper figures``, then the render.
 - rerun: ``panelpaper run`` again on the published folder (reuse, no kernel).
+- verify: ``panelpaper verify`` of that publication (inputs and outputs hashed, the five
+  notebooks rerun and compared, figures.json recomputed).
 - all vs singles: ``panelpaper run --all`` into a fresh folder against the sum of one cold run
   per quarter.
 
 Goals (2-core machine): cold <= 3 x floor and <= 0.5 x naive; rerun <= 0.5 x floor;
-all <= 0.6 x sum of singles.  Steps whose pieces are missing (no notebooks yet, no sample data)
+verify <= 2 x cold; all <= 0.6 x sum of singles.  ``--verify-only`` measures cold and verify
+alone and prints the table without writing RESULTS.md.  Steps whose pieces are missing (no notebooks yet, no sample data)
 are reported as skipped rather than failing the script.
 
     .venv/bin/python benchmarks/bench_run.py [--repeat 3] [--quarter 2019-20-Q1] [--skip-all]
+    .venv/bin/python benchmarks/bench_run.py --verify-only
 """
 
 from __future__ import annotations
@@ -169,6 +173,12 @@ def rerun(data_dir: Path, quarter: str, reports: Path) -> float:
     return timed(run_cmd(data_dir, reports, quarter))
 
 
+def verify(data_dir: Path, quarter: str, reports: Path) -> float:
+    return timed(
+        [PANELPAPER, "verify", quarter, "--data-dir", str(data_dir), "--reports-dir", str(reports)]
+    )
+
+
 def all_vs_singles(data_dir: Path, work: Path) -> tuple[float, float, int]:
     from analysis.snapshots import list_quarters
 
@@ -213,6 +223,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "data")
     parser.add_argument("--skip-all", action="store_true", help="skip --all vs single runs")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--verify-only", action="store_true", help="cold run and verify only; print, write nothing"
+    )
     args = parser.parse_args()
     data_dir = args.data_dir.resolve()
     work = Path(tempfile.mkdtemp(prefix="pp-bench-"))
@@ -231,22 +244,35 @@ def main() -> None:
             rows[key] = None
             notes.append(f"- {key}: skipped ({str(exc).strip().splitlines()[0][:200]})")
 
-    floor_api(work)  # warm the disk cache once, untimed
-    measure("floor (papermill API, one notebook)", lambda: floor_api(work))
-    measure("floor (papermill CLI, one notebook)", lambda: floor_cli(work))
+    if not args.verify_only:
+        floor_api(work)  # warm the disk cache once, untimed
+        measure("floor (papermill API, one notebook)", lambda: floor_api(work))
+        measure("floor (papermill CLI, one notebook)", lambda: floor_cli(work))
     measure("cold run, one quarter", lambda: cold(data_dir, args.quarter, work))
-    measure(
-        "naive loop (papermill CLI per notebook + render)",
-        lambda: naive(data_dir, args.quarter, work),
-    )
+    if not args.verify_only:
+        measure(
+            "naive loop (papermill CLI per notebook + render)",
+            lambda: naive(data_dir, args.quarter, work),
+        )
     published = Path(tempfile.mkdtemp(dir=work, prefix="rerun-"))
     try:
         timed(run_cmd(data_dir, published, args.quarter))
-        measure("unchanged rerun", lambda: rerun(data_dir, args.quarter, published))
+        if not args.verify_only:
+            measure("unchanged rerun", lambda: rerun(data_dir, args.quarter, published))
+        measure("verify, one quarter", lambda: verify(data_dir, args.quarter, published))
     except Exception as exc:
         rows["unchanged rerun"] = None
         notes.append(f"- unchanged rerun: skipped ({str(exc).strip().splitlines()[0][:200]})")
     count = 0
+    if args.verify_only:
+        shutil.rmtree(work, ignore_errors=True)
+        for key, value in rows.items():
+            shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
+            print(f"| {key} | {fmt(value)} | {shown} |")
+        cold_s, verify_s = rows.get("cold run, one quarter"), rows.get("verify, one quarter")
+        if cold_s and verify_s:
+            print(f"verify / cold = {verify_s / cold_s:.2f} (goal <= 2)")
+        return
     if not args.skip_all:
         try:
             print("measuring --all and single runs ...", flush=True)
@@ -261,6 +287,7 @@ def main() -> None:
     cold_s = rows.get("cold run, one quarter")
     naive_s = rows.get("naive loop (papermill CLI per notebook + render)")
     rerun_s = rows.get("unchanged rerun")
+    verify_s = rows.get("verify, one quarter")
     all_s, singles_s = rows.get("--all"), rows.get("sum of single cold runs")
 
     def goal(label: str, value: float | None, limit: float | None, factor: float, of: str) -> str:
@@ -299,6 +326,7 @@ def main() -> None:
         goal("cold run vs floor", cold_s, floor, 3, "floor"),
         goal("cold run vs naive loop", cold_s, naive_s, 0.5, "naive loop"),
         goal("unchanged rerun vs floor", rerun_s, floor, 0.5, "floor"),
+        goal("verify vs cold run", verify_s, cold_s, 2, "cold run"),
         goal(f"--all ({count} quarters) vs single runs", all_s, singles_s, 0.6, "sum of singles"),
         "",
         "The floor used for the goals is the papermill API time (kernel start, imports, "

@@ -33,6 +33,19 @@ if getattr(sys.modules.get("analysis"), "__file__", "") is None:
     del sys.modules["analysis"]
 
 
+SHARED_ONCE = ("published_seed", "verified_record")
+"""Session fixtures that publish the seed quarter or rerun its notebooks: built once per worker."""
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist (``--dist loadgroup``, as `make test` runs it) every test that reads a
+    once-per-session publication goes to the same worker, so the seed quarter is published
+    once and its notebooks rerun once for the whole run, not once per worker."""
+    for item in items:
+        if set(getattr(item, "fixturenames", ())) & set(SHARED_ONCE):
+            item.add_marker(pytest.mark.xdist_group("seed-quarter"))
+
+
 @pytest.fixture(autouse=True, scope="session")
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test, and every process a test starts, uses a snapshot cache of the test run's
@@ -48,6 +61,21 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("PANELPAPER_CACHE_DIR", None)
     else:
         os.environ["PANELPAPER_CACHE_DIR"] = saved
+
+
+@pytest.fixture(autouse=True)
+def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest, monkeypatch):
+    """`make test-fast` runs the tests not marked ``slow`` and promises no kernel and no render:
+    in this process, such a test that tries either fails at once, naming the mark it lacks."""
+    if request.node.get_closest_marker("slow") is not None:
+        return
+    from analysis import kernels, render
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("this test starts a kernel or renders: mark it @pytest.mark.slow")
+
+    monkeypatch.setattr(kernels.KernelPool, "_start", refuse)
+    monkeypatch.setattr(render, "render_paper", refuse)
 
 
 @pytest.fixture
@@ -393,3 +421,16 @@ def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = reports / SEED_QUARTER
     assert folder.is_dir(), "\n".join(lines) + f"\n{result}"
     return folder
+
+
+@pytest.fixture(scope="session")
+def verified_record():
+    """The committed record ``reports/2019-20-Q1`` verified in this process against the sample
+    data, its five notebooks rerun once per session: the one rerun of the paper notebooks that
+    the record, the reference-notebook and the verify tests all read (see
+    tests/backtest/test_published_record.py)."""
+    from analysis.verify import verify_quarter
+
+    lines: list[str] = []
+    verdict = verify_quarter(ROOT / "reports", ROOT / "data", SEED_QUARTER, progress=lines.append)
+    return verdict, lines

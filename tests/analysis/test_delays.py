@@ -48,6 +48,8 @@ def categories(rows, rules) -> list[str]:
         ("No budget agreed", "Funding"),
         ("Poor data quality", "Data and systems"),
         ("New IT system late", "Data and systems"),
+        ("Waiting for the new audit system", OTHER_REASON),  # "IT system" inside a word
+        ("IT systems replaced", OTHER_REASON),  # ... and only as whole words at the end too
         ("budgetary", OTHER_REASON),  # whole words only unless the pattern ends in *
         ("Awaiting the outcome of a review", OTHER_REASON),
         ("   ", NO_REASON),

@@ -35,7 +35,7 @@ def notebook(path: Path, *sources: str) -> Path:
 
 def execute(pool: KernelPool, source: Path, tmp_path: Path, name: str) -> nbformat.NotebookNode:
     output = tmp_path / f"{name}.out.ipynb"
-    pipeline._execute_notebook(source, output, {"quarter": name}, pool, None)
+    pipeline.execute_notebook(source, output, {"quarter": name}, pool, None)
     return nbformat.read(output, as_version=4)
 
 
@@ -145,3 +145,21 @@ def test_a_closed_pool_starts_no_new_kernel(pool, tmp_path):
     with pytest.raises(KernelStartError, match="no new kernel"):
         execute(pool, pids, tmp_path, "a")
     assert pool.started == 0
+
+
+def test_kernels_get_the_environment_the_pool_is_given_and_nothing_leaks(tmp_path):
+    """verify turns the snapshot cache off in its rerun kernels this way, without touching
+    the process's own environment while other threads run."""
+    kernels = tmp_path / "k"
+    kernels.mkdir()
+    env = {**os.environ, "PANELPAPER_NO_CACHE": "1"}
+    source = notebook(
+        tmp_path / "env.ipynb",
+        "quarter = 'x'",
+        "import os\nprint(os.environ.get('PANELPAPER_NO_CACHE'))",
+    )
+    before = os.environ.get("PANELPAPER_NO_CACHE")
+    with KernelPool(kernels, tmp_path, env=env) as pool:
+        nb = execute(pool, source, tmp_path, "env")
+    assert printed(nb) == "1\n"
+    assert os.environ.get("PANELPAPER_NO_CACHE") == before

@@ -475,3 +475,56 @@ def test_settled_notebooks_keep_no_clock_times_paths_or_random_ids(tmp_path):
     assert "execution" not in cell.metadata
     assert cell.metadata["papermill"] == {"status": "completed"}
     assert "/home/someone" not in path.read_text()
+
+
+# --- failing without kernels: nothing staged is left behind ------------------------------------
+def _failing_figures(data_dir: Path, quarter: Quarter) -> str:
+    raise ValueError("no figures today")
+
+
+def _render_without_notebooks(staging: Path, renderer: str) -> SimpleNamespace:
+    (staging / "notebooks").rmdir()  # the run had none; fake_render insists on some
+    (staging / "notebooks").mkdir()
+    (staging / "notebooks" / "none.ipynb").write_text("{}")
+    return fake_render(staging, renderer)
+
+
+@pytest.mark.parametrize("where", ["figures", "publish"])
+def test_a_failed_run_leaves_no_staging_folder_and_no_publication(
+    data_dir, reports, monkeypatch, where
+):
+    """No kernel: the run has no notebooks, so this is quick; the staging folder must end up
+    under .failed/ with its reason, and .staging must be gone."""
+    options: dict = {"notebooks": (), "render": _render_without_notebooks}
+    if where == "figures":
+        options["figures"] = _failing_figures
+    else:
+        real_rename = os.rename
+
+        def full_disk(source, target):
+            if Path(target) == reports / Q1.id:
+                raise OSError(28, "No space left on device")
+            return real_rename(source, target)
+
+        monkeypatch.setattr(pipeline.os, "rename", full_disk)
+
+    result = run(data_dir, reports, **options)
+
+    assert result.status == "failed"
+    assert not (reports / ".staging").exists()
+    assert not (reports / Q1.id).exists()
+    assert [p.parent for p in (reports / ".failed").glob("*/REASON.txt")] == [result.failed_folder]
+    reason = (result.failed_folder / "REASON.txt").read_text()
+    assert ("no figures today" if where == "figures" else "No space left on device") in reason
+
+
+def test_the_warm_engine_reaches_papermill_through_its_entry_point(monkeypatch):
+    from papermill.engines import NBClientEngine, papermill_engines
+
+    from analysis import kernels
+
+    engine = papermill_engines.get_engine(kernels.engine_name())
+    assert engine is kernels.WarmEngine and issubclass(engine, NBClientEngine)
+    monkeypatch.delitem(papermill_engines._engines, kernels.engine_name())
+    with pytest.raises(kernels.EngineMissing, match="make venv"):
+        kernels.engine_name()

@@ -324,41 +324,37 @@ def test_every_duplicate_action_id_is_reported(data_dir: Path, make_snapshot) ->
     assert all("first seen on row 3" in e.message for e in errors)
 
 
-def test_unknown_risk(data_dir: Path, make_snapshot) -> None:
-    make_snapshot(action_cells={("A4", "risk"): "Critical"})
+@pytest.mark.parametrize(
+    ("cells", "where", "message"),
+    [
+        (
+            {"action_cells": {("A4", "risk"): "Critical"}},
+            (XLSX, 5, "risk", "Critical"),
+            "unknown risk; expected one of High, Medium, Low",
+        ),
+        ({"action_cells": {("A2", "status"): "Parked"}}, (XLSX, 3, "status", "Parked"), None),
+        (
+            {"action_cells": {("A1", "assurance"): "Reasonable"}},
+            (XLSX, 2, "assurance", "Reasonable"),
+            None,
+        ),
+        ({"rec_cells": {("R2", "type"): "Observation"}}, (RECS, 3, "type", "Observation"), None),
+        (
+            {"rec_cells": {("R4", "marking"): "SECRET"}},
+            (RECS, 5, "marking", "SECRET"),
+            "OFFICIAL-SENSITIVE",
+        ),
+    ],
+    ids=["risk", "action-status", "assurance", "recommendation-type", "marking"],
+)
+def test_an_unknown_code_is_named_by_file_row_column_and_value(
+    data_dir: Path, make_snapshot, cells: dict, where: tuple, message: str | None
+) -> None:
+    make_snapshot(**cells)
     error = only(errors_for(data_dir))
-    assert (error.file, error.row, error.column, error.value) == (XLSX, 5, "risk", "Critical")
-    assert error.message == "unknown risk; expected one of High, Medium, Low"
-
-
-def test_unknown_action_status(data_dir: Path, make_snapshot) -> None:
-    make_snapshot(action_cells={("A2", "status"): "Parked"})
-    error = only(errors_for(data_dir))
-    assert (error.row, error.column, error.value) == (3, "status", "Parked")
-
-
-def test_unknown_assurance(data_dir: Path, make_snapshot) -> None:
-    make_snapshot(action_cells={("A1", "assurance"): "Reasonable"})
-    error = only(errors_for(data_dir))
-    assert (error.file, error.row, error.column, error.value) == (
-        XLSX,
-        2,
-        "assurance",
-        "Reasonable",
-    )
-
-
-def test_unknown_recommendation_type(data_dir: Path, make_snapshot) -> None:
-    make_snapshot(rec_cells={("R2", "type"): "Observation"})
-    error = only(errors_for(data_dir))
-    assert (error.file, error.row, error.column, error.value) == (RECS, 3, "type", "Observation")
-
-
-def test_unknown_marking(data_dir: Path, make_snapshot) -> None:
-    make_snapshot(rec_cells={("R4", "marking"): "SECRET"})
-    error = only(errors_for(data_dir))
-    assert (error.file, error.row, error.column, error.value) == (RECS, 5, "marking", "SECRET")
-    assert "OFFICIAL-SENSITIVE" in error.message
+    assert (error.file, error.row, error.column, error.value) == where
+    if message is not None:
+        assert message in error.message
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from analysis import cache
 from analysis import verify as vf
 from analysis.cache import ENV_OFF
 from analysis.cli import app
-from analysis.pipeline import run_quarter
 from analysis.quarters import Quarter
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,12 +163,13 @@ def test_notebook_never_parameterised_gets_data_dir_after_its_defaults(tmp_path:
     assert vf.recorded_data_dir(copy) == str((tmp_path / "data").resolve())
 
 
-def test_cache_is_off_while_verifying_and_restored_after(monkeypatch) -> None:
+def test_cache_is_off_while_verifying_without_touching_the_environment(monkeypatch) -> None:
     monkeypatch.setenv(ENV_OFF, "0")
-    with vf.cache_off() as env:
-        assert os.environ[ENV_OFF] == "1"
-        assert env[ENV_OFF] == "1"
-    assert os.environ[ENV_OFF] == "0"
+    assert cache.enabled()
+    with vf.cache_off():
+        assert not cache.enabled()
+        assert os.environ[ENV_OFF] == "0"
+    assert cache.enabled()
 
 
 def test_cli_exit_2_for_an_unpublished_quarter_or_both_quarter_and_all(tmp_path: Path) -> None:
@@ -188,14 +189,10 @@ def test_cli_exit_2_for_an_unpublished_quarter_or_both_quarter_and_all(tmp_path:
 
 # --- a real publication -------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def publication(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """(data folder, published quarter folder) of the seed quarter, built by the real pipeline."""
-    root = tmp_path_factory.mktemp("published")
-    data = root / "data"
-    shutil.copytree(ROOT / "data", data)
-    result = run_quarter(data, root / "reports", SEED, progress=lambda _line: None)
-    assert result.status == "published", result.reason
-    return data, root / "reports" / SEED
+def publication(published_seed: Path) -> tuple[Path, Path]:
+    """(data folder, published quarter folder) of the seed quarter, built once per session by
+    the real pipeline (tests/conftest.py ``published_seed``)."""
+    return published_seed.parent.parent / "data", published_seed
 
 
 @pytest.fixture
@@ -207,6 +204,15 @@ def copied(publication: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
     return tmp_path / "data", tmp_path / "reports"
 
 
+def _code_cells(path: Path) -> dict:
+    """A published notebook without its injected parameters cell."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    notebook["cells"] = [
+        c for c in notebook["cells"] if "injected-parameters" not in c["metadata"].get("tags", [])
+    ]
+    return notebook
+
+
 def _invoke(data: Path, reports: Path, *extra: str):
     return CliRunner().invoke(
         app, ["verify", *extra, "--data-dir", str(data), "--reports-dir", str(reports)]
@@ -215,20 +221,30 @@ def _invoke(data: Path, reports: Path, *extra: str):
 
 @pytest.mark.slow
 def test_fresh_publication_verifies(copied: tuple[Path, Path]) -> None:
+    """Hashes and figures here; the rerun of the same notebooks is asked once, of the committed
+    record (tests/backtest/test_published_record.py), and a fresh publication's notebooks
+    hold the record's outputs (only their injected ``data_dir`` differs: this data folder is a
+    copy elsewhere)."""
     data, reports = copied
     manifest = json.loads((reports / SEED / "manifest.json").read_text())
     inputs = sum(1 for k in manifest["inputs"]["files"] if k.startswith(vf.DATA_PREFIXES))
     outputs = len(manifest["outputs"])
-    notebooks = len(manifest["notebooks"])
+    record = ROOT / "reports" / SEED
+    for name in manifest["notebooks"]:
+        fresh, archived = (
+            _code_cells(folder / "notebooks" / name) for folder in (reports / SEED, record)
+        )
+        checked, problems = vf.compare_notebooks(name, archived, fresh, RULES)
+        assert checked and problems == []
 
-    result = _invoke(data, reports)  # no QUARTER: the latest published, the only one
+    result = _invoke(data, reports, "--no-notebooks")  # no QUARTER: the latest, the only one
 
     assert result.exit_code == 0, result.output
     head = result.output.splitlines()[0]
     assert head.startswith(f"{SEED}  VERIFIED  ")
     assert (
         f"(data inputs {inputs}/{inputs}, outputs {outputs}/{outputs}, "
-        f"notebooks {notebooks}/{notebooks}, figures.json identical)"
+        "notebooks not rerun, figures.json identical)"
     ) in head
     assert len(result.output.splitlines()) == 1
 
@@ -419,3 +435,121 @@ def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
     again = run_quarter(data, reports, SEED, progress=lambda _line: None)
     assert again.status == "reused", (again.status, again.reason)
     assert json.loads((reports / SEED / "manifest.json").read_text()) == manifest
+
+
+# --- nbval's comparison rules, in process ----------------------------------------------------------
+RULES = vf.read_sanitize_rules(vf.SANITIZE_FILE.read_text(encoding="utf-8"))
+
+
+def _stream(text: str, name: str = "stdout") -> dict:
+    return {"output_type": "stream", "name": name, "text": text}
+
+
+def _display(**data: str) -> dict:
+    return {"output_type": "display_data", "metadata": {"width": 1}, "data": data}
+
+
+def test_the_project_sanitize_rules_are_read_in_order() -> None:
+    assert [regex for regex, _ in RULES][:1] == [
+        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?"
+    ]
+    assert [replace for _, replace in RULES] == ["TIMESTAMP", "0xADDRESS", r"PATH/\2"]
+
+
+@pytest.mark.parametrize(
+    ("rerun", "published"),
+    [
+        ([_stream("a"), _stream("b\n")], [_stream("ab\n")]),  # however the kernel split it
+        ([_stream("50%\r100%\n")], [_stream("100%\n")]),  # progress overwritten by \r
+        (
+            [_display(**{"text/plain": "x", "image/png": "AAAA"})],
+            [_display(**{"text/plain": "x", "image/png": "BBBB"})],
+        ),  # image bytes depend on the build
+        ([_stream("at 0x7f00deadbeef\n")], [_stream("at 0x7f00cafebabe\n")]),
+        ([_stream("/home/a/data\n")], [_stream("/srv/b/data\n")]),
+        ([_stream("2024-01-02 03:04:05\n")], [_stream("2025-06-07T08:09:10Z\n")]),
+        (
+            [_display(**{"text/plain": "t"}), _stream("s")],
+            [_stream("s"), _display(**{"text/plain": "t"})],
+        ),  # kinds may come in any order
+    ],
+)
+def test_outputs_nbval_would_accept_match(rerun: list, published: list) -> None:
+    assert vf.compare_outputs(rerun, published, RULES) == []
+
+
+def test_a_changed_value_is_shown_on_both_sides() -> None:
+    found = vf.compare_outputs(
+        [_display(**{"text/markdown": "there are 4 outstanding"})],
+        [_display(**{"text/markdown": "there are 5 outstanding"})],
+        RULES,
+    )
+    assert found[0] == "'text/markdown' output differs"
+    assert "published: there are 5 outstanding" in found
+    assert "rerun:     there are 4 outstanding" in found
+
+
+@pytest.mark.parametrize(
+    ("rerun", "published", "reason"),
+    [
+        ([], [_stream("x")], "Missing output fields from running code: {'stdout'}"),
+        ([_stream("x", "stderr")], [], "Unexpected output fields from running code: {'stderr'}"),
+        (
+            [_display(**{"text/plain": "a"}), _display(**{"text/plain": "b"})],
+            [_display(**{"text/plain": "a"})],
+            'dissimilar number of outputs for key "text/plain"',
+        ),
+    ],
+)
+def test_outputs_nbval_would_refuse_give_its_reason(
+    rerun: list, published: list, reason: str
+) -> None:
+    assert vf.compare_outputs(rerun, published, RULES)[0] == reason
+
+
+def _code(source: str, outputs: list, count: int | None = 1, tags: list | None = None) -> dict:
+    return {
+        "cell_type": "code",
+        "metadata": {"tags": tags or []},
+        "source": source,
+        "outputs": outputs,
+        "execution_count": count,
+    }
+
+
+def test_cell_tags_and_comments_switch_checks_as_in_nbval() -> None:
+    archived = {
+        "cells": [
+            _code("print(1)", [_stream("1\n")], tags=["nbval-ignore-output"]),
+            _code("# NBVAL_SKIP\nprint(2)", [_stream("2\n")]),
+            _code("print(3)", [_stream("3\n")]),
+            _code("x = 1", [], count=None),
+        ]
+    }
+    rerun = {
+        "cells": [
+            _code("", [_stream("one\n")]),
+            _code("", []),
+            _code("", [_stream("three\n")]),
+            _code("", []),
+        ]
+    }
+    checked, problems = vf.compare_notebooks("n.ipynb", archived, rerun, RULES)
+    assert checked == 3  # the skipped cell is not counted
+    assert problems[0] == "notebook n.ipynb, cell 3 (print(3)): Cell outputs differ"
+    assert len([p for p in problems if not p.startswith("    ")]) == 1
+
+
+def test_a_cell_that_fails_on_rerun_is_named_with_its_exception() -> None:
+    class Failure:
+        exec_count, ename, evalue = 2, "KeyError", "'quarter'"
+
+    archived = {"cells": [_code("a", [], 1), _code("b", [], 2), _code("c", [], 3)]}
+    rerun = {"cells": [_code("a", [], 1), _code("b", [], 2), _code("c", [], None)]}
+    checked, problems = vf.compare_notebooks("n.ipynb", archived, rerun, RULES, Failure())
+    assert checked == 3
+    assert problems == [
+        "notebook n.ipynb, cell 2 (b): Cell execution caused an exception",
+        "    KeyError: 'quarter'",
+        "notebook n.ipynb, cell 3 (c): not rerun (an earlier cell failed)",
+    ]

@@ -4,13 +4,9 @@ verify, so that a code change which would alter a past paper is caught in `make 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-
-pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[2]
 RECORD = ROOT / "reports" / "2019-20-Q1"
@@ -24,23 +20,12 @@ def test_the_record_holds_the_seed_figures() -> None:
     assert (figures["actions"]["overdue"], figures["actions"]["not_yet_due"]) == (59, 36)
 
 
-def test_the_published_seed_quarter_verifies() -> None:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "analysis.cli",
-            "verify",
-            "2019-20-Q1",
-            "--data-dir",
-            str(ROOT / "data"),
-            "--reports-dir",
-            str(ROOT / "reports"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("2019-20-Q1  VERIFIED")
+@pytest.mark.slow
+def test_the_published_seed_quarter_verifies(verified_record) -> None:
+    verdict, lines = verified_record
+    manifest = json.loads((RECORD / "manifest.json").read_text(encoding="utf-8"))
+    notebooks = len(manifest["notebooks"])
+    assert verdict.ok, "\n".join(lines)
+    assert lines[0].startswith("2019-20-Q1  VERIFIED  ")
+    assert f"notebooks {notebooks}/{notebooks}, figures.json identical)" in lines[0]
+    assert (verdict.notebooks.matched, verdict.notebooks.total) == (notebooks, notebooks)
