@@ -75,6 +75,7 @@ class Settings:
     def column_map(self, table: str) -> dict[str, str]:
         """The map for one file (``recommendations``, ``audit_actions``, ``hmicfrs_tracker``)."""
         return self.columns.get(table, {})
+
     theme_rules_path: Path | None = None
     attention: AttentionSettings = field(default_factory=AttentionSettings)
 

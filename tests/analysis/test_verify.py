@@ -21,6 +21,7 @@ from analysis import cache
 from analysis import verify as vf
 from analysis.cache import ENV_OFF
 from analysis.cli import app
+from analysis.pipeline import run_quarter
 from analysis.quarters import Quarter
 
 ROOT = Path(__file__).resolve().parents[2]
