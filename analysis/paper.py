@@ -821,7 +821,7 @@ def trends_table(ctx: PaperContext) -> pd.DataFrame:
 
 # --- themes: what the findings are about, and where inspectors and auditors agree -------------
 def _holders(groups: dict[str, int]) -> str:
-    return join_and(f"{group} ({n:,})" for group, n in groups.items())
+    return join_and(f"{literal(group)} ({n:,})" for group, n in groups.items())
 
 
 def cross_cutting_text(ctx: PaperContext) -> str:
@@ -845,7 +845,7 @@ def cross_cutting_text(ctx: PaperContext) -> str:
         item = themes[name]
         recs, acts = item["open_recommendations"], item["outstanding_actions"]
         line = (
-            f"- **{name}**: {figure(recs, 'open recommendation')} and "
+            f"- **{literal(name)}**: {figure(recs, 'open recommendation')} and "
             f"{figure(acts, 'outstanding action')}"
         )
         if item["overdue_actions"]:
@@ -906,22 +906,22 @@ def audit_themes_text(ctx: PaperContext) -> str:
         f"{verb(f['actions']['outstanding'], 'falls', 'fall')} into "
         f"{count(len(acts), 'theme')}. The largest "
         + (
-            f"are {join_and(f'{n} ({sizes[n]:,})' for n in top)}."
+            f"are {join_and(f'{literal(n)} ({sizes[n]:,})' for n in top)}."
             if len(top) > 1
-            else f"is {top[0]} ({sizes[top[0]]:,})."
+            else f"is {literal(top[0])} ({sizes[top[0]]:,})."
         )
     )
     for name in top:
         groups = acts[name]["outstanding_by_business_group"]
         group, n = next(iter(groups.items()))
         share = "all" if n == acts[name]["outstanding_actions"] else f"{n:,}"
-        text += f" In {name}, {share} of them sit in {group}."
+        text += f" In {literal(name)}, {share} of them sit in {literal(group)}."
     late = {n: t["overdue_actions"] for n, t in acts.items() if t["overdue_actions"]}
     if late:
         most = max(late.values())
         worst = [n for n in acts if late.get(n) == most]
         text += (
-            f" The most overdue actions are in {join_and(worst)} "
+            f" The most overdue actions are in {join_and(literal(n) for n in worst)} "
             f"({number(most)}{' each' if len(worst) > 1 else ''})."
         )
     other = acts.get(OTHER_THEME)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from analysis import reconciliation as rc
+from analysis.markup import literal
 from analysis.tables import markdown_table
 from analysis.vocabulary import OFFICIAL_SENSITIVE, RESTRICTED_ITEM
 from analysis.wording import count, join_and, long_date, verb
@@ -63,13 +64,13 @@ def reconciliation_text(ctx: PaperContext) -> str:
         text += (
             f" {count(closed, 'recommendation').capitalize()} closed on the portal "
             f"{verb(closed, 'is', 'are')} not complete internally "
-            f"({join_and(groups[rc.CLOSED_ON_PORTAL]['rec_ids'])}); the two records will be "
+            f"({join_and(literal(i) for i in groups[rc.CLOSED_ON_PORTAL]['rec_ids'])}); the two records will be "
             "checked against each other."
         )
     if absent:
         text += (
             f" {count(absent, 'entry', 'entries').capitalize()} of the own tracker "
-            f"({join_and(groups[rc.NOT_ON_PORTAL]['rec_ids'])}) "
+            f"({join_and(literal(i) for i in groups[rc.NOT_ON_PORTAL]['rec_ids'])}) "
             f"{verb(absent, 'does', 'do')} not appear in the portal export; "
             f"{'it is' if absent == 1 else 'they are'} listed in the data-quality annex."
         )

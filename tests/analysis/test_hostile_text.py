@@ -1,11 +1,12 @@
 """Hostile tracker text through the whole run: the paper prints it as typed and runs none of it.
 
 Every entry of the catalogue (tests/helpers_hostile.py) is typed into every free-text column
-of both trackers (and the snapshot.yml details), in rows chosen so that each reaches the
-paper: an action due in the coming quarters (the due-coming table: audit, business group and
+of both trackers, of the force's own HMICFRS tracker and of the snapshot.yml details, in rows
+chosen so that each reaches the paper: an action due in the coming quarters (the due-coming table: audit, business group and
 area), an action more than a year overdue with the entry as its reason (the attention list and
-its quoted reason, the overdue tables), an open recommendation (the portal table: theme and
-programme), and unknown business groups and themes (the warnings annex quotes the values).
+its quoted reason, the overdue tables, the action text and a coded theme), an open
+recommendation (the portal table: theme and programme; its text) ready to close on the own
+tracker (the reconciliation tables: lead and evidence), and unknown business groups and themes (the warnings annex quotes the values).
 One quarter is run end to end per renderer (the fallback always, Quarto where it is on PATH):
 papermill, render, publish.  Then
 
@@ -27,11 +28,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
+import pandas as pd
 import pytest
 from conftest import ACTIONS, META, RECOMMENDATIONS, build_snapshot
 from helpers_hostile import CATALOGUE, flat, has_rtl, squeezed
 
 from analysis.pipeline import run_quarter
+from analysis.vocabulary import TRACKER_COLUMNS
 
 QUARTER = "2019-20-Q1"
 SECRET = "<b>Vault</b> review {{< meta contact >}} restricted-7731"
@@ -67,6 +70,8 @@ def hostile_rows() -> tuple[list[dict], list[dict]]:
             "business_group": text,
             "business_area": text,
             "owner": text,
+            "action": text,
+            "theme": text,
             "status": "Open",
             "revised_due_date": None,
             "completed_date": None,
@@ -94,6 +99,7 @@ def hostile_rows() -> tuple[list[dict], list[dict]]:
             {
                 "rec_id": f"{text} rec-{i}",
                 "inspection": text,
+                "title": text,
                 "theme": text,
                 "programme": text,
                 "type": "Recommendation",
@@ -120,6 +126,25 @@ def hostile_rows() -> tuple[list[dict], list[dict]]:
     return actions, recommendations
 
 
+def hostile_tracker(recommendations: list[dict]) -> pd.DataFrame:
+    """The force's own tracker: every hostile recommendation ready to close, its lead and
+    evidence the entry itself, and one restricted row whose evidence must never show."""
+    rows = [
+        {
+            "rec_id": rec["rec_id"],
+            "internal_status": "Evidence submitted",
+            "internal_status_date": "01/05/2019",
+            "lead": rec["lead"],
+            "evidence": rec["inspection"],
+            "marking": "OFFICIAL",
+        }
+        for rec in recommendations
+        if rec["rec_id"].endswith(tuple(f"rec-{i}" for i in range(len(CATALOGUE))))
+    ]
+    rows[0] = {**rows[0], "evidence": SECRET, "marking": "OFFICIAL-SENSITIVE"}
+    return pd.DataFrame(rows, columns=list(TRACKER_COLUMNS))
+
+
 HOSTILE_META = {
     **META,
     "panel": CATALOGUE["img-onerror"],
@@ -132,13 +157,14 @@ HOSTILE_META = {
 def published(request, tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp(f"hostile-{request.param}")
     actions, recommendations = hostile_rows()
-    build_snapshot(
+    folder = build_snapshot(
         root / "data",
         QUARTER,
         meta=HOSTILE_META,
         actions=actions,
         recommendations=recommendations,
     )
+    hostile_tracker(recommendations).to_csv(folder / "hmicfrs_tracker.csv", index=False)
     lines: list[str] = []
     run_quarter(
         root / "data", root / "reports", QUARTER, renderer=request.param, progress=lines.append
