@@ -112,8 +112,9 @@ DATE_FORMAT = "DD/MM/YYYY"
 
 def columns_for(actions: pd.DataFrame) -> tuple[Column, ...]:
     """The list's columns for a snapshot's actions: the action text only when the tracker
-    has that column."""
-    read_only = tuple(c for c in READ_ONLY if c.key != ACTION_TEXT or ACTION_TEXT in actions)
+    holds some (the column is optional, and an empty one would only widen the sheet)."""
+    has_text = ACTION_TEXT in actions and bool(actions[ACTION_TEXT].notna().any())
+    read_only = tuple(c for c in READ_ONLY if c.key != ACTION_TEXT or has_text)
     return read_only + TO_FILL
 
 

@@ -235,6 +235,7 @@ WORKING_FILES = (
     NOTEBOOK_LINKS_FILE,
     FALLBACK_DIR,
     ".quarto",
+    ".gitignore",  # Quarto writes one into every project folder it renders
     "paper_files",
 )
 

@@ -51,7 +51,7 @@ def test_with_an_own_tracker_every_group_is_given_and_adds_up() -> None:
     }
     open_groups = ("ready_to_close", "open_in_progress_internally", "not_tracked_internally")
     assert sum(groups[g]["count"] for g in open_groups) == figures["recommendations"]["open"]
-    assert list(figures)[-1] == "reconciliation"
+    assert "reconciliation" in figures
     json.loads(to_json(figures))
 
 
@@ -78,10 +78,11 @@ def test_the_seed_quarter_reconciles_to_its_open_total(repo_root) -> None:
     assert figures["warnings"] == 3
 
 
-def test_the_seed_quarter_s_other_figures_are_those_published(repo_root) -> None:
+def test_the_seed_quarter_s_figures_are_those_published(repo_root) -> None:
     published = json.loads((repo_root / "reports/2019-20-Q1/figures.json").read_text("utf-8"))
     figures = figures_for_quarter(repo_root / "data", "2019-20-Q1")
-    assert {k: v for k, v in figures.items() if k != "reconciliation"} == published
+    assert "reconciliation" in published  # the record was published with the own tracker
+    assert figures == published
 
 
 def test_restricted_rows_are_counted(repo_root) -> None:

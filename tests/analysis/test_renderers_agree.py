@@ -80,7 +80,7 @@ def test_the_html_papers_have_the_same_section_tree(both):
 def test_the_html_papers_have_the_same_contents(both):
     quarto = html_contents(both["quarto"].outputs["html"])
     fallback = html_contents(both["pandoc"].outputs["html"])
-    assert "contents | 2.5 Audits brought to the Panel's attention" in quarto
+    assert "contents | 2.6 Audits brought to the Panel's attention" in quarto
     assert first_difference(quarto, fallback) is None, first_difference(quarto, fallback)
 
 

@@ -21,6 +21,7 @@ from analysis import cache
 from analysis import verify as vf
 from analysis.cache import ENV_OFF
 from analysis.cli import app
+from analysis.notebooks import PAPER_NOTEBOOKS
 from analysis.pipeline import run_quarter
 from analysis.quarters import Quarter
 
@@ -423,6 +424,17 @@ def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
     assert published.status == "published", published.reason
     manifest = json.loads((reports / SEED / "manifest.json").read_text())
     assert manifest["renderer"]["name"] == "quarto"
+    published_files = {
+        str(p.relative_to(reports / SEED)) for p in (reports / SEED).rglob("*") if p.is_file()
+    }
+    assert published_files == {
+        "figures.json",
+        "manifest.json",
+        "paper.docx",
+        "paper.pdf",
+        "paper.html",
+        *(f"notebooks/{name}.ipynb" for name in PAPER_NOTEBOOKS),
+    }, "Quarto's working files (.quarto/, .gitignore) are never published"
 
     monkeypatch.setenv("PATH", _without_quarto(os.environ["PATH"]))
     assert shutil.which("quarto") is None
