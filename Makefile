@@ -38,7 +38,8 @@ lock: ## Re-resolve every dependency to its newest allowed version and rewrite r
 	@test -n "$(PYTHON)" && $(PYTHON) -c '$(CHECK_PYTHON)'
 	@rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
 	@.venv-lock/bin/python -m pip install --quiet --upgrade pip
-	@.venv-lock/bin/python -m pip install --quiet -e '.[dev,lab]'
+	@# soupsieve 3 and later need Python 3.11.5; Debian 12's python3.11 is 3.11.2 (nbconvert's only).
+	@.venv-lock/bin/python -m pip install --quiet -e '.[dev,lab]' 'soupsieve<3'
 	@{ echo "# Exact versions \`make venv\` installs (pip constraints).  Refresh with \`make lock\`; see docs/layout.md."; \
 	   echo "# Tested on CPython 3.11 (Linux); pyproject.toml states the supported range and lower bounds."; \
 	   .venv-lock/bin/python -m pip freeze --exclude-editable | sort -f; } > $(LOCK)
