@@ -13,18 +13,14 @@ an unrecognised category is free text in all but name.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from analysis.actions import classify, overdue
 from analysis.marking import is_sensitive, tally
+from analysis.phrase_rules import PhraseRule, RulesFile, load_phrase_rules, name_key
 from analysis.settings import DELAY_RULES_FILE, Settings, SettingsError
 from analysis.snapshots import Snapshot
 from analysis.vocabulary import NO_REASON, OTHER_REASON
@@ -36,92 +32,26 @@ class DelayRulesError(SettingsError):
     """A delay-rules file that cannot be applied; names the file and the entry."""
 
 
-@dataclass(frozen=True)
-class DelayRule:
-    """One category and the phrases that place a reason in it."""
+DelayRule = PhraseRule
+"""One category and the phrases that place a reason in it."""
 
-    name: str
-    description: str
-    patterns: tuple[str, ...]
-
-    def matches(self, reason: str) -> bool:
-        return any(_compile(p).search(reason) for p in self.patterns)
-
-
-@lru_cache(maxsize=1024)
-def _compile(pattern: str) -> re.Pattern[str]:
-    """Turn a plain pattern into a whole-word, case-insensitive regular expression."""
-    text = pattern.strip()
-    run_on = text.endswith("*")
-    words = text.rstrip("*").split()
-    body = r"\s+".join(re.escape(w) for w in words)
-    if run_on:
-        body += r"\w*"
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+DELAY_RULES = RulesFile(
+    list_key="categories",
+    entry="category",
+    title="the delay rules",
+    reserved=RESERVED,
+    reserved_for="reasons no rule matches",
+    error=DelayRulesError,
+)
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-# --- the rules file ---------------------------------------------------------------------------
 def _packaged_rules() -> Path:
     return Path(__file__).parent / "rules" / DELAY_RULES_FILE
 
 
 def load_rules(path: Path | str | None = None) -> list[DelayRule]:
     """The ordered rules in ``path`` (default: the packaged file), checked entry by entry."""
-    path = Path(path) if path is not None else _packaged_rules()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DelayRulesError(f"{path}: cannot read the delay rules: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise DelayRulesError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("categories"), list):
-        raise DelayRulesError(f"{path}: expected a mapping with a list under 'categories'")
-    unknown = set(raw) - {"categories"}
-    if unknown:
-        raise DelayRulesError(f"{path}: unknown top-level key(s) {sorted(unknown)}")
-    rules: list[DelayRule] = []
-    seen: set[str] = set()
-    for number, entry in enumerate(raw["categories"], start=1):
-        rule = _parse_rule(entry, f"{path}: category {number}")
-        if _key(rule.name) in seen:
-            raise DelayRulesError(f"{path}: category {number} ({rule.name}): name used twice")
-        seen.add(_key(rule.name))
-        rules.append(rule)
-    return rules
-
-
-def _parse_rule(entry: Any, where: str) -> DelayRule:
-    if not isinstance(entry, dict):
-        raise DelayRulesError(f"{where}: expected name, description and patterns")
-    name = entry.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise DelayRulesError(f"{where}: 'name' must be non-empty text")
-    where = f"{where} ({name.strip()})"
-    unknown = set(entry) - {"name", "description", "patterns"}
-    if unknown:
-        raise DelayRulesError(f"{where}: unknown key(s) {sorted(unknown)}")
-    if _key(name) in {_key(r) for r in RESERVED}:
-        raise DelayRulesError(f"{where}: {name!r} is reserved for reasons no rule matches")
-    description = entry.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise DelayRulesError(f"{where}: 'description' must be non-empty text")
-    patterns = entry.get("patterns")
-    if not isinstance(patterns, list) or not patterns:
-        raise DelayRulesError(f"{where}: 'patterns' must be a list of at least one pattern")
-    for pattern in patterns:
-        if not isinstance(pattern, str) or not pattern.strip().rstrip("*").strip():
-            raise DelayRulesError(f"{where}: pattern {pattern!r} must be a word or phrase")
-        if "*" in pattern.strip()[:-1]:
-            raise DelayRulesError(f"{where}: pattern {pattern!r} may have '*' only at its end")
-    return DelayRule(
-        name=" ".join(name.split()),
-        description=description.strip(),
-        patterns=tuple(p.strip() for p in patterns),
-    )
+    return load_phrase_rules(Path(path) if path is not None else _packaged_rules(), DELAY_RULES)
 
 
 def rules_for(settings: Settings) -> list[DelayRule]:
@@ -146,7 +76,7 @@ def _blank(value: object) -> bool:
 
 def categorise(actions: pd.DataFrame, rules: Sequence[DelayRule]) -> pd.Series:
     """Each action's delay category (``reason``), on the raw, unmasked frame's index."""
-    canonical = {_key(name): name for name in [*(r.name for r in rules), *RESERVED]}
+    canonical = {name_key(name): name for name in [*(r.name for r in rules), *RESERVED]}
     sensitive = is_sensitive(actions).tolist()
     tracker = actions.get("delay_category")
     reasons = actions.get("delay_reason")
@@ -159,7 +89,7 @@ def categorise(actions: pd.DataFrame, rules: Sequence[DelayRule]) -> pd.Series:
     result = []
     for coded, reason, secret in zip(coded_values, reason_values, sensitive, strict=True):
         if not _blank(coded):
-            name = canonical.get(_key(str(coded)))
+            name = canonical.get(name_key(str(coded)))
             if name is None:
                 name = OTHER_REASON if secret else str(coded).strip()
             result.append(name)

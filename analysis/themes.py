@@ -20,18 +20,13 @@ may be shown), and count in every figure; their text never leaves this module.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
-import yaml
 
 from analysis.actions import classify
-from analysis.delays import _compile
+from analysis.phrase_rules import PhraseRule, RulesFile, load_phrase_rules, name_key
 from analysis.settings import THEME_RULES_FILE, Settings, SettingsError
 from analysis.snapshots import Snapshot
 from analysis.vocabulary import OTHER_THEME
@@ -47,87 +42,26 @@ class ThemeRulesError(SettingsError):
     """A theme-rules file that cannot be applied; names the file and the entry."""
 
 
-@dataclass(frozen=True)
-class ThemeRule:
-    """One theme and the phrases that place a finding in it."""
+ThemeRule = PhraseRule
+"""One theme and the phrases that place a finding in it."""
 
-    name: str
-    description: str
-    patterns: tuple[str, ...]
-
-    def matches(self, text: str) -> bool:
-        return _combined(self.patterns).search(text) is not None
-
-
-@lru_cache(maxsize=256)
-def _combined(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    """A theme's patterns as one expression: a national tracker holds tens of thousands of
-    distinct action texts, each tried against every theme."""
-    return re.compile("|".join(f"(?:{_compile(p).pattern})" for p in patterns), re.IGNORECASE)
+THEME_RULES = RulesFile(
+    list_key="themes",
+    entry="theme",
+    title="the theme rules",
+    reserved=(OTHER_THEME,),
+    reserved_for="findings no theme matches",
+    error=ThemeRulesError,
+)
 
 
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-# --- the rules file ---------------------------------------------------------------------------
 def _packaged_rules() -> Path:
     return Path(__file__).parent / "rules" / THEME_RULES_FILE
 
 
 def load_rules(path: Path | str | None = None) -> list[ThemeRule]:
     """The ordered themes in ``path`` (default: the packaged file), checked entry by entry."""
-    path = Path(path) if path is not None else _packaged_rules()
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ThemeRulesError(f"{path}: cannot read the theme rules: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ThemeRulesError(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get("themes"), list):
-        raise ThemeRulesError(f"{path}: expected a mapping with a list under 'themes'")
-    unknown = set(raw) - {"themes"}
-    if unknown:
-        raise ThemeRulesError(f"{path}: unknown top-level key(s) {sorted(unknown)}")
-    rules: list[ThemeRule] = []
-    seen: set[str] = set()
-    for number, entry in enumerate(raw["themes"], start=1):
-        rule = _parse_rule(entry, f"{path}: theme {number}")
-        if _key(rule.name) in seen:
-            raise ThemeRulesError(f"{path}: theme {number} ({rule.name}): name used twice")
-        seen.add(_key(rule.name))
-        rules.append(rule)
-    return rules
-
-
-def _parse_rule(entry: Any, where: str) -> ThemeRule:
-    if not isinstance(entry, dict):
-        raise ThemeRulesError(f"{where}: expected name, description and patterns")
-    name = entry.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise ThemeRulesError(f"{where}: 'name' must be non-empty text")
-    where = f"{where} ({name.strip()})"
-    unknown = set(entry) - {"name", "description", "patterns"}
-    if unknown:
-        raise ThemeRulesError(f"{where}: unknown key(s) {sorted(unknown)}")
-    if _key(name) == _key(OTHER_THEME):
-        raise ThemeRulesError(f"{where}: {name!r} is reserved for findings no theme matches")
-    description = entry.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise ThemeRulesError(f"{where}: 'description' must be non-empty text")
-    patterns = entry.get("patterns")
-    if not isinstance(patterns, list) or not patterns:
-        raise ThemeRulesError(f"{where}: 'patterns' must be a list of at least one pattern")
-    for pattern in patterns:
-        if not isinstance(pattern, str) or not pattern.strip().rstrip("*").strip():
-            raise ThemeRulesError(f"{where}: pattern {pattern!r} must be a word or phrase")
-        if "*" in pattern.strip()[:-1]:
-            raise ThemeRulesError(f"{where}: pattern {pattern!r} may have '*' only at its end")
-    return ThemeRule(
-        name=" ".join(name.split()),
-        description=description.strip(),
-        patterns=tuple(p.strip() for p in patterns),
-    )
+    return load_phrase_rules(Path(path) if path is not None else _packaged_rules(), THEME_RULES)
 
 
 def rules_for(settings: Settings) -> list[ThemeRule]:
@@ -171,11 +105,11 @@ def _placed(frame: pd.DataFrame, sources: Sequence[str], rules: Sequence[ThemeRu
 def action_themes(actions: pd.DataFrame, rules: Sequence[ThemeRule]) -> pd.Series:
     """Each action's theme, on the raw (unmasked) frame's index: the tracker's coded theme when
     it names one of the taxonomy, else from the action text, else from the audit title."""
-    canonical = {_key(r.name): r.name for r in rules}
+    canonical = {name_key(r.name): r.name for r in rules}
     derived = _placed(actions, ACTION_SOURCES, rules)
     coded = actions["theme"].tolist() if "theme" in actions.columns else [None] * len(actions)
     result = [
-        canonical.get(_key(c), d) if isinstance(c, str) else d
+        canonical.get(name_key(c), d) if isinstance(c, str) else d
         for c, d in zip(coded, derived, strict=True)
     ]
     return pd.Series(result, index=actions.index, dtype=object, name=SUBJECT)
