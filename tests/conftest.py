@@ -12,6 +12,7 @@ import copy
 import csv
 import datetime as dt
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -21,6 +22,41 @@ import pytest
 import yaml
 
 from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS
+
+# --- the outside programs some tests need ------------------------------------------------------
+NEEDS_QUARTO = pytest.mark.skipif(
+    shutil.which("quarto") is None,
+    reason="Quarto CLI not on PATH: the Quarto render is checked only where Quarto is installed "
+    "(conda env from environment.yml, quarto.org, or `make quarto-dev`)",
+)
+RENDERERS = ["pandoc", pytest.param("quarto", marks=[pytest.mark.quarto, NEEDS_QUARTO])]
+"""Both renderers for a parametrised test: the fallback always, Quarto where it is installed."""
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+NEEDS_CHROMIUM = pytest.mark.skipif(
+    CHROMIUM is None, reason="headless Chromium not installed (Debian: apt-get install chromium)"
+)
+
+
+def chromium_command(profile: Path, *options: str) -> list[str]:
+    """Headless Chromium with a fresh profile and no network chatter (this machine's network is
+    closed), logging to stderr; ``options`` say what to do with the page."""
+    assert CHROMIUM is not None
+    return [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={profile}",
+        "--enable-logging=stderr",
+        "--v=0",
+        *options,
+    ]
+
 
 ROOT = Path(__file__).resolve().parents[1]
 

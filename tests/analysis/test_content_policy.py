@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import base64
 import re
-import shutil
 import subprocess
 
-import pytest
+from conftest import NEEDS_CHROMIUM, chromium_command
 
 from analysis.content_policy import policy, script_hash, script_texts, with_content_policy
 from analysis.render import PROJECT_ROOT
@@ -68,32 +67,14 @@ def test_the_projects_table_script_is_found_in_its_include():
     assert len(texts) == 1 and "panel-table-filter" in texts[0]
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium not installed (Debian: apt-get install chromium)"
-)
+@NEEDS_CHROMIUM
 def test_chromium_runs_the_papers_scripts_and_refuses_injected_ones(tmp_path):
     path = tmp_path / "paper.html"
     path.write_text(with_content_policy(_page(), [OWN]), encoding="utf-8")
     result = subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=2000",
-            "--dump-dom",
-            path.as_uri(),
-        ],
+        chromium_command(
+            tmp_path / "profile", "--virtual-time-budget=2000", "--dump-dom", path.as_uri()
+        ),
         capture_output=True,
         text=True,
         timeout=120,

@@ -30,7 +30,15 @@ from pathlib import Path
 import docx
 import pandas as pd
 import pytest
-from conftest import ACTIONS, META, RECOMMENDATIONS, build_snapshot
+from conftest import (
+    ACTIONS,
+    META,
+    NEEDS_CHROMIUM,
+    RECOMMENDATIONS,
+    RENDERERS,
+    build_snapshot,
+    chromium_command,
+)
 from helpers_hostile import CATALOGUE, flat, has_rtl, squeezed
 
 from analysis.pipeline import run_quarter
@@ -38,23 +46,7 @@ from analysis.vocabulary import TRACKER_COLUMNS
 
 QUARTER = "2019-20-Q1"
 SECRET = "<b>Vault</b> review {{< meta contact >}} restricted-7731"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PDFTOTEXT = shutil.which("pdftotext")
-
-RENDERERS = [
-    "pandoc",
-    pytest.param(
-        "quarto",
-        marks=[
-            pytest.mark.quarto,
-            pytest.mark.skipif(
-                shutil.which("quarto") is None,
-                reason="Quarto CLI not on PATH: hostile text is checked through Quarto only "
-                "where Quarto is installed",
-            ),
-        ],
-    ),
-]
 
 
 def hostile_rows() -> tuple[list[dict], list[dict]]:
@@ -227,22 +219,7 @@ def _page(markup: str) -> Page:
 
 def _chromium(page: Path, profile: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={profile}",
-            "--enable-logging=stderr",
-            "--v=0",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-            page.as_uri(),
-        ],
+        chromium_command(profile, "--virtual-time-budget=3000", "--dump-dom", page.as_uri()),
         capture_output=True,
         text=True,
         timeout=180,
@@ -250,9 +227,7 @@ def _chromium(page: Path, profile: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium not installed (Debian: apt-get install chromium)"
-)
+@NEEDS_CHROMIUM
 def test_html_shows_every_entry_as_text_and_runs_none_of_it(published, tmp_path):
     source = (published / "paper.html").read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", source, re.S)

@@ -12,7 +12,6 @@ import html
 import io
 import json
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import docx
 import nbformat
 import pytest
+from conftest import NEEDS_CHROMIUM, RENDERERS, chromium_command
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
@@ -279,22 +279,6 @@ def fallback(tmp_path_factory) -> render.RenderResult:
     return render_paper(_staging(tmp_path_factory.mktemp("fallback")), renderer="pandoc")
 
 
-RENDERERS = [
-    "pandoc",
-    pytest.param(
-        "quarto",
-        marks=[
-            pytest.mark.quarto,
-            pytest.mark.skipif(
-                shutil.which("quarto") is None,
-                reason="Quarto CLI not on PATH: the Quarto render is checked only where Quarto "
-                "is installed (conda env from environment.yml, or quarto.org)",
-            ),
-        ],
-    ),
-]
-
-
 @pytest.fixture(scope="module", params=RENDERERS)
 def rendered(request, tmp_path_factory, fallback) -> render.RenderResult:
     if request.param == "pandoc":
@@ -475,27 +459,10 @@ def test_html_carries_the_captions_and_numbers(rendered):
     assert "95 outstanding actions, see Figure 1" in text
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(
-    CHROMIUM is None, reason="headless Chromium not installed (Debian: apt-get install chromium)"
-)
+@NEEDS_CHROMIUM
 def test_html_opens_in_headless_chromium_without_script_errors(fallback, tmp_path):
-    common = [
-        CHROMIUM,
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--enable-logging=stderr",
-        "--v=0",
-    ]
+    common = chromium_command(tmp_path / "profile")
     page = fallback.outputs["html"].as_uri()
     screenshot = tmp_path / "paper.png"
     shot = subprocess.run(

@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import NEEDS_QUARTO
 from paper_structure import (
     docx_structure,
     first_difference,
@@ -29,11 +30,7 @@ RECORD = ROOT / "reports" / "2019-20-Q1"
 pytestmark = [
     pytest.mark.quarto,
     pytest.mark.slow,
-    pytest.mark.skipif(
-        shutil.which("quarto") is None,
-        reason="Quarto CLI not on PATH: the renderers are compared only where Quarto is "
-        "installed (conda env from environment.yml, quarto.org, or `make quarto-dev`)",
-    ),
+    NEEDS_QUARTO,
 ]
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from conftest import RENDERERS
 from docx.shared import Length
 
 from analysis.render import RenderResult, render_paper
@@ -30,20 +31,6 @@ LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 TABLE_TEXT_PT = 10
 CELL_MARGIN_PT = 5  # paper/make_reference_docx.py: 100 twips either side
 
-RENDERERS = [
-    "pandoc",
-    pytest.param(
-        "quarto",
-        marks=[
-            pytest.mark.quarto,
-            pytest.mark.skipif(
-                shutil.which("quarto") is None,
-                reason="Quarto CLI not on PATH: Quarto's tables are checked only where Quarto "
-                "is installed (conda env from environment.yml, quarto.org, or `make quarto-dev`)",
-            ),
-        ],
-    ),
-]
 
 pytestmark = pytest.mark.slow
 

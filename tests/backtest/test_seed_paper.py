@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import docx
 import pytest
+from conftest import CHROMIUM, chromium_command
 from helpers_marking import leaks, output_texts, restricted_strings
 from pypdf import PdfReader
 
@@ -185,29 +185,18 @@ def test_pdf_is_a4_with_the_marking_on_every_page_and_the_seed_figures(published
 def test_html_is_one_file_that_chromium_opens_without_errors(published_seed, tmp_path):
     html = normalise((published_seed / "paper.html").read_text(encoding="utf-8"))
     assert "88 open recommendations" in html
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    if CHROMIUM is None:
         pytest.skip("chromium not installed (apt-get install chromium): HTML not opened")
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "seed-paper-html.png"
     shot.unlink(missing_ok=True)
     result = subprocess.run(
-        [
-            chromium,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}",
-            "--enable-logging=stderr",
-            "--v=0",
+        chromium_command(
+            tmp_path / "profile",
             "--window-size=1200,2400",
             f"--screenshot={shot}",
             (published_seed / "paper.html").as_uri(),
-        ],
+        ),
         capture_output=True,
         text=True,
         timeout=120,
