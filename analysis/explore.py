@@ -25,6 +25,7 @@ import pandas as pd
 from analysis import actions as act
 from analysis import delays, recommendations, themes
 from analysis.marking import mask_restricted, tally
+from analysis.markup import literal
 from analysis.quarters import Quarter
 from analysis.settings import Settings, load_settings
 from analysis.snapshots import Snapshot, latest_quarter, load_history
@@ -261,6 +262,16 @@ def filter_recommendations(
     given themes of the taxonomy (``subject``)."""
     keep = _quarter_match(frame, quarter) & _match(frame, "theme", theme)
     return frame[keep & _match(frame, themes.SUBJECT, subject)]
+
+
+def filters_text(**filters: Choice) -> str:
+    """The filters in force, for the line above the exploration's tables: each value printed as
+    the analyst typed it (tracker names are data, never Markdown), ``all`` where none is set."""
+    shown = (
+        f"{name.replace('_', ' ')} **{literal(str(value)) if value else 'all'}**"
+        for name, value in filters.items()
+    )
+    return f"Filters: {', '.join(shown)}."
 
 
 # --- counts over quarters ---------------------------------------------------------------------

@@ -90,8 +90,9 @@ recommendations = explore.filter_recommendations(
 )
 filtered = explore.quarter_counts(actions, recommendations, exploration.quarters)
 Markdown(
-    f"Filters: business group **{business_group or 'all'}**, risk **{risk or 'all'}**, "
-    f"audit **{audit or 'all'}**, theme **{theme or 'all'}**, subject **{subject or 'all'}**."
+    explore.filters_text(
+        business_group=business_group, risk=risk, audit=audit, theme=theme, subject=subject
+    )
 )
 
 # %% [markdown]

@@ -274,3 +274,8 @@ def test_load_reads_every_snapshot_up_to_the_quarter(make_snapshot, data_dir):
     earlier = explore.load(data_dir, "Q1 19/20")
     assert [q.id for q in earlier.quarters] == ["2019-20-Q1"]
     assert set(earlier.actions["quarter"]) == {"2019-20-Q1"}
+
+
+def test_the_filters_line_prints_names_as_typed_and_all_where_unset() -> None:
+    text = explore.filters_text(business_group="Met *Ops* <b>", risk=None)
+    assert text == "Filters: business group **Met \\*Ops\\* \\<b\\>**, risk **all**."
