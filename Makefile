@@ -79,7 +79,7 @@ figures: $(STAMP) ## Print figures.json for QUARTER (default: latest)
 	@$(BIN)/panelpaper figures $(QUARTER) --data-dir $(DATA_DIR)
 
 notebooks: $(STAMP) ## Refresh the paper notebooks from their .py pairs and store new reference outputs
-	@$(BIN)/python -m analysis.notebooks
+	@$(BIN)/python -m analysis.publishing.notebooks
 	@echo "Reference outputs refreshed: review 'git diff notebooks/' before committing."
 
 lab: $(STAMP) ## Open JupyterLab in the project environment

@@ -47,6 +47,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from analysis.paths import PACKAGE
+
 ENV_DIR = "PANELPAPER_CACHE_DIR"
 ENV_OFF = "PANELPAPER_NO_CACHE"
 ENV_MAX_MB = "PANELPAPER_CACHE_MAX_MB"
@@ -55,11 +57,10 @@ DEFAULT_MAX_MB = 2048
 FORMAT = 1
 """Bump when the layout of an entry changes."""
 
-PACKAGE = Path(__file__).resolve().parent
-LOADER_MODULES = ("snapshots",)
+LOADER_MODULES = ("inputs.snapshots",)
 """The loader's entry module: it and every analysis module it imports, directly or not, decide
 what a snapshot loads as (see :func:`modules_imported_by`)."""
-TREND_MODULES = ("trends",)
+TREND_MODULES = ("figures.trends",)
 """Likewise for a trend row."""
 LIBRARIES = ("pandas", "numpy", "pandera", "python-calamine", "pyyaml")
 
@@ -124,7 +125,7 @@ def _max_bytes() -> int:
 
 # --- keys --------------------------------------------------------------------------------------
 _ANALYSIS_IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+analysis(?:\.(?P<sub>\w+))?[ \t]+import[ \t]+"
+    r"^[ \t]*(?:from[ \t]+analysis(?:\.(?P<sub>[\w.]+))?[ \t]+import[ \t]+"
     r"(?P<names>\([^)]*\)|[^\n#]+)|import[ \t]+(?P<plain>[^\n#]+))",
     re.MULTILINE,
 )
@@ -132,9 +133,10 @@ _ANALYSIS_IMPORT = re.compile(
 
 @cache
 def modules_imported_by(roots: tuple[str, ...]) -> tuple[str, ...]:
-    """The analysis modules ``roots`` import, directly or through each other, found by reading
-    their source, so a helper module added to the loader later is covered without a list here
-    to keep up to date.  This module is always included.
+    """The analysis modules ``roots`` import, directly or through each other, as dotted names
+    under the package (``inputs.snapshots``), found by reading their source, so a helper module
+    added to the loader later, or a module moved to another sub-package, is covered without a
+    list here to keep up to date.  This module is always included.
 
     Import lines are found with a regular expression rather than by parsing: this runs in every
     process that touches the cache, each notebook kernel included, and a parse of the package
@@ -145,20 +147,32 @@ def modules_imported_by(roots: tuple[str, ...]) -> tuple[str, ...]:
     todo = [*roots, "cache"]
     while todo:
         name = todo.pop()
-        if name in found or not (PACKAGE / f"{name}.py").is_file():
+        path = module_file(name)
+        if name in found or path is None:
             continue
         found.add(name)
-        source = (PACKAGE / f"{name}.py").read_text(encoding="utf-8")
+        source = path.read_text(encoding="utf-8")
         for match in _ANALYSIS_IMPORT.finditer(source):
             if match["plain"] is not None:
                 modules = (m.strip().split(" ")[0] for m in match["plain"].split(","))
-                todo.extend(m.split(".")[1] for m in modules if m.startswith("analysis."))
-            elif match["sub"]:
-                todo.append(match["sub"])
-            else:
-                names = match["names"].strip("() \t\n")
-                todo.extend(n.strip().split(" ")[0] for n in names.split(",") if n.strip())
+                todo.extend(m.split(".", 1)[1] for m in modules if m.startswith("analysis."))
+                continue
+            names = [n.strip().split(" ")[0] for n in match["names"].strip("() \t\n").split(",")]
+            prefix = f"{match['sub']}." if match["sub"] else ""
+            if match["sub"]:
+                todo.append(match["sub"])  # a module, or a sub-package's __init__
+            todo.extend(f"{prefix}{n}" for n in names if n)
     return tuple(sorted(found))
+
+
+def module_file(name: str) -> Path | None:
+    """The source of the analysis module ``name`` (dotted, below the package), or None for a
+    name that is not a module of the package (a function imported from one, say)."""
+    base = PACKAGE.joinpath(*name.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
 
 
 @cache
@@ -168,7 +182,7 @@ def code_version(roots: tuple[str, ...]) -> str:
     every entry."""
     digest = hashlib.sha256(f"format {FORMAT} python {sys.version}".encode())
     for name in modules_imported_by(roots):
-        digest.update(name.encode() + b"\0" + (PACKAGE / f"{name}.py").read_bytes())
+        digest.update(name.encode() + b"\0" + module_file(name).read_bytes())
     for library in LIBRARIES:
         try:
             version = metadata.version(library)
@@ -182,7 +196,7 @@ def code_version(roots: tuple[str, ...]) -> str:
 def package_version() -> str:
     """A hash of every module and rules file of the package and the libraries' versions: what
     a whole figures record may depend on."""
-    files = sorted(PACKAGE.glob("*.py")) + sorted(p for p in (PACKAGE / "rules").rglob("*"))
+    files = sorted(PACKAGE.rglob("*.py")) + sorted(p for p in (PACKAGE / "rules").rglob("*"))
     digest = hashlib.sha256(code_version(LOADER_MODULES).encode())
     for path in files:
         if path.is_file():

@@ -13,9 +13,9 @@ from typing import Annotated
 
 import typer
 
-from analysis.findings import SnapshotError
+from analysis.inputs.findings import SnapshotError
+from analysis.inputs.settings import SettingsError
 from analysis.quarters import Quarter, QuarterError
-from analysis.settings import SettingsError
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -73,7 +73,7 @@ def _reports_dir_option(path: Path) -> Path:
 
 
 def _quarter(value: str | None, data_dir: Path) -> Quarter:
-    from analysis.snapshots import latest_quarter
+    from analysis.inputs.snapshots import latest_quarter
 
     if value is None:
         return latest_quarter(data_dir)
@@ -90,7 +90,7 @@ def check(
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Validate snapshot(s) against the data contract and print every error and warning."""
-    from analysis.snapshots import check_report
+    from analysis.inputs.snapshots import check_report
 
     data_dir = _data_dir(data_dir)
     quarters = None if all_quarters else [_quarter(quarter, data_dir)]
@@ -105,7 +105,7 @@ def figures(
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Print the quarter's figures.json on stdout (no notebook, no kernel)."""
-    from analysis.figures import figures_for_quarter, to_json
+    from analysis.figures.record import figures_for_quarter, to_json
 
     data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
@@ -139,8 +139,8 @@ def run(
     An unchanged rerun reuses the publication without starting a kernel; changed inputs are
     refused (exit 1) unless --force.
     """
-    from analysis import pipeline
-    from analysis.locking import LockTimeout
+    from analysis.publishing import pipeline
+    from analysis.publishing.locking import LockTimeout
 
     data_dir = _data_dir(data_dir)
     if renderer not in pipeline.RENDERERS:
@@ -193,8 +193,8 @@ def verify(
     """Prove a published quarter reruns to the same paper: input and output hashes, the
     archived notebooks rerun and compared by nbval's rules, figures.json recomputed.  Exit 0
     when all match."""
-    from analysis import verify as vf
-    from analysis.locking import LockTimeout
+    from analysis.publishing import verify as vf
+    from analysis.publishing.locking import LockTimeout
 
     data_dir = _data_dir(data_dir)
     if all_quarters and quarter is not None:
@@ -236,7 +236,7 @@ def followup(
 ) -> None:
     """Write each business group lead's list of outstanding actions to confirm (one workbook
     per group, marked OFFICIAL or OFFICIAL-SENSITIVE)."""
-    from analysis import followup as fu
+    from analysis.followup import lists as fu
 
     data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
@@ -255,7 +255,7 @@ def returns_(
 ) -> None:
     """Read the leads' returned lists back, check every row against the snapshot and, when
     clean, print and write the summary for the tracker owner (exit 2 on any error)."""
-    from analysis import returns as rt
+    from analysis.followup import returns as rt
 
     data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
@@ -277,7 +277,7 @@ def new(
 ) -> None:
     """Start the next quarter's snapshot folder from the latest quarter: snapshot.yml with as_of
     at the quarter's end, narrative.md with last quarter's headings and placeholders."""
-    from analysis.new_quarter import EXPORTS, NewQuarterError, start_quarter
+    from analysis.inputs.new_quarter import EXPORTS, NewQuarterError, start_quarter
 
     data_dir = _data_dir(data_dir)
     try:

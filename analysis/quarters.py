@@ -5,6 +5,9 @@ year label straddles two calendar years.  Analysts type quarters in half a dozen
 everything that enters the program is parsed here once into a :class:`Quarter`, and every
 folder name, JSON key and CLI line uses its canonical id (``2019-20-Q1``) while the paper
 uses the panel's own label (``Q1 19/20``).
+
+How the panel writes a single date ("24 September 2019") is here too: the figures record
+states dates that way, and the paper's sentences repeat them, so both take it from below.
 """
 
 from __future__ import annotations
@@ -154,3 +157,21 @@ def parse_quarter(value: str | Quarter) -> Quarter:
 def quarter_range(first: Quarter, last: Quarter) -> list[Quarter]:
     """Every quarter from ``first`` to ``last`` inclusive, in order."""
     return [first.next(i) for i in range(last - first + 1)]
+
+
+def long_date(day: dt.date | str | None) -> str:
+    """ "24 September 2019", the panel's date style; empty for a missing date."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day)
+    return f"{day.day} {day:%B %Y}"
+
+
+def month_year(day: dt.date | str | None) -> str:
+    """ "October 2017", how the paper names a deadline month."""
+    if day is None or day == "":
+        return ""
+    if isinstance(day, str):
+        day = dt.date.fromisoformat(day[:10])
+    return f"{day:%B %Y}"

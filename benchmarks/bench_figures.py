@@ -54,13 +54,13 @@ READERS = {
         "frame = pd.read_excel(PATH, sheet_name='Actions', engine='calamine', dtype=str)\n"
     ),
     "project reader (readers.read_xlsx_table)": (
-        "from analysis import readers\nframe = readers.read_xlsx_table(PATH, 'Actions').frame\n"
+        "from analysis.inputs import readers\nframe = readers.read_xlsx_table(PATH, 'Actions').frame\n"
     ),
 }
 LOAD_ONE = (
     "import os\nos.environ['PANELPAPER_NO_CACHE'] = '1'\n"
-    "from analysis.quarters import Quarter\nfrom analysis.settings import load_settings\n"
-    "from analysis.snapshots import load_snapshot\n"
+    "from analysis.quarters import Quarter\nfrom analysis.inputs.settings import load_settings\n"
+    "from analysis.inputs.snapshots import load_snapshot\n"
     "snapshot = load_snapshot(DATA, Quarter.parse(QUARTER), load_settings(DATA))\n"
 )
 

@@ -128,7 +128,7 @@ def cold(data_dir: Path, quarter: str, work: Path) -> float:
 
 
 def naive(data_dir: Path, quarter: str, work: Path) -> float:
-    from analysis.pipeline import NOTEBOOKS_DIR, PAPER_NOTEBOOKS
+    from analysis.publishing.pipeline import NOTEBOOKS_DIR, PAPER_NOTEBOOKS
 
     staging = Path(tempfile.mkdtemp(dir=work, prefix="naive-"))
     (staging / "notebooks").mkdir()
@@ -159,7 +159,7 @@ def naive(data_dir: Path, quarter: str, work: Path) -> float:
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from analysis.render import render_paper;"
+            "import sys; from pathlib import Path; from analysis.publishing.render import render_paper;"
             " render_paper(Path(sys.argv[1]))",
             str(staging),
         ]
@@ -180,7 +180,7 @@ def verify(data_dir: Path, quarter: str, reports: Path) -> float:
 
 
 def all_vs_singles(data_dir: Path, work: Path) -> tuple[float, float, int]:
-    from analysis.snapshots import list_quarters
+    from analysis.inputs.snapshots import list_quarters
 
     quarters = [q.id for q in list_quarters(data_dir)]
     singles = sum(cold(data_dir, q, work) for q in quarters)

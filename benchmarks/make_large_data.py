@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from analysis.inputs.vocabulary import ACTION_COLUMNS, REC_COLUMNS  # noqa: E402
 from analysis.quarters import Quarter  # noqa: E402
-from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS  # noqa: E402
 
 GENERATOR_VERSION = 1
 """Bump when the generated files change for the same parameters, so old folders are not reused."""

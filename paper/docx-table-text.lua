@@ -4,7 +4,7 @@
 -- the reference document cannot size table text apart from list text.  This filter puts
 -- each cell's content in a custom-style Div, which Pandoc's Word writer turns into the
 -- paragraph style "Table Text" (defined in paper/make_reference_docx.py).  The PDF sets its
--- tables at the same 10 pt (paper/typst-template.typ), and analysis/tables.py sizes the
+-- tables at the same 10 pt (paper/typst-template.typ), and analysis/presentation/tables.py sizes the
 -- columns for it.
 
 local function restyle(cell)

@@ -4,7 +4,7 @@
 -- dashes, "..." as an ellipsis, "-?" as a soft hyphen and "-" before a digit at the start of
 -- a word as a minus sign, and Pandoc's Typst writer passes some of them through.  Text that
 -- reaches the document as those characters (tracker text, escaped so the Markdown reader
--- keeps it literal: see analysis/markup.py) would change in the PDF alone.  Each "-" and "."
+-- keeps it literal: see analysis/presentation/markup.py) would change in the PDF alone.  Each "-" and "."
 -- of such a word is written as a Typst Unicode escape instead.  Dashes and ellipses an author
 -- types in narrative.md are already dash and ellipsis characters when this filter sees them.
 if FORMAT ~= "typst" then

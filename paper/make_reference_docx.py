@@ -103,7 +103,7 @@ def _style_text(document) -> None:
         _font(styles[name], 10, bold=True, colour=HEADING_INK)
         _spacing(styles[name], 4, 8)
     styles["Table Caption"].paragraph_format.keep_with_next = True
-    # Table cells (paper/docx-table-text.lua): 10 pt, the size analysis/tables.py sizes
+    # Table cells (paper/docx-table-text.lua): 10 pt, the size analysis/presentation/tables.py sizes
     # columns for; header bold comes from the "Table" style's first-row formatting.
     if "Table Text" not in styles:
         table_text = document.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)

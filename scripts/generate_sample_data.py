@@ -34,8 +34,8 @@ from pathlib import Path
 import xlsxwriter
 import yaml
 
+from analysis.inputs.vocabulary import ACTION_COLUMNS, REC_COLUMNS, TRACKER_COLUMNS
 from analysis.quarters import Quarter, quarter_range
-from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS, TRACKER_COLUMNS
 
 FIRST = Quarter(2018, 1)
 SEED = Quarter(2019, 1)

@@ -13,7 +13,6 @@ import csv
 import datetime as dt
 import os
 import shutil
-import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from analysis.vocabulary import ACTION_COLUMNS, REC_COLUMNS
+from analysis.inputs.vocabulary import ACTION_COLUMNS, REC_COLUMNS
 
 # --- the outside programs some tests need ------------------------------------------------------
 NEEDS_QUARTO = pytest.mark.skipif(
@@ -60,14 +59,6 @@ def chromium_command(profile: Path, *options: str) -> list[str]:
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# pytest puts tests/ on sys.path for this file, and there tests/analysis/ (a folder without
-# __init__.py) would be taken for the package ``analysis`` as an empty namespace package,
-# hiding analysis/__init__.py and the packaged rules.  The project root must come first.
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-if getattr(sys.modules.get("analysis"), "__file__", "") is None:
-    del sys.modules["analysis"]
-
 
 SHARED_ONCE = ("published_seed", "verified_record")
 """Session fixtures that publish the seed quarter or rerun its notebooks: built once per worker."""
@@ -105,7 +96,7 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
     in this process, such a test that tries either fails at once, naming the mark it lacks."""
     if request.node.get_closest_marker("slow") is not None:
         return
-    from analysis import kernels, render
+    from analysis.publishing import kernels, render
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("this test starts a kernel or renders: mark it @pytest.mark.slow")
@@ -445,7 +436,7 @@ def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     test session (per xdist worker).  Tests read it; a test that tampers copies it first."""
     import shutil
 
-    from analysis.pipeline import run_quarter
+    from analysis.publishing.pipeline import run_quarter
     from analysis.quarters import Quarter
 
     root = tmp_path_factory.mktemp("published-seed")
@@ -465,7 +456,7 @@ def verified_record():
     data, its five notebooks rerun once per session: the one rerun of the paper notebooks that
     the record, the reference-notebook and the verify tests all read (see
     tests/backtest/test_published_record.py)."""
-    from analysis.verify import verify_quarter
+    from analysis.publishing.verify import verify_quarter
 
     lines: list[str] = []
     verdict = verify_quarter(ROOT / "reports", ROOT / "data", SEED_QUARTER, progress=lines.append)

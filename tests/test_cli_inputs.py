@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import build_snapshot
+
+from tests.conftest import build_snapshot
 
 ROOT = Path(__file__).resolve().parents[1]
 PANELPAPER = Path(sys.executable).parent / "panelpaper"

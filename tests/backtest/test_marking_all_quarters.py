@@ -25,14 +25,15 @@ import docx
 import pandas as pd
 import pytest
 import yaml
-from helpers_marking import frame_leaks, leaks, output_texts, restricted_strings
 from pypdf import PdfReader
 
-from analysis import explore, paper, snapshots
-from analysis.markup import literal
-from analysis.pipeline import run_all
+from analysis.inputs import snapshots
+from analysis.inputs.vocabulary import OFFICIAL, OFFICIAL_SENSITIVE, SOURCE_ROW
+from analysis.presentation import explore, paper
+from analysis.presentation.markup import literal
+from analysis.publishing.pipeline import run_all
 from analysis.quarters import Quarter
-from analysis.vocabulary import OFFICIAL, OFFICIAL_SENSITIVE, SOURCE_ROW
+from tests.helpers.marking import frame_leaks, leaks, output_texts, restricted_strings
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -320,7 +321,7 @@ def _warnings_on_restricted_rows(snap: snapshots.Snapshot) -> list:
 WRITERS = re.compile(r"\.to_csv\(|\.to_excel\(|xlsxwriter|ExcelWriter|csv\.writer|Workbook\(")
 
 
-SPREADSHEET_WRITERS = {"analysis/followup.py"}
+SPREADSHEET_WRITERS = {"analysis/followup/lists.py"}
 """The one module allowed to write a spreadsheet: the business groups' follow-up lists, which
 neutralise formula-like text (tests/analysis/test_followup.py checks it in the sheet XML)."""
 
@@ -336,4 +337,4 @@ def test_the_package_writes_no_csv_or_spreadsheet_outside_the_followup_lists():
         if WRITERS.search(line)
     }
     assert set(writers) == SPREADSHEET_WRITERS, writers
-    assert "formula" in (ROOT / "tests" / "analysis" / "test_followup.py").read_text()
+    assert "formula" in (ROOT / "tests" / "followup" / "test_lists.py").read_text()

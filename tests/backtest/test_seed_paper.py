@@ -15,13 +15,13 @@ from pathlib import Path
 
 import docx
 import pytest
-from conftest import CHROMIUM, chromium_command
-from helpers_marking import leaks, output_texts, restricted_strings
 from pypdf import PdfReader
 
-from analysis import snapshots
+from analysis.inputs import snapshots
+from analysis.inputs.vocabulary import OFFICIAL_SENSITIVE
 from analysis.quarters import Quarter
-from analysis.vocabulary import OFFICIAL_SENSITIVE
+from tests.conftest import CHROMIUM, chromium_command
+from tests.helpers.marking import leaks, output_texts, restricted_strings
 
 pytestmark = pytest.mark.slow
 

@@ -18,10 +18,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import verify as vf
-from analysis.notebooks import (
+from analysis.paths import PROJECT_ROOT
+from analysis.publishing import verify as vf
+from analysis.publishing.notebooks import (
     NOTEBOOKS_DIR,
-    PROJECT_ROOT,
     SANITIZE_FILE,
     paper_notebook_paths,
     stale,

@@ -1,0 +1,98 @@
+"""The headline figures quarter by quarter, so the panel sees direction as well as position.
+
+Each quarter is computed from its own snapshot, its own ``as_of`` and the run's settings, with
+exactly the functions that compute a single quarter's paper; a row here therefore always equals
+that quarter's figures.json.  Flows (opened, closed, newly outstanding) compare each snapshot
+with the one before it in the history and are blank for the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from analysis import cache
+from analysis.figures.actions import classify, median_days_past_deadline, outstanding
+from analysis.figures.recommendations import (
+    movement,
+    open_areas_for_improvement,
+    open_recommendations,
+)
+from analysis.inputs.settings import Settings
+from analysis.inputs.snapshots import Snapshot
+
+COLUMNS = (
+    "quarter",
+    "label",
+    "as_of",
+    "open_recommendations",
+    "open_areas_for_improvement",
+    "outstanding",
+    "overdue",
+    "not_yet_due",
+    "median_days_past_deadline",
+    "recommendations_opened",
+    "recommendations_closed",
+    "actions_newly_outstanding",
+    "actions_no_longer_outstanding",
+)
+FLOWS = COLUMNS[-4:]
+
+
+def action_flows(
+    current: pd.DataFrame, previous: pd.DataFrame, settings: Settings
+) -> dict[str, int]:
+    """Monitored actions that became outstanding since the previous snapshot, and those that
+    stopped being outstanding (done, dropped below the threshold or gone from the tracker)."""
+    now = set(outstanding(current, settings)["action_id"])
+    before = set(outstanding(previous, settings)["action_id"])
+    return {
+        "actions_newly_outstanding": len(now - before),
+        "actions_no_longer_outstanding": len(before - now),
+    }
+
+
+def quarter_row(
+    snapshot: Snapshot, previous: Snapshot | None, settings: Settings
+) -> dict[str, object]:
+    """One quarter's headline figures; flows are None without a previous snapshot."""
+    classified = classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
+    overdue_count = int(classified["is_overdue"].sum())
+    row: dict[str, object] = {
+        "quarter": snapshot.quarter.id,
+        "label": snapshot.quarter.label,
+        "as_of": snapshot.as_of,
+        "open_recommendations": len(open_recommendations(snapshot.recommendations)),
+        "open_areas_for_improvement": len(open_areas_for_improvement(snapshot.recommendations)),
+        "outstanding": len(classified),
+        "overdue": overdue_count,
+        "not_yet_due": len(classified) - overdue_count,
+        "median_days_past_deadline": median_days_past_deadline(classified),
+        **dict.fromkeys(FLOWS),
+    }
+    if previous is not None:
+        moved = movement(snapshot.recommendations, previous.recommendations)
+        row["recommendations_opened"] = int(moved["opened"].sum())
+        row["recommendations_closed"] = int(moved["closed"].sum())
+        row.update(action_flows(snapshot.actions, previous.actions, settings))
+    return row
+
+
+def trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataFrame:
+    """One row per snapshot, oldest first (``history`` must already be in that order).
+
+    A row depends only on its snapshot, the previous one and the settings, so for snapshots
+    straight from the loader it is kept in the disk cache (:mod:`analysis.cache`): forty past
+    quarters then cost forty small reads instead of forty national trackers.
+    """
+    rows = []
+    for i, snapshot in enumerate(history):
+        previous = history[i - 1] if i else None
+        key = cache.derived_key("trend", [snapshot, previous], settings, cache.TREND_MODULES)
+        rows.append(
+            cache.remembered(
+                "trend", key, lambda s=snapshot, p=previous: quarter_row(s, p, settings)
+            )
+        )
+    return pd.DataFrame(rows, columns=list(COLUMNS))

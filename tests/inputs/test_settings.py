@@ -1,0 +1,135 @@
+"""The panel's settings: the shipped defaults match the documented rules, a data folder's own
+settings.yml takes effect, and a file that cannot be acted on is refused by name."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis.inputs import settings as st
+from analysis.inputs.vocabulary import ASSURANCES
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _documented_threshold() -> dict[str, tuple[str, ...]]:
+    """The default threshold as docs/rules.md states it in words."""
+    text = " ".join((ROOT / "docs" / "rules.md").read_text(encoding="utf-8").split())
+    sentence = re.search(r"by default (High-risk actions .*?)\.", text).group(1)
+    high, medium = sentence.split(", and ")
+    assert high == "High-risk actions whatever the audit's assurance"
+    grades = tuple(re.findall(r"\*(\w+)\*", medium.removeprefix("Medium-risk actions")))
+    return {"High": ASSURANCES, "Medium": grades, "Low": ()}
+
+
+def test_the_shipped_defaults_are_the_documented_threshold() -> None:
+    defaults = st.load_settings()  # no data folder: analysis/rules/settings.yml alone
+    assert defaults.source == "contract defaults"
+    assert defaults.threshold == _documented_threshold()
+    assert defaults.threshold["Medium"] == ("Limited", "No")
+    assert (defaults.deadline_basis, defaults.coming_quarters) == ("original", 3)
+
+
+def test_the_shipped_defaults_are_what_a_folder_without_settings_gets(tmp_path: Path) -> None:
+    assert st.load_settings(tmp_path) == st.load_settings()
+
+
+def test_a_data_folders_settings_take_effect(tmp_path: Path) -> None:
+    own = tmp_path / "settings.yml"
+    own.write_text(
+        "threshold:\n  High: [Substantial, Adequate, Limited, 'No']\n  Medium: [Adequate]\n"
+        "deadline_basis: revised\ncoming_quarters: 2\n",
+        encoding="utf-8",
+    )
+    chosen = st.load_settings(tmp_path)
+    assert chosen.source == str(own)
+    assert chosen.threshold["Medium"] == ("Adequate",)
+    assert chosen.is_monitored("Medium", "Adequate")
+    assert not chosen.is_monitored("Medium", "Limited")
+    assert (chosen.deadline_basis, chosen.coming_quarters) == ("revised", 2)
+
+
+def test_a_setting_left_out_keeps_its_default(tmp_path: Path) -> None:
+    (tmp_path / "settings.yml").write_text("coming_quarters: 5\n", encoding="utf-8")
+    chosen = st.load_settings(tmp_path)
+    assert chosen.coming_quarters == 5
+    assert chosen.threshold == st.load_settings().threshold
+
+
+def test_the_repository_data_folder_settings_are_found() -> None:
+    assert st.load_settings(ROOT / "data").source == str(ROOT / "data" / "settings.yml")
+
+
+def test_a_bare_yaml_no_is_read_as_the_grading_no(tmp_path: Path) -> None:
+    (tmp_path / "settings.yml").write_text("threshold:\n  Medium: [Limited, No]\n", "utf-8")
+    assert st.load_settings(tmp_path).threshold["Medium"] == ("Limited", "No")
+
+
+def test_a_data_folders_delay_rules_replace_the_packaged_ones(tmp_path: Path) -> None:
+    assert st.load_settings(tmp_path).delay_rules_path.parent.name == "rules"
+    (tmp_path / "delay_rules.yml").write_text("categories: []\n", encoding="utf-8")
+    assert st.load_settings(tmp_path).delay_rules_path == tmp_path / "delay_rules.yml"
+
+
+def test_the_threshold_is_described_in_words() -> None:
+    assert st.load_settings().describe_threshold() == (
+        "High-risk actions whatever the audit's assurance; "
+        "Medium-risk actions in audits graded Limited or No"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- a list\n", "expected a mapping of settings, got list"),
+        ("colour: blue\n", "unknown setting(s) ['colour']"),
+        ("threshold: [High]\n", "threshold must map each risk to a list of assurances"),
+        ("threshold:\n  Urgent: [Limited]\n", "threshold names unknown risk 'Urgent'"),
+        ("threshold:\n  High: [Poor]\n", "threshold for High names unknown assurance ['Poor']"),
+        ("deadline_basis: latest\n", "deadline_basis must be 'original' or 'revised'"),
+        ("coming_quarters: 9\n", "coming_quarters must be a whole number from 1 to 8"),
+        ("coming_quarters: true\n", "coming_quarters must be a whole number from 1 to 8"),
+        ("threshold: {High: [\n", "not valid YAML"),
+    ],
+)
+def test_a_settings_file_that_cannot_be_acted_on_is_refused_by_name(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    own = tmp_path / "settings.yml"
+    own.write_text(text, encoding="utf-8")
+    with pytest.raises(st.SettingsError) as refused:
+        st.load_settings(tmp_path)
+    assert str(refused.value).startswith(f"{own}: ")
+    assert message in str(refused.value)
+
+
+@pytest.mark.parametrize("quarters", [1, 8])
+def test_coming_quarters_may_be_one_to_eight(tmp_path: Path, quarters: int) -> None:
+    (tmp_path / "settings.yml").write_text(f"coming_quarters: {quarters}\n", encoding="utf-8")
+    assert st.load_settings(tmp_path).coming_quarters == quarters
+
+
+@pytest.mark.parametrize("quarters", ["0", "-1", "2.5", "'3'"])
+def test_coming_quarters_outside_one_to_eight_is_refused(tmp_path: Path, quarters: str) -> None:
+    (tmp_path / "settings.yml").write_text(f"coming_quarters: {quarters}\n", encoding="utf-8")
+    with pytest.raises(st.SettingsError, match="coming_quarters must be a whole number"):
+        st.load_settings(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("threshold", "words"),
+    [
+        ({"Medium": ("No",)}, "Medium-risk actions in audits graded No"),
+        (
+            {"High": ("Adequate", "Limited", "No"), "Low": ("No",)},
+            "High-risk actions in audits graded Adequate, Limited or No; "
+            "Low-risk actions in audits graded No",
+        ),
+        ({"Low": ()}, "no actions"),
+        ({}, "no actions"),
+    ],
+)
+def test_any_threshold_is_described_in_words(threshold: dict, words: str) -> None:
+    assert st.Settings(threshold=threshold).describe_threshold() == words

@@ -1,0 +1,500 @@
+"""Tests for analysis/publishing/render.py: the paper rendered from executed stand-in notebooks.
+
+The stand-in notebooks carry every label paper.qmd embeds, each output holding a
+distinctive token, so the tests can tell which section every output landed in and that
+figures and tables are numbered in document order with their captions.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+import re
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import docx
+import nbformat
+import pytest
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pypdf import PdfReader
+
+from analysis.publishing import render
+from analysis.publishing.render import RenderError, render_paper
+from tests.conftest import NEEDS_CHROMIUM, RENDERERS, chromium_command
+
+MARKING = "OFFICIAL-SENSITIVE"
+PAPER = {
+    "title": "Audit and Inspection Activity Update",
+    "panel": "Audit Panel",
+    "panel_date_text": "24 September 2019",
+    "marking": MARKING,
+    "marking_text": "Non-restricted paper",
+    "quarter_label": "Q1 19/20",
+    "authors": ["A. Author", "B. Author"],
+    "contact": "Planning, Risk and Assurance",
+}
+
+# label -> (token printed by the cell, heading of the top-level section it must appear under)
+TEXT_CELLS = {
+    "summary.ipynb": {
+        "header-block": ("HDR-7001", None),
+        "summary-purpose": ("PUR-7002", "Report Summary"),
+        "summary-considerations": ("CON-7003", "Report Summary"),
+        "summary-interdependencies": ("INT-7004", "Report Summary"),
+        "summary-recommendation": ("REC-7005", "Report Summary"),
+        "equality-text": ("EQU-7006", "3 Equality and diversity impact"),
+        "financial-text": ("FIN-7007", "4 Financial implications"),
+        "legal-text": ("LEG-7008", "5 Legal implications"),
+        "risk-text": ("RSK-7009", "6 Risk implications"),
+        "contact-text": ("CTC-7010", "7 Contact details"),
+        "annex-method": ("MTH-7011", "Annex A: Method"),
+        "annex-warnings": ("WRN-7012", "Annex B: Data-quality warnings"),
+    },
+    "hmicfrs.ipynb": {
+        "inspection-activity": ("INS-8801", "1 HMICFRS update"),
+        "portal-text": ("The portal shows 88 open recommendations", "1 HMICFRS update"),
+        "movement-text": ("MOV-8803", "1 HMICFRS update"),
+        "reconciliation": ("RCN-8804", "1 HMICFRS update"),
+    },
+    "dara_actions.ipynb": {
+        "threshold-text": ("THR-9501", "2 DARA update"),
+        "outstanding-text": ("95 outstanding actions, see @fig-groups", "2 DARA update"),
+        "due-coming-text": ("36 actions fall due", "2 DARA update"),
+        "overdue-text": ("59 actions are overdue", "2 DARA update"),
+        "attention-text": ("ATT-9505", "2 DARA update"),
+        "audit-themes-text": ("THM-9506", "2 DARA update"),
+    },
+    "delays.ipynb": {"delays-text": ("DLY-6601", "2 DARA update")},
+    "trends.ipynb": {"trends-text": ("TRD-5501", "2 DARA update")},
+}
+# In paper.qmd order, which is the order Quarto numbers them in.
+FIGURES = [
+    ("dara_actions.ipynb", "fig-groups", "Outstanding actions by business group and area"),
+    ("dara_actions.ipynb", "fig-deadlines", "Outstanding actions by deadline quarter"),
+    ("dara_actions.ipynb", "fig-age-bands", "Overdue actions by time past deadline"),
+    ("dara_actions.ipynb", "fig-audit-themes", "Outstanding actions by theme"),
+    ("delays.ipynb", "fig-delays", "Overdue actions by reason for delay"),
+    ("trends.ipynb", "fig-trends", "Outstanding and overdue actions by quarter"),
+    ("trends.ipynb", "fig-theme-trends", "Outstanding actions by theme and quarter"),
+]
+TABLES = [
+    ("summary.ipynb", "tbl-themes", "Open findings by theme", "Information management", 11),
+    (
+        "hmicfrs.ipynb",
+        "tbl-portal",
+        "Open recommendations by inspection theme",
+        "Vulnerability",
+        53,
+    ),
+    ("hmicfrs.ipynb", "tbl-movement", "Movement since the last report", "Closed", 11),
+    ("dara_actions.ipynb", "tbl-risk", "Outstanding actions by risk", "High", 53),
+    (
+        "dara_actions.ipynb",
+        "tbl-due-coming",
+        "Actions due in the coming quarters",
+        "Public Order",
+        27,
+    ),
+    (
+        "dara_actions.ipynb",
+        "tbl-overdue-groups",
+        "Overdue actions by business group",
+        "Professionalism",
+        31,
+    ),
+    (
+        "dara_actions.ipynb",
+        "tbl-attention",
+        "Audits brought to the Panel's attention",
+        "Audit 9",
+        4,
+    ),
+    ("delays.ipynb", "tbl-delays", "Overdue actions by reason", "Awaiting funding", 12),
+    ("trends.ipynb", "tbl-trends", "Headline counts by quarter", "Q1 19/20", 95),
+]
+# Hand-numbered from paper.qmd: figures and tables count separately, in reading order.
+EXPECTED_FIGURE_CAPTIONS = [f"Figure {n}: {cap}" for n, (_, _, cap) in enumerate(FIGURES, 1)]
+EXPECTED_TABLE_CAPTIONS = [f"Table {n}: {cap}" for n, (_, _, cap, _, _) in enumerate(TABLES, 1)]
+TOP_HEADINGS = [
+    "Report Summary",
+    "1 HMICFRS update",
+    "2 DARA update",
+    "3 Equality and diversity impact",
+    "4 Financial implications",
+    "5 Legal implications",
+    "6 Risk implications",
+    "7 Contact details",
+    "Annex A: Method",
+    "Annex B: Data-quality warnings",
+]
+
+
+# --------------------------------------------------------------------------- stand-in notebooks
+
+
+def _png(colour: str) -> str:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 2.4), dpi=80)
+    ax.bar(["A", "B", "C"], [3, 5, 2], color=colour)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _markdown_output(text: str):
+    return new_output(
+        "display_data",
+        data={"text/markdown": text, "text/plain": "<IPython.core.display.Markdown object>"},
+    )
+
+
+def _labelled(label: str, output, **options: str):
+    lines = [f"#| label: {label}"] + [f'#| {key}: "{value}"' for key, value in options.items()]
+    return new_code_cell("\n".join([*lines, "display(...)"]), outputs=[output], execution_count=1)
+
+
+def _table_markdown(first: str, count: int, rows: int) -> str:
+    lines = ["| Item | Count |", "|:--|--:|", f"| {first} | {count} |"]
+    lines += [f"| Other {i} | {i} |" for i in range(1, rows)]
+    return "\n".join(lines)
+
+
+def write_stand_in_notebooks(staging: Path) -> None:
+    """Executed notebooks as papermill leaves them: parameters cells, then labelled outputs."""
+    cells: dict[str, list] = {name: [] for name in TEXT_CELLS}
+    for name, labels in TEXT_CELLS.items():
+        for label, (token, _) in labels.items():
+            cells[name].append(_labelled(label, _markdown_output(f"Stand-in text {token}.")))
+    for colour, (name, label, caption) in zip(
+        ["#1f2a44", "#555555", "#888888", "#444444", "#333333", "#666666", "#777777"],
+        FIGURES,
+        strict=True,
+    ):
+        image = new_output(
+            "display_data", data={"image/png": _png(colour), "text/plain": "<Figure>"}
+        )
+        cells[name].append(
+            _labelled(label, image, **{"fig-cap": caption, "fig-alt": f"Bar chart: {caption}"})
+        )
+    for name, label, caption, first, count in TABLES:
+        rows = 9 if label == "tbl-attention" else 3
+        table = _markdown_output(_table_markdown(first, count, rows))
+        cells[name].append(_labelled(label, table, **{"tbl-cap": caption}))
+
+    notebooks = staging / "notebooks"
+    notebooks.mkdir(parents=True)
+    for name, body in cells.items():
+        parameters = new_code_cell('quarter = "2019-20-Q1"', metadata={"tags": ["parameters"]})
+        injected = new_code_cell(
+            'quarter = "2019-20-Q1"', metadata={"tags": ["injected-parameters"]}
+        )
+        chatter = new_code_cell(
+            "print('loading')", outputs=[new_output("stream", name="stdout", text="loading\n")]
+        )
+        notebook = new_notebook(
+            cells=[new_markdown_cell(f"# {name}"), parameters, injected, chatter, *body]
+        )
+        nbformat.write(notebook, notebooks / name)
+    (staging / "figures.json").write_text(json.dumps({"schema": 1, "paper": PAPER}))
+
+
+# --------------------------------------------------------------------------- reading outputs
+
+
+def docx_blocks(path: Path) -> list[tuple[str, str]]:
+    """(style, text) for every paragraph in body order, table cells included."""
+    document = docx.Document(str(path))
+    blocks: list[tuple[str, str]] = []
+
+    def walk(container) -> None:
+        for child in container.iterchildren():
+            if child.tag.endswith("}p"):
+                paragraph = Paragraph(child, document)
+                text = " ".join(paragraph.text.replace("\u2019", "'").split())
+                if text:
+                    blocks.append((paragraph.style.name if paragraph.style else "", text))
+            elif child.tag.endswith("}tbl"):
+                for row in Table(child, document).rows:
+                    for cell in row.cells:
+                        walk(cell._tc)
+
+    walk(document.element.body)
+    return blocks
+
+
+def section_of_each_block(blocks: list[tuple[str, str]]) -> list[tuple[str | None, str]]:
+    current = None
+    placed = []
+    for style, text in blocks:
+        if style == "Heading 1":
+            current = text
+        placed.append((current, text))
+    return placed
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.references: list[tuple[str, str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("src", "href") and value is not None:
+                self.references.append((tag, name, value))
+
+
+def external_references(page: str) -> list[tuple[str, str, str]]:
+    parser = Links()
+    parser.feed(page)
+    return [
+        ref
+        for ref in parser.references
+        if not ref[2].startswith(("#", "data:"))
+        and not re.fullmatch(r"(\./)?notebooks/[a-z_]+\.ipynb", ref[2])
+    ]
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def _staging(root: Path) -> Path:
+    staging = root / "2019-20-Q1"
+    write_stand_in_notebooks(staging)
+    return staging
+
+
+@pytest.fixture(scope="module")
+def fallback(tmp_path_factory) -> render.RenderResult:
+    return render_paper(_staging(tmp_path_factory.mktemp("fallback")), renderer="pandoc")
+
+
+@pytest.fixture(scope="module", params=RENDERERS)
+def rendered(request, tmp_path_factory, fallback) -> render.RenderResult:
+    if request.param == "pandoc":
+        return fallback
+    return render_paper(_staging(tmp_path_factory.mktemp("quarto")), renderer="quarto")
+
+
+# --------------------------------------------------------------------------- unit tests
+
+
+def test_cell_options_reads_the_leading_quarto_comments_only():
+    source = '#| label: fig-groups\n#| fig-cap: "Actions: by group"\nx = 1\n#| label: late'
+    assert render.cell_options(source) == {"label": "fig-groups", "fig-cap": "Actions: by group"}
+    assert render.cell_options("x = 1") == {}
+
+
+def test_find_cell_prefers_cell_id_then_label_then_tag():
+    by_label = new_code_cell("#| label: tbl-risk\nx", metadata={"tags": ["other"]})
+    by_tag = new_code_cell("y", metadata={"tags": ["tbl-risk", "marked"]})
+    notebook = new_notebook(cells=[by_tag, by_label])
+    assert render.find_cell(notebook, "tbl-risk") is by_label
+    assert render.find_cell(notebook, "marked") is by_tag
+    with pytest.raises(KeyError):
+        render.find_cell(notebook, "fig-missing")
+
+
+def test_resolve_paper_numbers_floats_in_document_order_and_rewrites_references(tmp_path):
+    write_stand_in_notebooks(tmp_path)
+    qmd = (
+        "---\nlang: en-GB\n---\n\n"
+        "Marked {{< meta marking >}} for {{< meta panel >}}; see @tbl-risk and [-@fig-trends].\n\n"
+        "{{< embed notebooks/trends.ipynb#fig-trends >}}\n\n"
+        "{{< embed notebooks/dara_actions.ipynb#tbl-risk,fig-groups >}}\n\n"
+        "{{< embed notebooks/dara_actions.ipynb#outstanding-text >}}\n\n"
+        "Unknown @fig-nowhere.\n"
+    )
+    paper = render.resolve_paper(qmd, tmp_path, PAPER, {"fig": "Figure", "tbl": "Table"})
+    text = paper.markdown
+    assert paper.front_matter == {"lang": "en-GB"}
+    assert f"Marked {MARKING} for Audit Panel" in text
+    assert "see [Table 1](#tbl-risk) and [1](#fig-trends)." in text
+    assert "![Figure 1: Outstanding and overdue actions by quarter]" in text
+    assert "![Figure 2: Outstanding actions by business group and area]" in text
+    assert ": Table 1: Outstanding actions by risk {#tbl-risk}" in text
+    # A reference inside an embedded output is resolved like one in paper.qmd.
+    assert "95 outstanding actions, see [Figure 2](#fig-groups)" in text
+    assert "?@fig-nowhere" in text
+    assert any("fig-nowhere" in warning for warning in paper.warnings)
+    assert "#|" not in text and "loading" not in text
+    assert paper.numbers == {"fig-trends": 1, "tbl-risk": 1, "fig-groups": 2}
+    assert paper.notebooks == ("notebooks/trends.ipynb", "notebooks/dara_actions.ipynb")
+    png = tmp_path / "paper_files" / "figure-fallback" / "fig-trends.png"
+    assert png.read_bytes().startswith(b"\x89PNG")
+
+
+def test_an_embed_of_a_missing_label_names_it(tmp_path):
+    write_stand_in_notebooks(tmp_path)
+    qmd = "{{< embed notebooks/delays.ipynb#fig-reasons >}}\n"
+    with pytest.raises(RenderError, match="fig-reasons"):
+        render.resolve_paper(qmd, tmp_path, PAPER, {"fig": "Figure", "tbl": "Table"})
+
+
+def test_a_figure_cell_with_two_outputs_is_refused(tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    image = new_output("display_data", data={"image/png": _png("#000000")})
+    cell = new_code_cell('#| label: fig-two\n#| fig-cap: "Two"\nplot()', outputs=[image, image])
+    nbformat.write(new_notebook(cells=[cell]), notebooks / "x.ipynb")
+    with pytest.raises(RenderError, match="exactly one output"):
+        render.resolve_paper(
+            "{{< embed notebooks/x.ipynb#fig-two >}}", tmp_path, PAPER, {"fig": "F", "tbl": "T"}
+        )
+
+
+def test_quarto_renderer_without_quarto_says_where_to_get_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    assert render.available_renderer() == "pandoc"
+    assert "Quarto CLI not on PATH" in render.describe_renderer()
+    with pytest.raises(RenderError, match=r"environment\.yml.*quarto\.org"):
+        render_paper(tmp_path, renderer="quarto")
+
+
+def test_figures_json_without_the_paper_details_is_refused(tmp_path):
+    paper = {key: value for key, value in PAPER.items() if key != "marking"}
+    (tmp_path / "figures.json").write_text(json.dumps({"paper": paper}))
+    with pytest.raises(RenderError, match="marking"):
+        render.paper_metadata(tmp_path)
+
+
+# --------------------------------------------------------------------------- rendered paper
+
+
+@pytest.mark.slow
+def test_fallback_reports_its_tools(fallback):
+    assert fallback.renderer == "pandoc"
+    assert set(fallback.versions) == {"pandoc", "typst"}
+    assert set(fallback.outputs) == {"docx", "pdf", "html"}
+    assert fallback.warnings == ()
+
+
+@pytest.mark.slow
+def test_docx_sections_come_in_the_seed_papers_order(rendered):
+    headings = [
+        text for style, text in docx_blocks(rendered.outputs["docx"]) if style == "Heading 1"
+    ]
+    assert headings == TOP_HEADINGS
+
+
+@pytest.mark.slow
+def test_docx_puts_every_output_in_its_section(rendered):
+    placed = section_of_each_block(docx_blocks(rendered.outputs["docx"]))
+    for labels in TEXT_CELLS.values():
+        for token, section in labels.values():
+            visible = token.replace("@fig-groups", "Figure 1")
+            hits = [where for where, text in placed if visible in text]
+            assert hits == [section], (token, hits)
+
+
+@pytest.mark.slow
+def test_docx_numbers_figures_and_tables_with_their_captions(rendered):
+    texts = [text for _, text in docx_blocks(rendered.outputs["docx"])]
+    figure_captions = [t for t in texts if re.match(r"Figure \d+: ", t)]
+    table_captions = [t for t in texts if re.match(r"Table \d+: ", t)]
+    assert figure_captions == EXPECTED_FIGURE_CAPTIONS
+    assert table_captions == EXPECTED_TABLE_CAPTIONS
+    for _, _, _, first, count in TABLES:
+        row = texts.index(first)
+        assert texts[row + 1] == str(count)
+
+
+@pytest.mark.slow
+def test_docx_is_a4_with_the_marking_in_header_and_footer(rendered):
+    section = docx.Document(str(rendered.outputs["docx"])).sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert MARKING in " ".join(p.text for p in section.header.paragraphs)
+    footer = " ".join(p.text for p in section.footer.paragraphs)
+    assert MARKING in footer and "Page" in footer
+
+
+@pytest.mark.slow
+def test_pdf_pages_are_a4_marked_and_numbered(rendered):
+    reader = PdfReader(rendered.outputs["pdf"])
+    pages = len(reader.pages)
+    assert pages >= 2
+    for number, page in enumerate(reader.pages, 1):
+        assert float(page.mediabox.width) == pytest.approx(595.28, abs=1)
+        assert float(page.mediabox.height) == pytest.approx(841.89, abs=1)
+        text = page.extract_text()
+        assert text.count(MARKING) >= 2, f"page {number}: marking not in header and footer"
+        assert f"Page {number} of {pages}" in text
+
+
+@pytest.mark.slow
+def test_pdf_carries_the_numbers_and_captions(rendered):
+    text = " ".join(page.extract_text() for page in PdfReader(rendered.outputs["pdf"]).pages)
+    text = " ".join(text.replace("\u2019", "'").split())
+    for caption in EXPECTED_FIGURE_CAPTIONS + EXPECTED_TABLE_CAPTIONS:
+        assert caption in text
+    assert "1 HMICFRS update" in text and "2.1" in text
+    assert "The portal shows 88 open recommendations" in text
+
+
+@pytest.mark.slow
+def test_html_is_one_self_contained_file(rendered):
+    page = rendered.outputs["html"].read_text(encoding="utf-8")
+    assert external_references(page) == []
+    assert page.count("data:image/png;base64,") >= len(FIGURES)
+    assert 'href="notebooks/dara_actions.ipynb"' in page
+    assert "panel-table-filter" in page  # the table script travelled inside the file
+
+
+@pytest.mark.slow
+def test_html_carries_the_captions_and_numbers(rendered):
+    page = rendered.outputs["html"].read_text(encoding="utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u2019", "'").split())
+    for caption in EXPECTED_FIGURE_CAPTIONS + EXPECTED_TABLE_CAPTIONS:
+        assert caption in text
+    assert "95 outstanding actions, see Figure 1" in text
+
+
+@pytest.mark.slow
+@NEEDS_CHROMIUM
+def test_html_opens_in_headless_chromium_without_script_errors(fallback, tmp_path):
+    common = chromium_command(tmp_path / "profile")
+    page = fallback.outputs["html"].as_uri()
+    screenshot = tmp_path / "paper.png"
+    shot = subprocess.run(
+        [*common, "--window-size=1200,1600", f"--screenshot={screenshot}", page],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert screenshot.is_file() and screenshot.stat().st_size > 10_000, shot.stderr[-2000:]
+    assert "Uncaught" not in shot.stderr, shot.stderr[-2000:]
+    # The DOM after the scripts ran: only the long table (nine rows) gained the controls.
+    dom = subprocess.run([*common, "--dump-dom", page], capture_output=True, text=True, timeout=120)
+    assert "Uncaught" not in dom.stderr, dom.stderr[-2000:]
+    assert dom.stdout.count('class="panel-table-filter"') == 1
+    assert dom.stdout.count('aria-sort="none"') == 2
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_an_empty_markdown_output_adds_nothing_to_the_paper(renderer, tmp_path) -> None:
+    """A quarter without the force's own tracker: its reconciliation cell outputs empty
+    Markdown (Quarto refuses a cell with no output at all), and the paper goes straight from the
+    movement table to the DARA update."""
+    staging = _staging(tmp_path)
+    path = staging / "notebooks" / "hmicfrs.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    (cell,) = [c for c in notebook.cells if "label: reconciliation" in c.source]
+    cell.outputs = [_markdown_output("")]
+    nbformat.write(notebook, path)
+    result = render_paper(staging, renderer=renderer)
+    page = result.outputs["html"].read_text(encoding="utf-8")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert "RCN-8804" not in text
+    movement = text.index("Stand-in text MOV-8803.")
+    between = text[movement : text.index("DARA update", movement)]
+    assert "Stand-in" not in between.replace("Stand-in text MOV-8803.", "")
