@@ -2,7 +2,7 @@
 
 Both renderers read the executed notebooks and figures.json published in the committed record
 (reports/2019-20-Q1), so no kernel runs here.  Each format is reduced to what a reader sees
-(tests/analysis/paper_structure.py) and the two are compared item by item; a difference fails
+(tests/helpers/paper_structure.py) and the two are compared item by item; a difference fails
 with the item, both versions and the items before it.  The one sentence allowed to differ is
 the method annex's "rendered ... with <renderer>", which names the tools.
 """
