@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from analysis.inputs.new_quarter import NewQuarterError, headings, start_quarter
-from analysis.inputs.snapshots import PLACEHOLDER, check_snapshot
+from analysis.inputs.narrative import PLACEHOLDER
+from analysis.inputs.snapshots import check_snapshot
 from analysis.quarters import Quarter
 
 Q2 = Quarter(2019, 2)

@@ -18,16 +18,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.inputs.readers import (
-    MAX_XLSX_MB_VARIABLE,
     ReadError,
     _cell_text,
     _column_text,
     _date_cell_text,
-    _scan_xml,
-    column_letters,
     read_csv_table,
-    read_xlsx_table,
 )
+from analysis.inputs.workbook_xml import _scan_xml, column_letters
+from analysis.inputs.workbooks import MAX_XLSX_MB_VARIABLE, read_xlsx_table
 from analysis.inputs.schemas import ACTIONS, RECOMMENDATIONS
 
 
