@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.inputs.new_quarter import NewQuarterError, headings, start_quarter
 from analysis.inputs.narrative import PLACEHOLDER
+from analysis.inputs.new_quarter import NewQuarterError, headings, start_quarter
 from analysis.inputs.snapshots import check_snapshot
 from analysis.quarters import Quarter
 

@@ -24,9 +24,9 @@ from analysis.inputs.readers import (
     _date_cell_text,
     read_csv_table,
 )
+from analysis.inputs.schemas import ACTIONS, RECOMMENDATIONS
 from analysis.inputs.workbook_xml import _scan_xml, column_letters
 from analysis.inputs.workbooks import MAX_XLSX_MB_VARIABLE, read_xlsx_table
-from analysis.inputs.schemas import ACTIONS, RECOMMENDATIONS
 
 
 def write(path: Path, content: str | bytes) -> Path:
