@@ -10,8 +10,10 @@ it has changed.
 An entry is only trusted when its key matches, and the key covers everything the result depends
 on: the SHA-256 of every file in the snapshot folder (content, not modification time, so a file
 copied back over another with its old timestamp still misses), the folder's file names, the
-quarter, the settings in use, the source of the modules that read and judge the data, and the
-versions of the libraries they call.  Change any of them and the entry is simply not found.
+quarter, the settings in use, the environment variables the readers obey (the workbook size
+limit), the source of the modules that compute the entry wherever they live in the package
+(:func:`modules_imported_by`), and the versions of the libraries they call.  There is one cache:
+nothing is kept in memory between calls, so every hit is checked against the same key.  Change any of them and the entry is simply not found.
 Entries are pickles written to a temporary file and renamed into place, so a reader sees a whole
 entry or none; an entry that cannot be read back, or holds another key, is ignored and rewritten.
 Pickle is safe here only because the folder is the user's own cache: nothing else writes it.
