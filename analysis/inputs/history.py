@@ -86,7 +86,7 @@ class History(Sequence[Snapshot]):
         position = range(len(self._entries))[index]
         entry = self._entries[position]
         if isinstance(entry, Snapshot):
-            return entry
+            return _shallow_copy(entry)
         held = self._held.get(position)
         if held is None:
             held = self._hold(position, entry.load())
