@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import os
 import pickle
 import shutil
@@ -539,3 +540,41 @@ def test_a_module_moved_to_another_sub_package_still_counts_in_the_key(tmp_path:
     moved.write_text(moved.read_text(encoding="utf-8").replace("published after", "issued after"))
     covered, after = _loader_key(root, "analysis.checks.row_warnings")
     assert covered and after != before
+
+
+_RUN_AND_LIST = (
+    "import json, sys\n"
+    "from pathlib import Path\n"
+    "from analysis import cache\n"
+    "from analysis.inputs import snapshots\n"
+    "data = Path(sys.argv[1])\n"
+    "def ours():\n"
+    "    return sorted(m for m in sys.modules if m == 'analysis' or m.startswith('analysis.'))\n"
+    "with cache.disabled():\n"
+    "    quarter = snapshots.latest_quarter(data)\n"
+    "    snapshot = snapshots.load_snapshot(data, quarter)\n"
+    "    loaded = ours()\n"
+    "    from analysis.figures import trends\n"
+    "    from analysis.inputs.history import load_history\n"
+    "    trends.trends(load_history(data, quarter), snapshots.load_settings(data))\n"
+    "print(json.dumps({'loader': loaded, 'trends': ours()}))\n"
+)
+
+
+@pytest.mark.slow  # a process that reads the sample data
+def test_every_module_that_really_runs_counts_in_the_key(repo_root: Path) -> None:
+    """What Python really imported while loading a snapshot (and then computing trends), lazy
+    imports inside functions included, is all in the key of what was computed."""
+    if not (repo_root / "data" / "snapshots").is_dir():
+        pytest.skip("no sample snapshots under data/snapshots")
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST, str(repo_root / "data")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ran = json.loads(done.stdout)
+    loader = snapshots.load_snapshot.__module__
+    assert set(ran["loader"]) <= set(cache.modules_imported_by((loader,)))
+    assert set(ran["trends"]) <= set(cache.modules_imported_by((trends.__module__,)))
+    assert "analysis.inputs.workbooks" in ran["loader"]  # the run really read a workbook
