@@ -90,7 +90,7 @@ def check(
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Validate snapshot(s) against the data contract and print every error and warning."""
-    from analysis.inputs.snapshots import check_report
+    from analysis.inputs.check_report import check_report
 
     data_dir = _data_dir(data_dir)
     quarters = None if all_quarters else [_quarter(quarter, data_dir)]
