@@ -128,7 +128,7 @@ def cold(data_dir: Path, quarter: str, work: Path) -> float:
 
 
 def naive(data_dir: Path, quarter: str, work: Path) -> float:
-    from analysis.publishing.pipeline import NOTEBOOKS_DIR, PAPER_NOTEBOOKS
+    from analysis.publishing.notebooks import NOTEBOOKS_DIR, PAPER_NOTEBOOKS
 
     staging = Path(tempfile.mkdtemp(dir=work, prefix="naive-"))
     (staging / "notebooks").mkdir()
