@@ -14,8 +14,8 @@ Measured, each as a fresh process and repeated (medians reported):
   per quarter.
 
 Goals (2-core machine): cold <= 3 x floor and <= 0.5 x naive; rerun <= 0.5 x floor;
-verify <= 2 x cold; all <= 0.6 x sum of singles.  ``--verify-only`` measures cold and verify
-alone and prints the table without writing RESULTS.md.  Steps whose pieces are missing (no notebooks yet, no sample data)
+verify <= 2 x cold; all <= 0.6 x sum of singles.  ``--verify-only`` (``make benchmark-verify``)
+measures cold and verify alone and writes benchmarks/VERIFY_RESULTS.md instead of RESULTS.md.  Steps whose pieces are missing (no notebooks yet, no sample data)
 are reported as skipped rather than failing the script.
 
     .venv/bin/python benchmarks/bench_run.py [--repeat 3] [--quarter 2019-20-Q1] [--skip-all]
@@ -42,6 +42,7 @@ BIN = Path(sys.executable).parent
 PANELPAPER = str(BIN / "panelpaper")
 PAPERMILL = str(BIN / "papermill")
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+VERIFY_RESULTS = ROOT / "benchmarks" / "VERIFY_RESULTS.md"
 
 FLOOR_NOTEBOOK = {
     "cells": [
@@ -216,6 +217,49 @@ def fmt(seconds: float | None) -> str:
     return "skipped" if seconds is None else f"{seconds:.2f} s"
 
 
+def write_verify_results(
+    rows: dict[str, float | None],
+    samples: dict[str, list[float]],
+    repeat: int,
+    notes: list[str],
+    out: Path,
+) -> None:
+    """``--verify-only``: the cold run and verify of one quarter, and their ratio (goal <= 2)."""
+    lines = [
+        "# `panelpaper verify` against the cold `panelpaper run`",
+        "",
+        "Written by `benchmarks/bench_run.py --verify-only` (`make benchmark-verify`); medians "
+        f"of {repeat} runs, each a fresh process.  verify hashes the inputs and the published "
+        "files, reruns the five notebooks on warm kernels and compares them under nbval's "
+        "rules, and recomputes figures.json.",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        "## Times",
+        "",
+        "| measurement | median | samples |",
+        "|---|---|---|",
+    ]
+    for key, value in rows.items():
+        shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
+        lines.append(f"| {key} | {fmt(value)} | {shown} |")
+    cold_s, verify_s = rows.get("cold run, one quarter"), rows.get("verify, one quarter")
+    lines += ["", "## Goal", ""]
+    if cold_s and verify_s:
+        ratio = verify_s / cold_s
+        lines.append(
+            f"verify / cold run = {ratio:.2f} (goal <= 2: {'met' if ratio <= 2 else 'NOT met'})"
+        )
+    else:
+        lines.append("verify / cold run: skipped")
+    if notes:
+        lines += ["", "## Skipped", "", *notes]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -224,8 +268,11 @@ def main() -> None:
     parser.add_argument("--skip-all", action="store_true", help="skip --all vs single runs")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
-        "--verify-only", action="store_true", help="cold run and verify only; print, write nothing"
+        "--verify-only",
+        action="store_true",
+        help="cold run and verify only; writes --verify-out instead of --out",
     )
+    parser.add_argument("--verify-out", type=Path, default=VERIFY_RESULTS)
     args = parser.parse_args()
     data_dir = args.data_dir.resolve()
     work = Path(tempfile.mkdtemp(prefix="pp-bench-"))
@@ -266,12 +313,7 @@ def main() -> None:
     count = 0
     if args.verify_only:
         shutil.rmtree(work, ignore_errors=True)
-        for key, value in rows.items():
-            shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
-            print(f"| {key} | {fmt(value)} | {shown} |")
-        cold_s, verify_s = rows.get("cold run, one quarter"), rows.get("verify, one quarter")
-        if cold_s and verify_s:
-            print(f"verify / cold = {verify_s / cold_s:.2f} (goal <= 2)")
+        write_verify_results(rows, samples, args.repeat, notes, args.verify_out)
         return
     if not args.skip_all:
         try:

@@ -11,9 +11,13 @@ notebooks folder itself, a system without symbolic links) is the injected cell's
 rewritten in the copy; only outputs are compared, never sources, so the check is the same.
 
 The copies run on warm kernels through papermill exactly as ``panelpaper run`` runs notebooks
-(:func:`analysis.publishing.execute.execute_notebook`), with the snapshot cache off in the
-kernels' own environment (``PANELPAPER_NO_CACHE=1``): a cached snapshot would prove only that
-the cache agrees with itself.  ``os.environ`` is left alone, since other threads are running.
+(:func:`analysis.publishing.execute.execute_notebook`).  The user's snapshot cache is never
+read: an entry written by an earlier run would prove only that the cache agrees with itself.
+The kernels get a cache of their own instead, an empty folder made for this verification
+(``PANELPAPER_CACHE_DIR`` in the kernels' own environment), so every snapshot is read and
+validated from its raw files once per verification rather than once per notebook: the first
+notebook that needs it fills the entry, the next ones read what this verification computed.
+``os.environ`` is left alone, since other threads are running.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from analysis.cache import ENV_OFF
+from analysis.cache import ENV_DIR, ENV_OFF
 from analysis.publishing.compare import cell_options, cell_source, compare_notebooks, sanitize_rules
 from analysis.publishing.execute import (
     KERNEL,
@@ -191,12 +195,13 @@ def start_reruns(
 ) -> Pending:
     """Stage the archived notebooks and start rerunning them on warm kernels, the longest
     first, as a run does: one kernel pool per folder the copies sit in (kernels start in the
-    notebook's folder, where its relative ``data_dir`` leads), the snapshot cache off in the
-    kernels' own environment only."""
+    notebook's folder, where its relative ``data_dir`` leads), with a snapshot cache of their
+    own that starts empty (see the module docstring)."""
     present = [p for p in archived if p.is_file()]
     staged = dict(zip(present, stage_notebooks(present, data_dir, work / "rerun"), strict=True))
     rules = sanitize_rules()
-    env = {**os.environ, ENV_OFF: "1"}
+    env = {key: value for key, value in os.environ.items() if key != ENV_OFF}
+    env[ENV_DIR] = str(work / "cache")
     kernels: dict[Path, KernelPool] = {}
     for copy in staged.values():
         if copy.parent not in kernels:
