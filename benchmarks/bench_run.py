@@ -25,6 +25,8 @@ are reported as skipped rather than failing the script.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -79,10 +81,22 @@ print(time.perf_counter() - t)
 """
 
 
+CPU_SECONDS: list[float] = []
+"""CPU time (user + system, the process and every descendant it waited for, kernels included)
+of each command :func:`timed` ran, in order: on a machine shared with other work the wall time
+swings with the load, the CPU time much less."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(cmd: list[str], **kw) -> float:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(cmd, capture_output=True, text=True, **kw)
     seconds = time.perf_counter() - started
+    CPU_SECONDS.append(_children_cpu() - cpu)
     if done.returncode != 0:
         said = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
         raise RuntimeError(f"{Path(cmd[0]).name} {cmd[1]} exited {done.returncode}: {said}")
@@ -220,6 +234,7 @@ def fmt(seconds: float | None) -> str:
 def write_verify_results(
     rows: dict[str, float | None],
     samples: dict[str, list[float]],
+    cpu: dict[str, list[float]],
     repeat: int,
     notes: list[str],
     out: Path,
@@ -245,15 +260,34 @@ def write_verify_results(
     for key, value in rows.items():
         shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
         lines.append(f"| {key} | {fmt(value)} | {shown} |")
-    cold_s, verify_s = rows.get("cold run, one quarter"), rows.get("verify, one quarter")
-    lines += ["", "## Goal", ""]
-    if cold_s and verify_s:
-        ratio = verify_s / cold_s
+    lines += [
+        "",
+        "CPU seconds (user + system of the command and every process it waited for, kernels "
+        "included; much less sensitive than wall time to other work on the machine):",
+        "",
+        "| measurement | median | samples |",
+        "|---|---|---|",
+    ]
+    for key, values in cpu.items():
+        shown = ", ".join(f"{s:.2f}" for s in values)
         lines.append(
-            f"verify / cold run = {ratio:.2f} (goal <= 2: {'met' if ratio <= 2 else 'NOT met'})"
+            f"| {key} | {fmt(statistics.median(values)) if values else 'skipped'} | {shown} |"
         )
-    else:
-        lines.append("verify / cold run: skipped")
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines += ["", f"Load average (1, 5, 15 min) when written: {load}", "", "## Goal", ""]
+    for label, table in (
+        ("wall", rows),
+        ("CPU", {k: statistics.median(v) for k, v in cpu.items() if v}),
+    ):
+        cold_s, verify_s = table.get("cold run, one quarter"), table.get("verify, one quarter")
+        if cold_s and verify_s:
+            ratio = verify_s / cold_s
+            lines.append(
+                f"- verify / cold run, {label} time = {ratio:.2f} "
+                f"(goal <= 2: {'met' if ratio <= 2 else 'NOT met'})"
+            )
+        else:
+            lines.append(f"- verify / cold run, {label} time: skipped")
     if notes:
         lines += ["", "## Skipped", "", *notes]
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -283,10 +317,14 @@ def main() -> None:
     rows: dict[str, float | None] = {}
     samples: dict[str, list[float]] = {}
 
+    cpu: dict[str, list[float]] = {}
+
     def measure(key: str, action, repeat: int | None = None) -> None:
         print(f"measuring {key} ...", flush=True)
         try:
+            first = len(CPU_SECONDS)
             rows[key], samples[key] = median_of(repeat or args.repeat, action)
+            cpu[key] = CPU_SECONDS[first:]
         except Exception as exc:  # a missing piece: note it and go on
             rows[key] = None
             notes.append(f"- {key}: skipped ({str(exc).strip().splitlines()[0][:200]})")
@@ -313,7 +351,7 @@ def main() -> None:
     count = 0
     if args.verify_only:
         shutil.rmtree(work, ignore_errors=True)
-        write_verify_results(rows, samples, args.repeat, notes, args.verify_out)
+        write_verify_results(rows, samples, cpu, args.repeat, notes, args.verify_out)
         return
     if not args.skip_all:
         try:

@@ -19,10 +19,11 @@ record the run left in ``manifest.json`` or against the publication itself:
    for byte; a difference is listed key by key.
 
 This module is the verdict and the order of the checks; no subprocess is started and no other
-process's report is read.  The disk cache of validated snapshots is switched off while figures
-are recomputed (for this thread only, :func:`analysis.cache.disabled`) and in the rerun
-kernels (in their own environment): a cached snapshot would prove only that the cache agrees
-with itself.  ``os.environ`` is left alone, since other threads are running meanwhile.
+process's report is read.  The user's disk cache of validated snapshots is never read: it is
+switched off while figures are recomputed (for this thread only, :func:`analysis.cache.disabled`)
+and the rerun kernels get an empty cache made for this verification (in their own
+environment): a cached snapshot would prove only that the cache agrees with itself.
+``os.environ`` is left alone, since other threads are running meanwhile.
 """
 
 from __future__ import annotations
@@ -319,8 +320,9 @@ def figures_report(published: bytes, recomputed: bytes) -> list[str]:
 @contextlib.contextmanager
 def cache_off() -> Iterator[None]:
     """The snapshot cache off while figures are recomputed in this thread: a cached snapshot
-    would prove only that the cache agrees with itself.  (The rerun kernels get the same
-    switch in their own environment; ``os.environ`` is never changed.)"""
+    would prove only that the cache agrees with itself.  (The rerun kernels get an empty cache
+    of their own in their own environment, see :mod:`analysis.publishing.rerun`;
+    ``os.environ`` is never changed.)"""
     with cache.disabled():
         yield
 

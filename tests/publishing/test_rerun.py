@@ -5,9 +5,13 @@ exercised by test_verify.py and the committed record's verification (tests/conft
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from analysis.cache import ENV_DIR, ENV_OFF
 from analysis.publishing import rerun
 
 
@@ -74,3 +78,42 @@ def test_notebook_never_parameterised_gets_data_dir_after_its_defaults(tmp_path:
     tags = [c["metadata"].get("tags", []) for c in copy["cells"]]
     assert tags == [[], ["parameters"], ["injected-parameters"]]
     assert rerun.recorded_data_dir(copy) == str((tmp_path / "data").resolve())
+
+
+def test_rerun_kernels_get_an_empty_cache_of_their_own(tmp_path: Path, monkeypatch) -> None:
+    """Never the user's cache (it would only agree with itself), never PANELPAPER_NO_CACHE
+    either (each notebook would validate the same snapshots again), and os.environ untouched."""
+    monkeypatch.setenv(ENV_OFF, "1")
+    monkeypatch.setenv(ENV_DIR, str(tmp_path / "users-cache"))
+    environments: list[dict[str, str]] = []
+
+    class Kernels:
+        def __init__(self, kernel_dir: Path, cwd: Path, **options) -> None:
+            environments.append(options["env"])
+
+        def __enter__(self) -> Kernels:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            pass
+
+        def start_in(self, pool: ThreadPoolExecutor, count: int) -> None:
+            pass
+
+    monkeypatch.setattr(rerun, "KernelPool", Kernels)
+    monkeypatch.setattr(rerun, "rerun_notebook", lambda *args: (True, []))
+    archived = tmp_path / "published" / "notebooks" / "report.ipynb"
+    archived.parent.mkdir(parents=True)
+    archived.write_text(json.dumps(_notebook("../data")))
+    (tmp_path / "data").mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+
+    with contextlib.ExitStack() as stack, ThreadPoolExecutor(1) as pool:
+        [(name, future)] = rerun.start_reruns([archived], tmp_path / "data", work, pool, 1, stack)
+        assert (name, future.result()) == ("report.ipynb", (True, []))
+
+    [env] = environments
+    assert env[ENV_DIR] == str(work / "cache") and not (work / "cache").exists()
+    assert ENV_OFF not in env
+    assert os.environ[ENV_OFF] == "1" and os.environ[ENV_DIR] == str(tmp_path / "users-cache")
