@@ -184,8 +184,9 @@ def run_quarter(quarter: Quarter | str, options: RunOptions) -> QuarterResult:
     errors, before any kernel starts or anything is written under ``reports_dir``.
     """
     started = time.perf_counter()
+    quarter = Quarter.parse(quarter)
     run = Run.start(options)
-    plan = _plan(run, Quarter.parse(quarter))
+    plan = _plan(run, quarter)
     if plan.decision != reuse.RUN:
         return _kept(run, plan, started)
     validate(run, [plan])
@@ -210,7 +211,9 @@ def run_all(
     plans = [_plan(run, Quarter.parse(q)) for q in quarters]
     to_build = [p for p in plans if p.decision == reuse.RUN]
     validate(run, to_build)
-    results = {p.quarter: _kept(run, p, time.perf_counter()) for p in plans if p not in to_build}
+    results = {
+        p.quarter: _kept(run, p, time.perf_counter()) for p in plans if p.decision != reuse.RUN
+    }
     if to_build:
         with (
             _warm_kernels(run, len(run.notebooks) * len(to_build)) as (pool, kernels),
