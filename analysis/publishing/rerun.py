@@ -162,7 +162,7 @@ def _runnable_copy(staged: Path) -> None:
 def rerun_notebook(
     staged: Path, archived: Path, rules: Sequence[tuple[str, str]], kernels: KernelPool
 ) -> tuple[bool, list[str]]:
-    """Run one staged copy on a warm kernel (as the pipeline runs notebooks, nothing injected)
+    """Run one staged copy on a warm kernel (as a run executes notebooks, nothing injected)
     and compare it with the archive; (outputs all matched, difference lines)."""
     notebook = json.loads(archived.read_text(encoding="utf-8"))
     output = staged.with_suffix(".rerun.ipynb")

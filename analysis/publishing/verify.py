@@ -191,8 +191,8 @@ def current_inputs(
 
     Snapshots, settings, the package and the Quarto sources are discovered afresh, so a file
     added to any of them shows.  Files from ``notebooks/`` are the ones the manifest recorded
-    (the paper notebooks, and any ``*.py`` an earlier pipeline version hashed beside them):
-    which files of that folder count is the pipeline's policy at publication time, and the
+    (the paper notebooks, and any ``*.py`` an earlier version of the run hashed beside them):
+    which files of that folder count is the run's policy at publication time, and the
     manifest is its record.  A recorded file that is gone is left out and shows as missing.
     """
     recorded = {
