@@ -436,15 +436,14 @@ def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     test session (per xdist worker).  Tests read it; a test that tampers copies it first."""
     import shutil
 
-    from analysis.publishing.pipeline import run_quarter
-    from analysis.quarters import Quarter
+    from analysis.publishing.run import RunOptions, run_quarter
 
     root = tmp_path_factory.mktemp("published-seed")
     data = root / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".cache"))
     reports = root / "reports"
     lines: list[str] = []
-    result = run_quarter(data, reports, Quarter.parse(SEED_QUARTER), progress=lines.append)
+    result = run_quarter(SEED_QUARTER, RunOptions(data, reports, progress=lines.append))
     folder = reports / SEED_QUARTER
     assert folder.is_dir(), "\n".join(lines) + f"\n{result}"
     return folder

@@ -31,7 +31,7 @@ from analysis.inputs import snapshots
 from analysis.inputs.vocabulary import OFFICIAL, OFFICIAL_SENSITIVE, SOURCE_ROW
 from analysis.presentation import explore, paper
 from analysis.presentation.markup import literal
-from analysis.publishing.pipeline import run_all
+from analysis.publishing.run import RunOptions, run_all
 from analysis.quarters import Quarter
 from tests.helpers.marking import frame_leaks, leaks, output_texts, restricted_strings
 
@@ -82,7 +82,7 @@ def every_quarter(tmp_path_factory: pytest.TempPathFactory) -> Path:
             data = root / "data"
             shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(".cache"))
             lines: list[str] = []
-            results = run_all(data, root / "reports", progress=lines.append)
+            results = run_all(RunOptions(data, root / "reports", progress=lines.append))
             statuses = [r.status for r in results]
             assert statuses == ["published"] * len(results), "\n".join(lines)
             assert len(results) == len(snapshots.list_quarters(DATA))

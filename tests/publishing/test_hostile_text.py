@@ -32,7 +32,7 @@ import pandas as pd
 import pytest
 
 from analysis.inputs.vocabulary import TRACKER_COLUMNS
-from analysis.publishing.pipeline import run_quarter
+from analysis.publishing.run import RunOptions, run_quarter
 from tests.conftest import (
     ACTIONS,
     META,
@@ -159,7 +159,8 @@ def published(request, tmp_path_factory) -> Path:
     hostile_tracker(recommendations).to_csv(folder / "hmicfrs_tracker.csv", index=False)
     lines: list[str] = []
     run_quarter(
-        root / "data", root / "reports", QUARTER, renderer=request.param, progress=lines.append
+        QUARTER,
+        RunOptions(root / "data", root / "reports", renderer=request.param, progress=lines.append),
     )
     folder = root / "reports" / QUARTER
     assert (folder / "paper.html").is_file(), "\n".join(lines)
