@@ -124,12 +124,13 @@ def cold_run(data_dir: Path, quarter: str, work: Path, renderer: str, steps: dic
 
 def staged_paper(work: Path, record: Path) -> Path:
     """The seed quarter's executed notebooks and figures.json with the Quarto sources beside."""
-    from analysis.publishing.render import stage_sources
+    from analysis.publishing.paper_sources import stage_sources
+    from analysis.publishing.render import renderer_text
 
     folder = Path(tempfile.mkdtemp(dir=work, prefix="staged-"))
     shutil.copytree(record / "notebooks", folder / "notebooks")
     shutil.copy2(record / "figures.json", folder / "figures.json")
-    stage_sources(folder, "quarto")
+    stage_sources(folder, renderer_text("quarto"))
     return folder
 
 

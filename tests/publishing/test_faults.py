@@ -24,7 +24,7 @@ import psutil
 import pytest
 
 from analysis.publishing import pipeline
-from analysis.publishing.render import RenderError
+from analysis.publishing.paper_sources import RenderError
 from tests.publishing.test_pipeline import (
     FIXTURES,
     Q1,
