@@ -11,6 +11,7 @@ Quarto's embed does (cell id, then ``label`` option, then tag), so one paper.qmd
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,13 @@ CELL_OPTION = re.compile(r"^#\|\s?(?P<option>.*)$")
 
 def cell_options(source: str) -> dict[str, Any]:
     """The Quarto cell options (``#| key: value`` lines) that open a code cell."""
+    return dict(_parsed_cell_options(source))
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_cell_options(source: str) -> dict[str, Any]:
+    """Parsed once per cell source: every embed looks for its label among all the cells of
+    its notebook, and YAML parsing them again for each was most of the embeds' time."""
     lines = []
     for line in source.splitlines():
         match = CELL_OPTION.match(line)

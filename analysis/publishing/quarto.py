@@ -3,6 +3,14 @@
 Quarto embeds the stored cell outputs (``{{< embed >}}``), numbers figures, tables and
 sections, and draws the PDF with Typst.  It only reads the notebooks' stored outputs:
 papermill is the one engine that runs code (``execute: enabled: false`` in ``_quarto.yml``).
+
+One process for the three formats, because each Quarto process pays about a CPU second of its
+own (Deno, Quarto's modules, the project) before any format is drawn: three processes side by
+side used about 60 % more CPU than one and were no faster on two cores
+(benchmarks/RENDERERS_RESULTS.md).  Where the time goes is each format's Pandoc pass, in
+which Quarto's seventy-odd Lua filters walk the whole paper (about a CPU second per format for
+this paper, measured filter by filter), not the embeds: the same paper with its outputs
+already inlined renders no faster.
 """
 
 from __future__ import annotations
