@@ -29,7 +29,7 @@ MANIFEST_FILE = "manifest.json"
 HISTORY_DIR = "history"
 SETTINGS_FILES = ("settings.yml", "delay_rules.yml", "theme_rules.yml")
 PAPER_SOURCES = ("_quarto.yml", "paper.qmd", "paper")
-"""The Quarto project the paper is rendered from (kept in step with analysis.publishing.render)."""
+"""The Quarto project the paper is rendered from (kept in step with analysis.publishing.paper_sources)."""
 
 # Versions recorded for every run; the renderer adds its own (quarto, pandoc, typst).
 TOOLS = (

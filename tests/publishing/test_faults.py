@@ -25,7 +25,7 @@ import pytest
 
 from analysis.publishing import publish
 from analysis.publishing import run as recipe
-from analysis.publishing.render import RenderError
+from analysis.publishing.paper_sources import RenderError
 from tests.publishing.test_run import (
     FIXTURES,
     Q1,

@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,7 +26,8 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader
 
 from analysis.publishing import render
-from analysis.publishing.render import RenderError, render_paper
+from analysis.publishing.paper_sources import RenderError
+from analysis.publishing.render import render_paper
 from tests.conftest import NEEDS_CHROMIUM, RENDERERS, chromium_command
 
 MARKING = "OFFICIAL-SENSITIVE"
@@ -159,9 +161,18 @@ def _markdown_output(text: str):
     )
 
 
+# The metadata papermill writes on every cell it runs (beside Jupyter's empty tag list).
+PAPERMILL_CELL = {"papermill": {"exception": False, "status": "completed"}, "tags": []}
+
+
 def _labelled(label: str, output, **options: str):
     lines = [f"#| label: {label}"] + [f'#| {key}: "{value}"' for key, value in options.items()]
-    return new_code_cell("\n".join([*lines, "display(...)"]), outputs=[output], execution_count=1)
+    return new_code_cell(
+        "\n".join([*lines, "display(...)"]),
+        outputs=[output],
+        execution_count=1,
+        metadata=PAPERMILL_CELL,
+    )
 
 
 def _table_markdown(first: str, count: int, rows: int) -> str:
@@ -289,83 +300,12 @@ def rendered(request, tmp_path_factory, fallback) -> render.RenderResult:
 # --------------------------------------------------------------------------- unit tests
 
 
-def test_cell_options_reads_the_leading_quarto_comments_only():
-    source = '#| label: fig-groups\n#| fig-cap: "Actions: by group"\nx = 1\n#| label: late'
-    assert render.cell_options(source) == {"label": "fig-groups", "fig-cap": "Actions: by group"}
-    assert render.cell_options("x = 1") == {}
-
-
-def test_find_cell_prefers_cell_id_then_label_then_tag():
-    by_label = new_code_cell("#| label: tbl-risk\nx", metadata={"tags": ["other"]})
-    by_tag = new_code_cell("y", metadata={"tags": ["tbl-risk", "marked"]})
-    notebook = new_notebook(cells=[by_tag, by_label])
-    assert render.find_cell(notebook, "tbl-risk") is by_label
-    assert render.find_cell(notebook, "marked") is by_tag
-    with pytest.raises(KeyError):
-        render.find_cell(notebook, "fig-missing")
-
-
-def test_resolve_paper_numbers_floats_in_document_order_and_rewrites_references(tmp_path):
-    write_stand_in_notebooks(tmp_path)
-    qmd = (
-        "---\nlang: en-GB\n---\n\n"
-        "Marked {{< meta marking >}} for {{< meta panel >}}; see @tbl-risk and [-@fig-trends].\n\n"
-        "{{< embed notebooks/trends.ipynb#fig-trends >}}\n\n"
-        "{{< embed notebooks/dara_actions.ipynb#tbl-risk,fig-groups >}}\n\n"
-        "{{< embed notebooks/dara_actions.ipynb#outstanding-text >}}\n\n"
-        "Unknown @fig-nowhere.\n"
-    )
-    paper = render.resolve_paper(qmd, tmp_path, PAPER, {"fig": "Figure", "tbl": "Table"})
-    text = paper.markdown
-    assert paper.front_matter == {"lang": "en-GB"}
-    assert f"Marked {MARKING} for Audit Panel" in text
-    assert "see [Table 1](#tbl-risk) and [1](#fig-trends)." in text
-    assert "![Figure 1: Outstanding and overdue actions by quarter]" in text
-    assert "![Figure 2: Outstanding actions by business group and area]" in text
-    assert ": Table 1: Outstanding actions by risk {#tbl-risk}" in text
-    # A reference inside an embedded output is resolved like one in paper.qmd.
-    assert "95 outstanding actions, see [Figure 2](#fig-groups)" in text
-    assert "?@fig-nowhere" in text
-    assert any("fig-nowhere" in warning for warning in paper.warnings)
-    assert "#|" not in text and "loading" not in text
-    assert paper.numbers == {"fig-trends": 1, "tbl-risk": 1, "fig-groups": 2}
-    assert paper.notebooks == ("notebooks/trends.ipynb", "notebooks/dara_actions.ipynb")
-    png = tmp_path / "paper_files" / "figure-fallback" / "fig-trends.png"
-    assert png.read_bytes().startswith(b"\x89PNG")
-
-
-def test_an_embed_of_a_missing_label_names_it(tmp_path):
-    write_stand_in_notebooks(tmp_path)
-    qmd = "{{< embed notebooks/delays.ipynb#fig-reasons >}}\n"
-    with pytest.raises(RenderError, match="fig-reasons"):
-        render.resolve_paper(qmd, tmp_path, PAPER, {"fig": "Figure", "tbl": "Table"})
-
-
-def test_a_figure_cell_with_two_outputs_is_refused(tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    image = new_output("display_data", data={"image/png": _png("#000000")})
-    cell = new_code_cell('#| label: fig-two\n#| fig-cap: "Two"\nplot()', outputs=[image, image])
-    nbformat.write(new_notebook(cells=[cell]), notebooks / "x.ipynb")
-    with pytest.raises(RenderError, match="exactly one output"):
-        render.resolve_paper(
-            "{{< embed notebooks/x.ipynb#fig-two >}}", tmp_path, PAPER, {"fig": "F", "tbl": "T"}
-        )
-
-
 def test_quarto_renderer_without_quarto_says_where_to_get_it(monkeypatch, tmp_path):
-    monkeypatch.setattr(render.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     assert render.available_renderer() == "pandoc"
     assert "Quarto CLI not on PATH" in render.describe_renderer()
     with pytest.raises(RenderError, match=r"environment\.yml.*quarto\.org"):
         render_paper(tmp_path, renderer="quarto")
-
-
-def test_figures_json_without_the_paper_details_is_refused(tmp_path):
-    paper = {key: value for key, value in PAPER.items() if key != "marking"}
-    (tmp_path / "figures.json").write_text(json.dumps({"paper": paper}))
-    with pytest.raises(RenderError, match="marking"):
-        render.paper_metadata(tmp_path)
 
 
 # --------------------------------------------------------------------------- rendered paper
@@ -457,6 +397,22 @@ def test_html_carries_the_captions_and_numbers(rendered):
     for caption in EXPECTED_FIGURE_CAPTIONS + EXPECTED_TABLE_CAPTIONS:
         assert caption in text
     assert "95 outstanding actions, see Figure 1" in text
+
+
+@pytest.mark.slow
+def test_html_leaves_the_cells_metadata_out(rendered):
+    """Quarto copied papermill's record and the tags of each cell onto its div, and wrote a
+    table's attributes in an order that changed from one render to the next: a rerun of a
+    quarter must give the published bytes back, so the page carries none of it, and no
+    figure or table keeps more than one attribute whose order could vary."""
+    page = rendered.outputs["html"].read_text(encoding="utf-8")
+    assert "papermill" not in page
+    assert "data-tags" not in page and "quarto-private" not in page
+    floats = re.findall(r'<div id="(?:fig|tbl)-[^"]*"([^>]*)>', page)
+    if rendered.renderer == "quarto":
+        assert len(floats) == len(FIGURES) + len(TABLES)
+    for attributes in floats:
+        assert len(re.findall(r'\s[\w-]+="', attributes)) <= 2, attributes  # class, one more
 
 
 @pytest.mark.slow
