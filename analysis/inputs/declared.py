@@ -15,8 +15,9 @@ it (the risk whose grades are wrong); ``{unknown}`` the keys not allowed there, 
 allowed values, as a tuple or a list; ``{cause}`` the reason a ``format`` check gave.
 
 A file with several mistakes is reported by its first, where "first" is a mapping's kind, then
-its unknown keys, then its declared keys in the schema's order (or the node's ``x-order``),
-then any other keys and list items in the file's order.  An array whose items are named entries
+its missing keys, its unknown keys, then its declared keys in the schema's order, then any
+other keys and list items in the file's order; a node's ``x-order`` (its keywords and keys, in
+the order they are checked) says otherwise where a file's readers expect another order.  An array whose items are named entries
 carries ``x-entry`` (``category``), so a message inside one says ``category 3 (Funding): ...``.
 
 Two checks are the contract's own and are plugged in as formats: ``contract-date`` (a date as
@@ -148,6 +149,7 @@ _MISSING = object()
 def _order(node: dict[str, Any]) -> list[str]:
     return node.get("x-order") or [
         "type",
+        "required",
         "additionalProperties",
         "propertyNames",
         *node.get("properties", {}),
@@ -167,7 +169,9 @@ def _walk(
         order = _order(node)
         child: Any = {}
         if isinstance(value, dict):
-            if step in order:
+            if keyword == "required" and depth == len(path) - 1 and "required" in order:
+                position.append((order.index("required"), 0))  # missing keys, all at once
+            elif step in order:
                 position.append((order.index(step), 0))
             else:
                 keys = list(value)
