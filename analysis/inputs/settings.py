@@ -84,6 +84,9 @@ class Settings:
     attention: AttentionSettings = field(default_factory=AttentionSettings)
 
     def is_monitored(self, risk: str, assurance: str) -> bool:
+        """The panel's monitoring rule, its one home: an action of ``risk`` in an audit graded
+        ``assurance`` is monitored centrally when the threshold lists that grading for that
+        risk.  :func:`analysis.figures.actions.is_monitored` applies it to a whole tracker."""
         return assurance in self.threshold.get(risk, ())
 
     def describe_threshold(self) -> str:
