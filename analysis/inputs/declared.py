@@ -51,11 +51,6 @@ class Problem:
     """Without the file's name: the caller says which file it read."""
 
 
-def schema_path(name: str) -> str:
-    """Where the schema of ``name`` (``settings``, ``snapshot``, ...) is declared."""
-    return str(RULES / f"{name}{SCHEMA_SUFFIX}")
-
-
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """The declared schema of ``name``, with its references (``"$ref":
@@ -89,7 +84,7 @@ def problems(instance: Any, name: str) -> list[Problem]:
     """Every mistake in ``instance`` (a file's YAML, as read) against the schema of ``name``,
     the first (as the module docstring orders them) first; empty when the file fits."""
     schema = load_schema(name)
-    validator = _validator(schema)
+    validator = _validator(name)
     found: dict[tuple[Any, ...], Problem] = {}
     for error in validator.iter_errors(instance):
         for path, keyword, node in _located(error):
@@ -234,12 +229,14 @@ def _validator_class() -> Any:
 
 @cache
 def _format_checker() -> Any:
+    """The contract's own checks, named as formats: a date by the tables' date rules (whose
+    reason becomes the message) and a protective marking, case aside."""
     jsonschema = import_jsonschema()
     checker = jsonschema.FormatChecker(formats=())
 
     @checker.checks("contract-date", raises=ValueError)
     def _contract_date(value: object) -> bool:
-        from analysis.inputs.schemas import parse_date
+        from analysis.inputs.schemas import parse_date  # pandas: only once a date is read
 
         if value is not None:
             parse_date(value)
@@ -253,5 +250,7 @@ def _format_checker() -> Any:
     return checker
 
 
-def _validator(schema: dict[str, Any]) -> Any:
-    return _validator_class()(schema, format_checker=_format_checker())
+@cache
+def _validator(name: str) -> Any:
+    """The validator of one declared schema, built once per process."""
+    return _validator_class()(load_schema(name), format_checker=_format_checker())
