@@ -37,8 +37,7 @@ DelayRule = PhraseRule
 """One category and the phrases that place a reason in it."""
 
 DELAY_RULES = RulesFile(
-    list_key="categories",
-    entry="category",
+    schema="delay_rules",
     title="the delay rules",
     reserved=RESERVED,
     reserved_for="reasons no rule matches",

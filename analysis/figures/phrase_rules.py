@@ -6,6 +6,12 @@ whole words and case aside (``IT system`` never matches inside "audit system"), 
 its end for any ending (``recruit*``).  Each file is an ordered list of named entries; the
 first entry whose phrases match wins.  One loader checks every file the same way, so the two
 kinds of rules cannot drift apart in what they accept or in how they report a mistake.
+
+A file's shape (its list of entries, each a name, a description and at least one pattern) is
+declared once, as JSON Schema (``analysis/rules/delay_rules.schema.json`` and
+``theme_rules.schema.json``, whose entries are ``phrase_rules.schema.json``'s), and checked
+through :mod:`analysis.inputs.declared`.  What a schema cannot say is checked here: a name the
+code keeps for itself (``Other``) and a name used twice, both case and spacing aside.
 """
 
 from __future__ import annotations
@@ -17,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from analysis.inputs import declared
 
 
 @dataclass(frozen=True)
@@ -35,10 +43,8 @@ class PhraseRule:
 class RulesFile:
     """What tells one kind of rules file from another, for the loader and its messages."""
 
-    list_key: str
-    """The top-level key holding the entries (``categories``, ``themes``)."""
-    entry: str
-    """What one entry is called in a message (``category``, ``theme``)."""
+    schema: str
+    """The declared shape (``delay_rules`` for ``analysis/rules/delay_rules.schema.json``)."""
     title: str
     """What the file is called in a message (``the delay rules``)."""
     reserved: tuple[str, ...]
@@ -46,6 +52,18 @@ class RulesFile:
     reserved_for: str
     """Why a reserved name is reserved, for the message (``reasons no rule matches``)."""
     error: type[Exception]
+
+    @property
+    def list_key(self) -> str:
+        """The top-level key holding the entries (``categories``, ``themes``)."""
+        (key,) = declared.load_schema(self.schema)["required"]
+        return str(key)
+
+    @property
+    def entry(self) -> str:
+        """What one entry is called in a message (``category``, ``theme``)."""
+        entries = declared.load_schema(self.schema)["properties"][self.list_key]
+        return str(entries["x-entry"]["word"])
 
 
 @lru_cache(maxsize=1024)
@@ -81,47 +99,27 @@ def load_phrase_rules(path: Path, kind: RulesFile) -> list[PhraseRule]:
         raise kind.error(f"{path}: cannot read {kind.title}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise kind.error(f"{path}: not valid YAML: {exc}") from exc
-    if not isinstance(raw, dict) or not isinstance(raw.get(kind.list_key), list):
-        raise kind.error(f"{path}: expected a mapping with a list under '{kind.list_key}'")
-    unknown = set(raw) - {kind.list_key}
-    if unknown:
-        raise kind.error(f"{path}: unknown top-level key(s) {sorted(unknown)}")
+    problem = declared.first_problem(raw, kind.schema)
+    if problem is not None:
+        raise kind.error(f"{path}: {problem.message}")
     rules: list[PhraseRule] = []
     seen: set[str] = set()
     for number, entry in enumerate(raw[kind.list_key], start=1):
-        rule = _parse_rule(entry, f"{path}: {kind.entry} {number}", kind)
-        if name_key(rule.name) in seen:
-            raise kind.error(f"{path}: {kind.entry} {number} ({rule.name}): name used twice")
-        seen.add(name_key(rule.name))
-        rules.append(rule)
+        name = entry["name"]
+        where = f"{path}: {kind.entry} {number} ({name.strip()})"
+        if name_key(name) in {name_key(r) for r in kind.reserved}:
+            raise kind.error(f"{where}: {name!r} is reserved for {kind.reserved_for}")
+        if name_key(name) in seen:
+            raise kind.error(f"{where}: name used twice")
+        seen.add(name_key(name))
+        rules.append(_rule(entry))
     return rules
 
 
-def _parse_rule(entry: Any, where: str, kind: RulesFile) -> PhraseRule:
-    if not isinstance(entry, dict):
-        raise kind.error(f"{where}: expected name, description and patterns")
-    name = entry.get("name")
-    if not isinstance(name, str) or not name.strip():
-        raise kind.error(f"{where}: 'name' must be non-empty text")
-    where = f"{where} ({name.strip()})"
-    unknown = set(entry) - {"name", "description", "patterns"}
-    if unknown:
-        raise kind.error(f"{where}: unknown key(s) {sorted(unknown)}")
-    if name_key(name) in {name_key(r) for r in kind.reserved}:
-        raise kind.error(f"{where}: {name!r} is reserved for {kind.reserved_for}")
-    description = entry.get("description")
-    if not isinstance(description, str) or not description.strip():
-        raise kind.error(f"{where}: 'description' must be non-empty text")
-    patterns = entry.get("patterns")
-    if not isinstance(patterns, list) or not patterns:
-        raise kind.error(f"{where}: 'patterns' must be a list of at least one pattern")
-    for pattern in patterns:
-        if not isinstance(pattern, str) or not pattern.strip().rstrip("*").strip():
-            raise kind.error(f"{where}: pattern {pattern!r} must be a word or phrase")
-        if "*" in pattern.strip()[:-1]:
-            raise kind.error(f"{where}: pattern {pattern!r} may have '*' only at its end")
+def _rule(entry: dict[str, Any]) -> PhraseRule:
+    """One entry that fits its schema, tidied: spacing in the name, ends of the texts."""
     return PhraseRule(
-        name=" ".join(name.split()),
-        description=description.strip(),
-        patterns=tuple(p.strip() for p in patterns),
+        name=" ".join(entry["name"].split()),
+        description=entry["description"].strip(),
+        patterns=tuple(p.strip() for p in entry["patterns"]),
     )

@@ -47,8 +47,7 @@ ThemeRule = PhraseRule
 """One theme and the phrases that place a finding in it."""
 
 THEME_RULES = RulesFile(
-    list_key="themes",
-    entry="theme",
+    schema="theme_rules",
     title="the theme rules",
     reserved=(OTHER_THEME,),
     reserved_for="findings no theme matches",

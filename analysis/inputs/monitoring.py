@@ -21,14 +21,20 @@ from analysis.inputs.vocabulary import OUTSTANDING_STATUSES
 
 
 def is_monitored(actions: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Rows that meet the panel's threshold (risk against the audit's assurance), for every
-    row at once, one risk level at a time."""
-    meets = pd.Series(False, index=actions.index, dtype=bool)
-    for risk, grades in settings.threshold.items():
-        meets |= actions["risk"].eq(risk).fillna(False).astype(bool) & actions["assurance"].isin(
-            list(grades)
-        )
-    return meets
+    """Rows that meet the panel's threshold (risk against the audit's assurance).
+
+    Which pair of risk and assurance is monitored is :meth:`Settings.is_monitored`, the one
+    statement of the threshold; here it is asked once per distinct pair (a handful even in a
+    national tracker) and the answer spread over the rows.  A row missing either is not
+    monitored.
+    """
+    pairs = pd.MultiIndex.from_frame(actions[["risk", "assurance"]].astype(object))
+    chosen = [
+        pair
+        for pair in pairs.unique()
+        if all(isinstance(part, str) for part in pair) and settings.is_monitored(*pair)
+    ]
+    return pd.Series(pairs.isin(chosen), index=actions.index, dtype=bool)
 
 
 def deadline(actions: pd.DataFrame, basis: DeadlineBasis) -> pd.Series:

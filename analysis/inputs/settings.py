@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import yaml
 
+from analysis.inputs import declared
 from analysis.inputs.columns import ColumnMap, ColumnMapError, parse_map
 from analysis.inputs.vocabulary import ASSURANCES, RISKS
 from analysis.paths import RULES
@@ -29,10 +30,13 @@ SETTINGS_FILE = "settings.yml"
 DELAY_RULES_FILE = "delay_rules.yml"
 THEME_RULES_FILE = "theme_rules.yml"
 
-ATTENTION_RULE_CODES = ("most_overdue", "over_a_year_overdue", "all_on_hold")
-"""The attention rules a settings file may name (see :mod:`analysis.figures.attention`)."""
-ATTENTION_ORDERS = ("most_overdue_actions", "longest_overdue", "most_recently_overdue")
-"""How the attention list is ranked before any cap (see :mod:`analysis.figures.attention`)."""
+SETTINGS_SCHEMA = "settings"
+"""The settings files' declared shape: ``analysis/rules/settings.schema.json``."""
+
+_ATTENTION = declared.load_schema(SETTINGS_SCHEMA)["properties"]["attention"]["properties"]
+ATTENTION_RULE_CODES: tuple[str, ...] = tuple(_ATTENTION["rules"]["items"]["enum"])
+"""The attention rules a settings file may name, as the schema declares them (see
+:mod:`analysis.figures.attention` for what each selects)."""
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,9 @@ class Settings:
     attention: AttentionSettings = field(default_factory=AttentionSettings)
 
     def is_monitored(self, risk: str, assurance: str) -> bool:
+        """The panel's monitoring rule, its one home: an action of ``risk`` in an audit graded
+        ``assurance`` is monitored centrally when the threshold lists that grading for that
+        risk.  :func:`analysis.inputs.monitoring.is_monitored` applies it to a whole tracker."""
         return assurance in self.threshold.get(risk, ())
 
     def describe_threshold(self) -> str:
@@ -108,91 +115,50 @@ def _packaged(name: str) -> Path:
 
 
 def _parse(raw: Any, source: str) -> dict[str, Any]:
+    """A settings file's values, checked against its declared shape
+    (``analysis/rules/settings.schema.json``); the first mistake is a :class:`SettingsError`
+    naming the file, the key and the value."""
     if raw is None:
         return {}
-    if not isinstance(raw, dict):
-        raise SettingsError(f"{source}: expected a mapping of settings, got {type(raw).__name__}")
-    unknown = set(raw) - {"threshold", "deadline_basis", "coming_quarters", "columns", "attention"}
-    if unknown:
-        raise SettingsError(f"{source}: unknown setting(s) {sorted(unknown)}")
+    raw = _grading_no(raw)
+    problem = declared.first_problem(raw, SETTINGS_SCHEMA)
+    if problem is not None:
+        raise SettingsError(f"{source}: {problem.message}")
     parsed: dict[str, Any] = {}
     if "threshold" in raw:
-        threshold = raw["threshold"]
-        if not isinstance(threshold, dict):
-            raise SettingsError(f"{source}: threshold must map each risk to a list of assurances")
-        clean: dict[str, tuple[str, ...]] = {}
-        for risk, grades in threshold.items():
-            if risk not in RISKS:
-                raise SettingsError(f"{source}: threshold names unknown risk {risk!r}; use {RISKS}")
-            # YAML 1.1 reads an unquoted No as false; an analyst writing the grading means "No".
-            grades = ["No" if g is False else g for g in (grades or [])]
-            bad = [g for g in grades if g not in ASSURANCES]
-            if bad:
-                raise SettingsError(
-                    f"{source}: threshold for {risk} names unknown assurance {bad}; use {ASSURANCES}"
-                )
-            clean[risk] = tuple(g for g in ASSURANCES if g in grades)
-        parsed["threshold"] = clean
-    if "deadline_basis" in raw:
-        if raw["deadline_basis"] not in ("original", "revised"):
-            raise SettingsError(
-                f"{source}: deadline_basis must be 'original' or 'revised', "
-                f"not {raw['deadline_basis']!r}"
-            )
-        parsed["deadline_basis"] = raw["deadline_basis"]
-    if "coming_quarters" in raw:
-        value = raw["coming_quarters"]
-        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 8:
-            raise SettingsError(f"{source}: coming_quarters must be a whole number from 1 to 8")
-        parsed["coming_quarters"] = value
+        parsed["threshold"] = {
+            risk: tuple(g for g in ASSURANCES if g in (grades or []))
+            for risk, grades in raw["threshold"].items()
+        }
+    for key in ("deadline_basis", "coming_quarters"):
+        if key in raw:
+            parsed[key] = raw[key]
     if "columns" in raw:
         try:
             parsed["columns"] = parse_map(raw["columns"], source)
         except ColumnMapError as exc:
             raise SettingsError(str(exc)) from exc
     if "attention" in raw:
-        parsed["attention"] = _parse_attention(raw["attention"], source)
+        parsed["attention"] = _attention(raw["attention"] or {})
     return parsed
 
 
-def _parse_attention(raw: Any, source: str) -> AttentionSettings:
-    where = f"{source}: attention"
-    if raw is None:
-        return AttentionSettings()
-    if not isinstance(raw, dict):
-        raise SettingsError(f"{where} must be a mapping (rules, long_overdue_days, limit, order)")
-    unknown = set(raw) - {"rules", "long_overdue_days", "limit", "order"}
-    if unknown:
-        raise SettingsError(f"{where}: unknown setting(s) {sorted(unknown)}")
-    values: dict[str, Any] = {}
-    if "rules" in raw:
-        rules = raw["rules"]
-        if not isinstance(rules, list) or not all(isinstance(r, str) for r in rules):
-            raise SettingsError(f"{where}.rules must be a list of rule names")
-        bad = [r for r in rules if r not in ATTENTION_RULE_CODES]
-        if bad:
-            raise SettingsError(
-                f"{where}.rules names unknown rule(s) {bad}; use {list(ATTENTION_RULE_CODES)}"
-            )
-        values["rules"] = tuple(r for r in ATTENTION_RULE_CODES if r in rules)
-    if "long_overdue_days" in raw:
-        days = raw["long_overdue_days"]
-        if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 3650:
-            raise SettingsError(f"{where}.long_overdue_days must be a whole number from 1 to 3650")
-        values["long_overdue_days"] = days
-    if "limit" in raw:
-        limit = raw["limit"]
-        if limit is not None and (
-            not isinstance(limit, int) or isinstance(limit, bool) or limit < 1
-        ):
-            raise SettingsError(f"{where}.limit must be blank (no cap) or a whole number from 1")
-        values["limit"] = limit
-    if "order" in raw:
-        if raw["order"] not in ATTENTION_ORDERS:
-            raise SettingsError(
-                f"{where}.order must be one of {list(ATTENTION_ORDERS)}, not {raw['order']!r}"
-            )
-        values["order"] = raw["order"]
+def _grading_no(raw: Any) -> Any:
+    """YAML 1.1 reads an unquoted No as false; an analyst writing the grading means "No"."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("threshold"), dict):
+        return raw
+    threshold = {
+        risk: ["No" if g is False else g for g in grades] if isinstance(grades, list) else grades
+        for risk, grades in raw["threshold"].items()
+    }
+    return {**raw, "threshold": threshold}
+
+
+def _attention(raw: dict[str, Any]) -> AttentionSettings:
+    """The attention settings given, each rule in the order the rules are declared."""
+    values = dict(raw)
+    if "rules" in values:
+        values["rules"] = tuple(r for r in ATTENTION_RULE_CODES if r in raw["rules"])
     return AttentionSettings(**values)
 
 

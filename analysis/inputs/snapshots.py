@@ -52,7 +52,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from analysis import cache
 from analysis.inputs import columns, readers, schemas, workbooks
@@ -60,10 +59,9 @@ from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.narrative import placeholder_errors, split_narrative
 from analysis.inputs.row_warnings import action_warnings, recommendation_warnings, tracker_warnings
 from analysis.inputs.settings import Settings, load_settings
+from analysis.inputs.snapshot_meta import read_meta
 from analysis.inputs.vocabulary import (
     ACTIONS_SHEET,
-    MARKINGS,
-    OFFICIAL,
     TRACKER_SHEET,
 )
 from analysis.quarters import Quarter, QuarterError
@@ -75,8 +73,6 @@ ACTIONS_CSV = "audit_actions.csv"
 NARRATIVE_MD = "narrative.md"
 TRACKER_CSV = "hmicfrs_tracker.csv"
 TRACKER_XLSX = "hmicfrs_tracker.xlsx"
-
-DEFAULT_PANEL = "Audit Panel"
 
 
 @dataclass
@@ -298,7 +294,7 @@ def _check(
     meta: dict[str, object] | None = None
     if SNAPSHOT_YML in names:
         files[SNAPSHOT_YML] = folder / SNAPSHOT_YML
-        meta = _read_meta(files[SNAPSHOT_YML], quarter, f"{rel}/{SNAPSHOT_YML}", findings)
+        meta = read_meta(files[SNAPSHOT_YML], quarter, f"{rel}/{SNAPSHOT_YML}", findings)
     else:
         missing(SNAPSHOT_YML, "the snapshot's details (as_of, panel_date, authors, contact)")
     as_of = meta["as_of"] if meta is not None else quarter.last_day
@@ -479,116 +475,3 @@ def _read_table(
             Finding("warning", file, f"no data rows: the file has a header but no {spec.label}")
         )
     return schemas.canonical(table.frame, spec), table.frame
-
-
-# --- snapshot.yml -----------------------------------------------------------------------------
-class _TextDatesLoader(yaml.SafeLoader):
-    """Safe YAML with dates left as text, so they are judged by the contract's date rules."""
-
-
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _read_meta(
-    path: Path, quarter: Quarter, file: str, findings: list[Finding]
-) -> dict[str, object] | None:
-    """snapshot.yml with defaults filled in; None (with errors added) when unusable."""
-    try:
-        raw = yaml.load(readers.read_text(path), Loader=_TextDatesLoader)
-    except readers.ReadError as exc:
-        findings.append(Finding("error", file, str(exc)))
-        return None
-    except yaml.YAMLError as exc:
-        where = getattr(exc, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        findings.append(Finding("error", file, f"not valid YAML{line}: {problem}"))
-        return None
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        findings.append(
-            Finding(
-                "error", file, f"expected a mapping of keys (as_of: ...), got {type(raw).__name__}"
-            )
-        )
-        return None
-    before = len(findings)
-    meta: dict[str, object] = {str(k): v for k, v in raw.items()}
-
-    def error(column: str, message: str) -> None:
-        findings.append(
-            Finding("error", file, message, column=column, value=_shown(raw.get(column)))
-        )
-
-    as_of = quarter.last_day
-    if raw.get("as_of") is not None:
-        try:
-            as_of = schemas.parse_date(raw["as_of"])
-        except ValueError as exc:
-            error("as_of", str(exc))
-        else:
-            if as_of < quarter.first_day:
-                error("as_of", f"before the first day of {quarter.id} ({quarter.first_day})")
-            elif as_of > quarter.last_day:
-                findings.append(
-                    Finding(
-                        "warning",
-                        file,
-                        f"after the last day of {quarter.id} ({quarter.last_day})",
-                        column="as_of",
-                        value=_shown(raw["as_of"]),
-                    )
-                )
-    meta["as_of"] = as_of
-
-    panel_date = None
-    if raw.get("panel_date") is not None:
-        try:
-            panel_date = schemas.parse_date(raw["panel_date"])
-        except ValueError as exc:
-            error("panel_date", str(exc))
-    meta["panel_date"] = panel_date
-
-    panel = raw.get("panel")
-    meta["panel"] = DEFAULT_PANEL if panel is None or not str(panel).strip() else str(panel).strip()
-
-    marking = raw.get("marking")
-    if marking is None or not str(marking).strip():
-        meta["marking"] = OFFICIAL
-    else:
-        canonical = {m.casefold(): m for m in MARKINGS}.get(str(marking).strip().casefold())
-        if canonical is None:
-            error("marking", f"unknown marking; expected one of {', '.join(MARKINGS)}")
-        meta["marking"] = canonical or OFFICIAL
-
-    authors = raw.get("authors")
-    if authors is None:
-        meta["authors"] = []
-    elif isinstance(authors, str):
-        meta["authors"] = [authors.strip()] if authors.strip() else []
-    elif isinstance(authors, list) and all(isinstance(a, str | int | float) for a in authors):
-        meta["authors"] = [str(a).strip() for a in authors if str(a).strip()]
-    else:
-        error("authors", "authors must be a name or a list of names")
-
-    contact = raw.get("contact")
-    if contact is None:
-        meta["contact"] = ""
-    elif isinstance(contact, dict):
-        meta["contact"] = ", ".join(str(v).strip() for v in contact.values() if v is not None)
-    elif isinstance(contact, list):
-        meta["contact"] = ", ".join(str(v).strip() for v in contact if v is not None)
-    else:
-        meta["contact"] = str(contact).strip()
-
-    if any(f.severity == "error" for f in findings[before:]):
-        return None
-    return meta
-
-
-def _shown(value: object) -> str | None:
-    return None if value is None else str(value)

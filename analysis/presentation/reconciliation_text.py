@@ -21,7 +21,7 @@ from analysis.presentation.wording import count, join_and, verb
 from analysis.quarters import long_date
 
 if TYPE_CHECKING:
-    from analysis.presentation.paper import PaperContext
+    from analysis.presentation.paper_context import PaperContext
 
 HEADING = "## The portal and the force's own tracker"
 

@@ -192,6 +192,8 @@ class KernelPool:
         so that start-up and imports overlap whatever the caller does next instead of waiting
         for the first notebook.  Each task occupies its thread for the kernel's start, so the
         executor spreads them over ``count`` threads."""
+        import jupyter_client  # noqa: F401  whole, here, before its threads race to import it
+
         for _ in range(count):
             threads.submit(self._prestart)
 

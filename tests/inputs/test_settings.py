@@ -67,6 +67,20 @@ def test_a_bare_yaml_no_is_read_as_the_grading_no(tmp_path: Path) -> None:
     assert st.load_settings(tmp_path).threshold["Medium"] == ("Limited", "No")
 
 
+def test_a_bare_yaml_yes_is_not_a_grading(tmp_path: Path) -> None:
+    (tmp_path / "settings.yml").write_text("threshold:\n  Medium: [Limited, Yes]\n", "utf-8")
+    with pytest.raises(st.SettingsError, match=r"unknown assurance \[True\]"):
+        st.load_settings(tmp_path)
+
+
+def test_the_first_mistake_in_the_file_is_the_one_reported(tmp_path: Path) -> None:
+    (tmp_path / "settings.yml").write_text(
+        "threshold:\n  Urgent: [Limited]\n  High: [Poor]\n", encoding="utf-8"
+    )
+    with pytest.raises(st.SettingsError, match="threshold names unknown risk 'Urgent'; use"):
+        st.load_settings(tmp_path)
+
+
 def test_a_data_folders_delay_rules_replace_the_packaged_ones(tmp_path: Path) -> None:
     assert st.load_settings(tmp_path).delay_rules_path.parent.name == "rules"
     (tmp_path / "delay_rules.yml").write_text("categories: []\n", encoding="utf-8")
@@ -92,6 +106,9 @@ def test_the_threshold_is_described_in_words() -> None:
         ("coming_quarters: 9\n", "coming_quarters must be a whole number from 1 to 8"),
         ("coming_quarters: true\n", "coming_quarters must be a whole number from 1 to 8"),
         ("threshold: {High: [\n", "not valid YAML"),
+        ("threshold:\n  High: Limited\n", "threshold for High must be a list of assurances"),
+        ("coming_quarters: 2.0\n", "coming_quarters must be a whole number from 1 to 8"),
+        ("attention: [most_overdue]\n", "attention must be a mapping (rules, long_overdue_days"),
     ],
 )
 def test_a_settings_file_that_cannot_be_acted_on_is_refused_by_name(

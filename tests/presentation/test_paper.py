@@ -7,16 +7,30 @@ the rows, not from a run of the code.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from analysis.inputs.vocabulary import OFFICIAL_SENSITIVE
-from analysis.presentation import paper
+from analysis.paths import NOTEBOOKS
+from analysis.presentation import paper, paper_context, paper_summary
 from tests.helpers.frames import AS_OF, SETTINGS, days_before, snapshot
+
+
+def test_every_name_the_notebooks_call_is_the_paper_modules_interface():
+    """The notebooks (whose source is in every published notebook) say ``paper.<name>``
+    after ``from analysis import paper``: each name must stay an attribute of
+    ``analysis.presentation.paper``, wherever its code lives, and be listed in ``__all__``."""
+    called = set()
+    for source in NOTEBOOKS.glob("*.py"):
+        called |= set(re.findall(r"\bpaper\.([a-z_]+)\(", source.read_text(encoding="utf-8")))
+    assert len(called) > 30
+    assert called == set(paper.__all__)
+    assert all(callable(getattr(paper, name)) for name in called)
 
 
 def ctx_for(actions=(), recommendations=(), previous=None, **kw):
     current = snapshot(actions=actions, recommendations=recommendations, **kw)
     history = [previous, current] if previous is not None else [current]
-    return paper.context_from(current, history, SETTINGS)
+    return paper_context.context_from(current, history, SETTINGS)
 
 
 def test_no_actions_at_all() -> None:
@@ -161,13 +175,13 @@ def test_contact_text_uses_snapshot_details() -> None:
 def test_authored_sections_fall_back_to_standard_wording() -> None:
     current = snapshot()
     current.narrative = {"Legal implications": "Counsel has advised on one matter."}
-    ctx = paper.context_from(current, [current], SETTINGS)
+    ctx = paper_context.context_from(current, [current], SETTINGS)
     assert paper.authored_section(ctx, "Legal implications") == (
         "Counsel has advised on one matter."
     )
     assert (
         paper.authored_section(ctx, "Financial implications")
-        == (paper.DEFAULT_TEXT["Financial implications"])
+        == (paper_summary.DEFAULT_TEXT["Financial implications"])
     )
     assert paper.inspection_activity(ctx) == paper.NO_NARRATIVE
 
@@ -175,7 +189,7 @@ def test_authored_sections_fall_back_to_standard_wording() -> None:
 def test_authored_headings_sit_under_the_papers_section() -> None:
     current = snapshot()
     current.narrative = {"Inspection activity": "# PEEL\ntext\n## Detail\nmore"}
-    ctx = paper.context_from(current, [current], SETTINGS)
+    ctx = paper_context.context_from(current, [current], SETTINGS)
     assert paper.inspection_activity(ctx) == "### PEEL\ntext\n#### Detail\nmore"
 
 

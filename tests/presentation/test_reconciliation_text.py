@@ -6,7 +6,7 @@ import dataclasses
 
 from analysis.inputs.vocabulary import RESTRICTED_ITEM
 from analysis.presentation import reconciliation_text as rt
-from analysis.presentation.paper import context_from
+from analysis.presentation.paper_context import context_from
 from tests.figures.test_reconciliation import tracker_frame
 from tests.helpers.frames import SETTINGS, snapshot
 

@@ -1,0 +1,256 @@
+"""The panel's YAML files checked against the shape declared for each, in the project's words.
+
+Each file an analyst edits (``settings.yml``, a snapshot's ``snapshot.yml``, ``delay_rules.yml``
+and ``theme_rules.yml``) has its shape declared once, as a JSON Schema beside the packaged rules
+(``analysis/rules/<file>.schema.json``), so the keys a file may have, the values each may take
+and the message a mistake gets are read in one place rather than pieced together from code.
+jsonschema is the project's one validator; its own messages ("Additional properties are not
+allowed") are not what a panel analyst should read, so every constraint in these schemas
+carries the project's message beside it, under ``x-messages`` (keyword -> message, ``*`` for
+any keyword of that node).  A message may name:
+
+``{value!r}``  the value found; ``{type}`` its kind (``list``); ``{key}`` the nearest key above
+it (the risk whose grades are wrong); ``{unknown}`` the keys not allowed there, sorted;
+``{bad}`` every item of the list that fails as this one does; ``{enum}`` / ``{enum_list}`` the
+allowed values, as a tuple or a list; ``{cause}`` the reason a ``format`` check gave.
+
+A file with several mistakes is reported by its first, where "first" is a mapping's kind, then
+its missing keys, its unknown keys, then its declared keys in the schema's order, then any
+other keys and list items in the file's order; a node's ``x-order`` (its keywords and keys, in
+the order they are checked) says otherwise where a file's readers expect another order.  An array whose items are named entries
+carries ``x-entry`` (``category``), so a message inside one says ``category 3 (Funding): ...``.
+
+Two checks are the contract's own and are plugged in as formats: ``contract-date`` (a date as
+the tables take it, :func:`analysis.inputs.schemas.parse_date`) and ``marking`` (a protective
+marking, case aside).  And a whole number is a YAML integer, never ``2.0`` or ``true``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from analysis.inputs.vocabulary import MARKINGS
+from analysis.lazy import import_jsonschema
+from analysis.paths import RULES
+
+SCHEMA_SUFFIX = ".schema.json"
+
+Step = str | int
+"""One step into a file: a key of a mapping or a position (from 0) in a list."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mistake in a file: where it is and the schema's message for it."""
+
+    path: tuple[Step, ...]
+    message: str
+    """Without the file's name: the caller says which file it read."""
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    """The declared schema of ``name``, with its references (``"$ref":
+    "phrase_rules.schema.json#/$defs/entries"``, ``"#/$defs/entry"``) put in place, so that
+    the tree can be walked from the top to any mistake; keys beside a ``$ref`` win."""
+    return _inlined(_document(f"{name}{SCHEMA_SUFFIX}"), _document(f"{name}{SCHEMA_SUFFIX}"))
+
+
+def _document(file: str) -> Any:
+    return json.loads((RULES / file).read_text(encoding="utf-8"))
+
+
+def _inlined(node: Any, document: Any) -> Any:
+    if isinstance(node, list):
+        return [_inlined(item, document) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if not isinstance(ref, str):
+        return {key: _inlined(value, document) for key, value in node.items()}
+    file, _, pointer = ref.partition("#")
+    source = _document(file) if file else document
+    target = source
+    for part in filter(None, pointer.split("/")):
+        target = target[part]
+    rest = {key: value for key, value in node.items() if key != "$ref"}
+    return _inlined({**target, **rest}, source)
+
+
+def problems(instance: Any, name: str) -> list[Problem]:
+    """Every mistake in ``instance`` (a file's YAML, as read) against the schema of ``name``,
+    the first (as the module docstring orders them) first; empty when the file fits."""
+    schema = load_schema(name)
+    validator = _validator(name)
+    found: dict[tuple[Any, ...], Problem] = {}
+    for error in validator.iter_errors(instance):
+        for path, keyword, node in _located(error):
+            position, fields, prefix = _walk(schema, instance, path, keyword, validator)
+            fields.update(_error_fields(error, node))
+            message = prefix + _template(node, keyword, error).format(**fields)
+            found.setdefault((position, message), Problem(tuple(path), message))
+    return [found[key] for key in sorted(found)]
+
+
+def first_problem(instance: Any, name: str) -> Problem | None:
+    """The mistake a file is refused for, or None when it fits its schema."""
+    found = problems(instance, name)
+    return found[0] if found else None
+
+
+# --- jsonschema errors, located -----------------------------------------------------------------
+def _located(error: Any) -> list[tuple[list[Step], str, dict[str, Any]]]:
+    """Where an error is, as (path into the file, failing keyword, schema node with its
+    messages).  A missing key is placed at the key, as if it were there and wrong; a key a
+    ``propertyNames`` refuses is placed at the key itself."""
+    path = list(error.absolute_path)
+    if error.validator == "required":
+        missing = [key for key in error.validator_value if key not in error.instance]
+        return [
+            ([*path, key], "required", error.schema["properties"].get(key, {})) for key in missing
+        ]
+    if "propertyNames" in error.relative_schema_path:
+        return [([*path, error.instance], "propertyNames", error.schema)]
+    return [(path, error.validator, error.schema)]
+
+
+def _template(node: dict[str, Any], keyword: str, error: Any) -> str:
+    messages = node.get("x-messages", {})
+    if keyword == "propertyNames":
+        keyword = error.validator
+    return messages.get(keyword) or messages.get("*") or error.message
+
+
+def _error_fields(error: Any, node: dict[str, Any]) -> dict[str, Any]:
+    enum = node.get("enum", ())
+    fields: dict[str, Any] = {
+        "enum": tuple(enum),
+        "enum_list": list(enum),
+        "cause": str(error.cause) if error.cause is not None else error.message,
+    }
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        declared = set(node.get("properties", {}))
+        fields["unknown"] = sorted(k for k in error.instance if k not in declared)
+    return fields
+
+
+# --- where in the file, and in what order -------------------------------------------------------
+_MISSING = object()
+
+
+def _order(node: dict[str, Any]) -> list[str]:
+    return node.get("x-order") or [
+        "type",
+        "required",
+        "additionalProperties",
+        "propertyNames",
+        *node.get("properties", {}),
+    ]
+
+
+def _walk(
+    schema: dict[str, Any], instance: Any, path: list[Step], keyword: str, validator: Any
+) -> tuple[tuple[tuple[int, int], ...], dict[str, Any], str]:
+    """The error's place in the reporting order, the fields its message may name (value, key,
+    type, bad), and the entry it is in (``category 2 (Funding): ``)."""
+    node, value = schema, instance
+    position: list[tuple[int, int]] = []
+    fields: dict[str, Any] = {"key": None, "bad": []}
+    prefix = ""
+    for depth, step in enumerate(path):
+        order = _order(node)
+        child: Any = {}
+        if isinstance(value, dict):
+            if keyword == "required" and depth == len(path) - 1 and "required" in order:
+                position.append((order.index("required"), 0))  # missing keys, all at once
+            elif step in order:
+                position.append((order.index(step), 0))
+            else:
+                keys = list(value)
+                position.append((len(order), keys.index(step) if step in keys else len(keys)))
+            properties = node.get("properties", {})
+            extra = node.get("additionalProperties", {})
+            child = properties.get(step, extra if isinstance(extra, dict) else {})
+            fields["key"] = step
+        elif isinstance(value, list) and isinstance(step, int):
+            position.append((len(order), step))
+            child = node.get("items", {})
+            fields["bad"] = [
+                item for item in value if not validator.evolve(schema=child).is_valid(item)
+            ]
+            entry = node.get("x-entry")
+            if entry and 0 <= step < len(value):
+                prefix = _entry_prefix(entry, step, value[step], path[depth + 1 :])
+        node = child
+        value = value.get(step, _MISSING) if isinstance(value, dict) else _item(value, step)
+    order = _order(node)
+    if keyword in ("required", "propertyNames"):
+        position.append((-1, 0))  # a key missing or refused comes before what it holds
+    else:
+        position.append((order.index(keyword) if keyword in order else len(order), 0))
+    fields["value"] = None if value is _MISSING else value
+    if keyword == "propertyNames":
+        fields["value"] = path[-1]  # the key refused, not what it holds
+    fields["type"] = type(fields["value"]).__name__
+    return tuple(position), fields, prefix
+
+
+def _item(value: Any, step: Step) -> Any:
+    if isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
+        return value[step]
+    return _MISSING
+
+
+def _entry_prefix(entry: dict[str, str], index: int, item: Any, below: list[Step]) -> str:
+    """``category 2: `` or, once the entry's name is known good and the mistake is not in
+    the name itself, ``category 2 (Funding): ``."""
+    where = f"{entry['word']} {index + 1}"
+    title = entry.get("title")
+    name = item.get(title) if isinstance(item, dict) and title else None
+    if isinstance(name, str) and name.strip() and (not below or below[0] != title):
+        where += f" ({name.strip()})"
+    return f"{where}: "
+
+
+# --- the validator --------------------------------------------------------------------------------
+@cache
+def _validator_class() -> Any:
+    """Draft 2020-12, with YAML's whole numbers: ``2.0`` and ``true`` are not integers."""
+    jsonschema = import_jsonschema()
+    base = jsonschema.Draft202012Validator
+    checker = base.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    )
+    return jsonschema.validators.extend(base, type_checker=checker)
+
+
+@cache
+def _format_checker() -> Any:
+    """The contract's own checks, named as formats: a date by the tables' date rules (whose
+    reason becomes the message) and a protective marking, case aside."""
+    jsonschema = import_jsonschema()
+    checker = jsonschema.FormatChecker(formats=())
+
+    @checker.checks("contract-date", raises=ValueError)
+    def _contract_date(value: object) -> bool:
+        from analysis.inputs.schemas import parse_date  # pandas: only once a date is read
+
+        if value is not None:
+            parse_date(value)
+        return True
+
+    @checker.checks("marking")
+    def _marking(value: object) -> bool:
+        text = "" if value is None else str(value).strip()
+        return not text or text.casefold() in {m.casefold() for m in MARKINGS}
+
+    return checker
+
+
+@cache
+def _validator(name: str) -> Any:
+    """The validator of one declared schema, built once per process."""
+    return _validator_class()(load_schema(name), format_checker=_format_checker())

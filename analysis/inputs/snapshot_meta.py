@@ -1,0 +1,140 @@
+"""A snapshot's ``snapshot.yml``: the quarter's details, read with every default filled in.
+
+The file must exist (it is how a folder says it is a snapshot) but may be empty: every key has
+a default.  Its shape (the keys it may set and what each may hold) is declared once, in
+``analysis/rules/snapshot.schema.json``, and checked through :mod:`analysis.inputs.declared`;
+what depends on the quarter (``as_of`` before its first day is an error, after its last day a
+warning) is checked here.  Dates follow the table rules (``2019-06-30`` or ``30/06/2019``):
+YAML's own date typing is switched off so that a bad date is reported, not crashed on.  Each
+mistake is a :class:`~analysis.inputs.findings.Finding` naming the file, the key and the value,
+and all of them are collected, as for the snapshot's tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from analysis.inputs import declared, readers, schemas
+from analysis.inputs.findings import Finding
+from analysis.inputs.vocabulary import MARKINGS, OFFICIAL
+from analysis.quarters import Quarter
+
+SNAPSHOT_SCHEMA = "snapshot"
+"""snapshot.yml's declared shape: ``analysis/rules/snapshot.schema.json``."""
+
+DEFAULT_PANEL = "Audit Panel"
+
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """Safe YAML with dates left as text, so they are judged by the contract's date rules."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_meta(
+    path: Path, quarter: Quarter, file: str, findings: list[Finding]
+) -> dict[str, object] | None:
+    """snapshot.yml with defaults filled in; None (with errors added) when unusable."""
+    try:
+        raw = yaml.load(readers.read_text(path), Loader=_TextDatesLoader)
+    except readers.ReadError as exc:
+        findings.append(Finding("error", file, str(exc)))
+        return None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        findings.append(Finding("error", file, f"not valid YAML{line}: {problem}"))
+        return None
+    if raw is None:
+        raw = {}
+    wrong: dict[tuple[object, ...], declared.Problem] = {}
+    for problem in declared.problems(raw, SNAPSHOT_SCHEMA):  # the first mistake in each key
+        wrong.setdefault(problem.path[:1], problem)
+    if () in wrong:  # not a mapping: nothing in it can be read
+        findings.append(Finding("error", file, wrong[()].message))
+        return None
+    before = len(findings)
+
+    def error(column: str, message: str) -> None:
+        findings.append(
+            Finding("error", file, message, column=column, value=_shown(raw.get(column)))
+        )
+
+    for column in ("as_of", "panel_date", "marking", "authors"):
+        if (column,) in wrong:
+            error(column, wrong[(column,)].message)
+        elif column == "as_of":
+            _check_as_of(raw, quarter, file, findings, error)
+    if any(f.severity == "error" for f in findings[before:]):
+        return None
+    return _filled_in(raw, quarter)
+
+
+def _check_as_of(
+    raw: dict[str, Any], quarter: Quarter, file: str, findings: list[Finding], error: Any
+) -> None:
+    """``as_of`` against the quarter: before its first day is an error, after its last a
+    warning (a late export still describes the quarter)."""
+    if raw.get("as_of") is None:
+        return
+    as_of = schemas.parse_date(raw["as_of"])
+    if as_of < quarter.first_day:
+        error("as_of", f"before the first day of {quarter.id} ({quarter.first_day})")
+    elif as_of > quarter.last_day:
+        findings.append(
+            Finding(
+                "warning",
+                file,
+                f"after the last day of {quarter.id} ({quarter.last_day})",
+                column="as_of",
+                value=_shown(raw["as_of"]),
+            )
+        )
+
+
+def _filled_in(raw: dict[str, Any], quarter: Quarter) -> dict[str, object]:
+    """The details of a file that fits its schema, each key given its value or its default;
+    keys the schema does not name are kept as written."""
+    meta: dict[str, object] = {str(k): v for k, v in raw.items()}
+    as_of = raw.get("as_of")
+    meta["as_of"] = quarter.last_day if as_of is None else schemas.parse_date(as_of)
+    panel_date = raw.get("panel_date")
+    meta["panel_date"] = None if panel_date is None else schemas.parse_date(panel_date)
+
+    panel = raw.get("panel")
+    meta["panel"] = DEFAULT_PANEL if panel is None or not str(panel).strip() else str(panel).strip()
+
+    marking = raw.get("marking")
+    canonical = {m.casefold(): m for m in MARKINGS}
+    meta["marking"] = canonical.get(str(marking or "").strip().casefold(), OFFICIAL)
+
+    authors = raw.get("authors")
+    if authors is None:
+        meta["authors"] = []
+    elif isinstance(authors, str):
+        meta["authors"] = [authors.strip()] if authors.strip() else []
+    else:
+        meta["authors"] = [str(a).strip() for a in authors if str(a).strip()]
+
+    contact = raw.get("contact")
+    if contact is None:
+        meta["contact"] = ""
+    elif isinstance(contact, dict):
+        meta["contact"] = ", ".join(str(v).strip() for v in contact.values() if v is not None)
+    elif isinstance(contact, list):
+        meta["contact"] = ", ".join(str(v).strip() for v in contact if v is not None)
+    else:
+        meta["contact"] = str(contact).strip()
+    return meta
+
+
+def _shown(value: object) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,129 @@
+"""The declared shapes of the panel's YAML files: each schema is a valid JSON Schema, agrees
+with the vocabulary it repeats, has the project's message for every check, and reports the
+first mistake of a file in the order a reader of the file expects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from analysis.figures import attention
+from analysis.inputs import declared
+from analysis.inputs.vocabulary import ASSURANCES, MARKINGS, RISKS
+from analysis.lazy import import_jsonschema
+from analysis.paths import PROJECT_ROOT, RULES
+
+SCHEMAS = ("settings", "snapshot", "delay_rules", "theme_rules")
+CHECKS = {"type", "enum", "required", "additionalProperties", "minimum", "maximum", "minItems"}
+CHECKS |= {"pattern", "not", "format", "anyOf"}
+
+
+def _checked(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every schema node whose checks report their own message (the branches of ``not`` and
+    ``anyOf`` report through the node that holds them)."""
+    yield node
+    children = [*node.get("properties", {}).values(), *node.get("$defs", {}).values()]
+    children += [node.get(key) for key in ("additionalProperties", "items", "propertyNames")]
+    for child in children:
+        if isinstance(child, dict):
+            yield from _checked(child)
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_each_schema_is_valid_json_schema(name: str) -> None:
+    import_jsonschema().Draft202012Validator.check_schema(declared.load_schema(name))
+
+
+@pytest.mark.parametrize("name", SCHEMAS)
+def test_every_check_has_the_projects_message(name: str) -> None:
+    for node in _checked(declared.load_schema(name)):
+        messages = node.get("x-messages", {})
+        # a missing key is reported with the message of the key it misses
+        checks = sorted(CHECKS & set(node) - {"required"})
+        if node.get("additionalProperties", False) is not False:
+            checks.remove("additionalProperties")  # a schema for the other keys, not a check
+        missing = [c for c in checks if c not in messages and "*" not in messages]
+        assert not missing, (name, node.get("description", node), missing)
+    for node in _checked(declared.load_schema(name)):
+        for key in node.get("required", []):
+            child = node["properties"][key]
+            assert "required" in child.get("x-messages", {}) or "*" in child["x-messages"]
+
+
+@pytest.mark.parametrize(
+    ("file", "name"),
+    [
+        (RULES / "settings.yml", "settings"),
+        (PROJECT_ROOT / "data" / "settings.yml", "settings"),
+        (RULES / "delay_rules.yml", "delay_rules"),
+        (RULES / "theme_rules.yml", "theme_rules"),
+    ],
+)
+def test_the_shipped_files_fit_their_schemas(file: Path, name: str) -> None:
+    assert declared.problems(yaml.safe_load(file.read_text(encoding="utf-8")), name) == []
+
+
+def test_the_settings_schema_names_the_vocabularys_risks_and_assurances() -> None:
+    threshold = declared.load_schema("settings")["properties"]["threshold"]
+    assert tuple(threshold["propertyNames"]["enum"]) == RISKS
+    assert tuple(threshold["additionalProperties"]["items"]["enum"]) == ASSURANCES
+
+
+def test_the_settings_schema_names_the_attention_rules_and_orders_the_paper_words() -> None:
+    rules = declared.load_schema("settings")["properties"]["attention"]["properties"]
+    assert rules["rules"]["items"]["enum"] == list(attention.RULES)
+    assert rules["order"]["enum"] == list(attention.ORDERS)
+
+
+def test_the_snapshot_schema_names_every_marking() -> None:
+    marking = declared.load_schema("snapshot")["properties"]["marking"]
+    assert marking["x-messages"]["format"].endswith(", ".join(MARKINGS))
+
+
+def test_the_two_rules_files_share_one_declared_entry() -> None:
+    delay = declared.load_schema("delay_rules")["properties"]["categories"]["items"]
+    theme = declared.load_schema("theme_rules")["properties"]["themes"]["items"]
+    assert delay == theme
+    assert set(delay["properties"]) == {"name", "description", "patterns"}
+
+
+@pytest.mark.parametrize("value", [2.0, True, "3"])
+def test_a_whole_number_is_a_yaml_integer_only(value: object) -> None:
+    problem = declared.first_problem({"coming_quarters": value}, "settings")
+    assert problem is not None and problem.path == ("coming_quarters",)
+
+
+def test_the_message_lists_every_item_wrong_in_the_same_way() -> None:
+    problem = declared.first_problem({"threshold": {"High": ["Poor", "No", "Bad"]}}, "settings")
+    assert problem is not None
+    assert problem.message.startswith("threshold for High names unknown assurance ['Poor', 'Bad']")
+
+
+def test_a_missing_key_comes_before_an_unknown_one() -> None:
+    problem = declared.first_problem({"categorys": []}, "delay_rules")
+    assert problem is not None
+    assert problem.message == "expected a mapping with a list under 'categories'"
+
+
+def test_mistakes_come_in_the_files_order() -> None:
+    threshold = {"Urgent": ["x"], "High": ["Poor"]}
+    found = declared.problems({"threshold": threshold}, "settings")
+    assert [p.path for p in found] == [
+        ("threshold", "Urgent"),
+        ("threshold", "Urgent", 0),
+        ("threshold", "High", 0),
+    ]
+    assert found[0].message.startswith("threshold names unknown risk 'Urgent'")
+
+
+def test_an_entry_is_named_once_its_name_is_good() -> None:
+    entries = [{"name": "A", "description": "d", "patterns": ["a"]}, {"name": " B ", "x": 1}]
+    problem = declared.first_problem({"themes": entries}, "theme_rules")
+    assert problem is not None
+    assert problem.message == "theme 2 (B): unknown key(s) ['x']"
+    unnamed = declared.first_problem({"themes": [{"name": " ", "x": 1}]}, "theme_rules")
+    assert unnamed is not None and unnamed.message == "theme 1: 'name' must be non-empty text"
