@@ -35,6 +35,7 @@ home, full disk) only costs time: every failure here falls back to reading the f
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -269,16 +270,40 @@ def key(kind: str, code: tuple[str, ...], *parts: Any) -> Key:
     return _hash([kind, code_version(code), *parts])
 
 
+def settings_part(settings: object) -> Any:
+    """The settings as a part of a key: every field by value, except that a rules file counts by
+    its content and where the settings were read from (``source``) not at all.
+
+    A paper notebook's kernel reads the same settings as the run that started it, but through
+    ``../data`` rather than ``data``; keyed by their repr, the two would name the same rules
+    differently, and every kernel would validate every snapshot again instead of reading what
+    the run had just stored.  Content is what decides a result, so content is the key."""
+    if not dataclasses.is_dataclass(settings) or isinstance(settings, type):
+        return repr(settings)
+    parts = []
+    for item in dataclasses.fields(settings):
+        value = getattr(settings, item.name)
+        if item.name == "source":
+            continue
+        if isinstance(value, Path):
+            try:
+                value = file_digest(value)
+            except OSError:
+                value = f"unreadable {value}"
+        parts.append((item.name, repr(value)))
+    return [type(settings).__name__, parts]
+
+
 def derived_key(
     kind: str, sources: Sequence[Key | None], settings: object, code: tuple[str, ...]
 ) -> Key | None:
     """The key of something computed from snapshots (given by their source keys, see
-    :attr:`analysis.inputs.snapshots.Snapshot.source_key`) and ``settings`` (by its repr, which
-    names every rule it holds); None when a snapshot has no source key (built or changed in
+    :attr:`analysis.inputs.snapshots.Snapshot.source_key`) and ``settings`` (by
+    :func:`settings_part`: every rule it holds, by content); None when a snapshot has no source key (built or changed in
     code), whose results are never cached."""
     if any(source is None for source in sources):
         return None
-    return key(kind, code, repr(settings), list(sources))
+    return key(kind, code, settings_part(settings), list(sources))
 
 
 def figures_key(sources: Sequence[Key | None], settings: object) -> Key | None:

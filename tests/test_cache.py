@@ -342,6 +342,35 @@ def test_changed_delay_rules_miss_the_figures_record(
     assert reads == ["2019-20-Q1"]  # the snapshot itself was still served from the cache
 
 
+def test_a_kernel_reading_the_data_through_another_path_hits_the_runs_entries(
+    data_dir: Path, make_snapshot, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The run loads settings and snapshots through `data`; each notebook kernel, working in
+    # notebooks/, through `../data`.  Same files, so the kernel must read what the run stored.
+    make_snapshot()
+    (data_dir / "settings.yml").write_text("coming_quarters: 2\n", encoding="utf-8")
+    notebooks = data_dir.parent / "notebooks"
+    notebooks.mkdir()
+    before = figures_for_quarter(data_dir, Q1)
+    fresh_process()
+    monkeypatch.chdir(notebooks)
+    after = figures_for_quarter(Path("..") / "data", Q1)
+    assert to_json(after) == to_json(before)
+    assert reads == ["2019-20-Q1"]
+
+
+def test_settings_count_in_a_key_by_content_not_by_where_they_were_read(tmp_path: Path) -> None:
+    rules = tmp_path / "delay_rules.yml"
+    rules.write_text("categories: []\n", encoding="utf-8")
+    here = Settings(source="data/settings.yml", delay_rules_path=rules)
+    there = Settings(source="../data/settings.yml", delay_rules_path=tmp_path / "." / rules.name)
+    before = cache.settings_part(here)
+    assert before == cache.settings_part(there)
+    assert before != cache.settings_part(dataclasses.replace(here, coming_quarters=2))
+    rules.write_text("categories: [x]\n", encoding="utf-8")
+    assert cache.settings_part(here) != before
+
+
 def test_the_size_limit_in_the_environment_is_part_of_the_key(
     data_dir: Path, make_snapshot, reads: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

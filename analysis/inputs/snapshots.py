@@ -47,7 +47,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -161,9 +161,11 @@ def source_key(folder: Path, settings: Settings) -> cache.Key | None:
     It names everything the result depends on besides the loader's code (which
     :func:`analysis.cache.key` adds): every entry of the folder by name (which files are present
     matters: an ``audit_actions.csv`` beside the workbook is an error) and, for files, by
-    content; the quarter (the folder's name); the settings (by their repr, which names every
-    rule); and the environment variables the readers obey (:func:`workbooks.environment`), since a
-    workbook under one size limit is an error under a smaller one.
+    content; the quarter (the folder's name); the settings (every rule, by content, not by
+    where they were read from: :func:`analysis.cache.settings_part`; the delay and theme rules
+    are left out, since the loader never reads them); and the environment
+    variables the readers obey (:func:`workbooks.environment`), since a workbook under one
+    size limit is an error under a smaller one.
     """
     if not cache.enabled():
         return None
@@ -171,7 +173,12 @@ def source_key(folder: Path, settings: Settings) -> cache.Key | None:
     if entries is None:
         return None
     return cache.key(
-        "snapshot", (__name__,), repr(settings), folder.name, entries, workbooks.environment()
+        "snapshot",
+        (__name__,),
+        cache.settings_part(replace(settings, delay_rules_path=None, theme_rules_path=None)),
+        folder.name,
+        entries,
+        workbooks.environment(),
     )
 
 
