@@ -21,6 +21,8 @@ import pytest
 import yaml
 
 from analysis.inputs.vocabulary import ACTION_COLUMNS, REC_COLUMNS
+from tests.helpers import scheduling
+from tests.helpers.shared import built_once
 
 # --- the outside programs some tests need ------------------------------------------------------
 NEEDS_QUARTO = pytest.mark.skipif(
@@ -60,17 +62,64 @@ def chromium_command(profile: Path, *options: str) -> list[str]:
 ROOT = Path(__file__).resolve().parents[1]
 
 
-SHARED_ONCE = ("published_seed", "verified_record")
-"""Session fixtures that publish the seed quarter or rerun its notebooks: built once per worker."""
+SHARED_ONCE: dict[str, str] = {
+    # Session fixtures below and in the test modules: built once per run (tests/helpers/shared.py).
+    "published_seed": "session",
+    "published_quarters": "session",
+    "verified_record": "session",
+    "published_hostile": "session",
+    "rendered_record": "session",
+    # Module fixtures that publish, render or copy the project: one worker per module.
+    "rendered": "module",
+    "fallback": "module",
+    "project": "module",
+    "two_runs": "module",
+}
+"""The fixtures that publish, render or rerun notebooks, by scope.  Under `make test`
+(``--dist loadgroup``) every test reading one of them runs on the worker that built it (see
+tests/helpers/scheduling.py); a parametrised one is keyed by its parameter as well, so the
+fallback's and Quarto's builds can go to different workers."""
 
 
+def shared_keys(item: pytest.Item) -> list[str]:
+    """What a test shares with others: its ``xdist_group`` marks and expensive fixtures."""
+    keys = [
+        str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+        for m in item.iter_markers("xdist_group")
+    ]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for name in getattr(item, "fixturenames", ()):
+        scope = SHARED_ONCE.get(name)
+        if scope is None:
+            continue
+        key = name if scope == "session" else f"{item.path.name}::{name}"
+        keys.append(f"{key}[{params[name]}]" if name in params else key)
+    return keys
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist (``--dist loadgroup``, as `make test` runs it) every test that reads a
-    once-per-session publication goes to the same worker, so the seed quarter is published
-    once and its notebooks rerun once for the whole run, not once per worker."""
-    for item in items:
-        if set(getattr(item, "fixturenames", ())) & set(SHARED_ONCE):
-            item.add_marker(pytest.mark.xdist_group("seed-quarter"))
+    scheduling.write_worker_groups(config, items, shared_keys)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    scheduling.start(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    scheduling.finish(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # node: xdist's WorkerController
+    scheduling.configure_node(node)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if scheduling.active(config):
+        return scheduling.make_scheduler(config, log)
+    return None
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -102,7 +151,10 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
         raise AssertionError("this test starts a kernel or renders: mark it @pytest.mark.slow")
 
     monkeypatch.setattr(kernels.KernelPool, "_start", refuse)
-    monkeypatch.setattr(render, "render_paper", refuse)
+    # Both renderers' entry points too: a test module that imported ``render_paper`` by name
+    # holds the real function, which still calls these.
+    for name in ("render_paper", "_render_with_quarto", "render_with_pandoc"):
+        monkeypatch.setattr(render, name, refuse)
 
 
 @pytest.fixture
@@ -429,33 +481,56 @@ def repo_root() -> Path:
 SEED_QUARTER = "2019-20-Q1"
 
 
-@pytest.fixture(scope="session")
-def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed quarter run end to end by the real pipeline (papermill, the fallback or Quarto
-    renderer, publish) from a copy of the sample data into a clean reports folder, once per
-    test session (per xdist worker).  Tests read it; a test that tampers copies it first."""
-    import shutil
-
-    from analysis.publishing.pipeline import run_quarter
-    from analysis.quarters import Quarter
-
-    root = tmp_path_factory.mktemp("published-seed")
+def _copy_sample_data(root: Path) -> Path:
     data = root / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".cache"))
-    reports = root / "reports"
-    lines: list[str] = []
-    result = run_quarter(data, reports, Quarter.parse(SEED_QUARTER), progress=lines.append)
-    folder = reports / SEED_QUARTER
-    assert folder.is_dir(), "\n".join(lines) + f"\n{result}"
-    return folder
+    return data
+
+
+@pytest.fixture(scope="session")
+def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed quarter run end to end by the real pipeline (papermill, the default renderer:
+    Quarto where it is on PATH, else the fallback; publish) from a copy of the sample data into
+    a clean reports folder, once per test run.  ``<root>/data`` beside ``<root>/reports`` is
+    the data it was published from.  Tests read it; a test that tampers copies it first."""
+    from analysis.publishing.pipeline import run_quarter
+
+    def build(root: Path) -> None:
+        lines: list[str] = []
+        result = run_quarter(
+            _copy_sample_data(root), root / "reports", SEED_QUARTER, progress=lines.append
+        )
+        assert result.status == "published", "\n".join(lines) + f"\n{result}"
+
+    return built_once(tmp_path_factory, "published-seed", build) / "reports" / SEED_QUARTER
+
+
+@pytest.fixture(scope="session")
+def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed: Path) -> Path:
+    """reports/ with every sample quarter published by the real pipeline (``run_all``, the
+    default renderer), once per test run.  The seed quarter is ``published_seed`` copied in,
+    which ``run_all`` reuses as unchanged (same data, same renderer), so it is not run twice."""
+    from analysis.inputs.snapshots import list_quarters
+    from analysis.publishing.pipeline import run_all
+
+    def build(root: Path) -> None:
+        data = _copy_sample_data(root)
+        shutil.copytree(published_seed, root / "reports" / SEED_QUARTER)
+        lines: list[str] = []
+        results = run_all(data, root / "reports", progress=lines.append)
+        statuses = {r.quarter.id: r.status for r in results}
+        expected = {q.id: "published" for q in list_quarters(data)} | {SEED_QUARTER: "reused"}
+        assert statuses == expected, "\n".join(lines)
+
+    return built_once(tmp_path_factory, "published-quarters", build) / "reports"
 
 
 @pytest.fixture(scope="session")
 def verified_record():
     """The committed record ``reports/2019-20-Q1`` verified in this process against the sample
-    data, its five notebooks rerun once per session: the one rerun of the paper notebooks that
-    the record, the reference-notebook and the verify tests all read (see
-    tests/backtest/test_published_record.py)."""
+    data, its five notebooks rerun once per run (its tests go to one worker): the one rerun of
+    the paper notebooks that the record, the reference-notebook and the verify tests all read
+    (see tests/backtest/test_published_record.py)."""
     from analysis.publishing.verify import verify_quarter
 
     lines: list[str] = []
