@@ -21,6 +21,7 @@ from analysis.inputs import snapshots
 from analysis.inputs.vocabulary import OFFICIAL_SENSITIVE
 from analysis.quarters import Quarter
 from tests.conftest import CHROMIUM, chromium_command
+from tests.helpers.marking import leaks, output_texts, restricted_strings
 
 pytestmark = pytest.mark.slow
 
@@ -205,9 +206,12 @@ def test_html_is_one_file_that_chromium_opens_without_errors(published_seed, tmp
     assert not [line for line in console if "Uncaught" in line or "Error" in line], console
 
 
-# No restricted text in any file of this publication: asked, with the notebooks' injected
-# parameters, by tests/backtest/test_marking_all_quarters.py of every quarter, this one
-# included (``published_quarters`` holds this very publication).
+def test_no_restricted_text_reaches_any_published_file(published_seed):
+    restricted = restricted_strings(ROOT / "data")
+    assert restricted, "the sample data should hold OFFICIAL-SENSITIVE rows to test against"
+    texts = output_texts(published_seed)
+    assert {"paper.docx", "paper.pdf", "paper.html", "figures.json", "manifest.json"} <= set(texts)
+    assert leaks(texts, restricted) == []
 
 
 def test_the_restricted_recommendation_still_counts(published_seed):
