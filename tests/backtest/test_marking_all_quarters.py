@@ -3,8 +3,10 @@
 The contract: OFFICIAL-SENSITIVE rows count in every total, but their free text (inspection or
 audit title, lead, owner, delay reason) never reaches the paper, the published notebooks or
 figures.json.  The seed backtest checks one quarter; here every snapshot in ``data/`` is
-published by the real pipeline (``run_all``, the ``published_quarters`` fixture of
-tests/conftest.py, built once per test run) and every file of every quarter is searched.  Expected counts are derived in the test from the loaded frames with the
+published by the real pipeline (``run_all`` with the fallback renderer: the
+``published_quarters`` fixture of tests/conftest.py, built once per test run) and every file of
+every quarter is searched.  Quarto's papers are searched for the seed quarter
+(tests/backtest/test_seed_paper.py) and for the hostile quarter.  Expected counts are derived in the test from the loaded frames with the
 contract's rules, never copied from a run.
 
 The last tests are quick: the search helpers catch a planted leak (so a clean result means
