@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +69,7 @@ SHARED_ONCE: dict[str, str] = {
     "published_quarters": "session",
     "verified_record": "session",
     "published_hostile": "session",
-    "rendered_record": "session",
+    "record_paper": "session",
     # Module fixtures that publish, render or copy the project: one worker per module.
     "rendered": "module",
     "fallback": "module",
@@ -534,6 +535,39 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
         assert {r.quarter.id: r.status for r in results} == expected, "\n".join(lines)
 
     return built_once(tmp_path_factory, "published-quarters", build) / "reports"
+
+
+@dataclass(frozen=True)
+class RecordPaper:
+    """The paper one renderer drew from the committed record: ``outputs`` by format, as in
+    :class:`analysis.publishing.render.RenderResult`."""
+
+    renderer: str
+    outputs: dict[str, Path]
+
+
+@pytest.fixture(scope="session")
+def record_paper(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], RecordPaper]:
+    """``record_paper(renderer)``: the committed record's executed notebooks and figures.json
+    (``reports/2019-20-Q1``, whose outputs tests/notebooks/test_reference_notebooks.py holds
+    equal to the stored reference outputs) rendered by ``renderer``, no kernel started; once
+    per test run and renderer, for every test that asks about that paper."""
+    from analysis.publishing.render import FORMATS, render_paper
+
+    record = ROOT / "reports" / SEED_QUARTER
+
+    def paper(renderer: str) -> RecordPaper:
+        def build(root: Path) -> None:
+            staging = root / SEED_QUARTER
+            staging.mkdir()
+            shutil.copytree(record / "notebooks", staging / "notebooks")
+            shutil.copy2(record / "figures.json", staging / "figures.json")
+            render_paper(staging, renderer=renderer)
+
+        staging = built_once(tmp_path_factory, f"record-paper-{renderer}", build) / SEED_QUARTER
+        return RecordPaper(renderer, {fmt: staging / f"paper.{fmt}" for fmt in FORMATS})
+
+    return paper
 
 
 @pytest.fixture(scope="session")
