@@ -4,6 +4,7 @@ publication is built once per run however many times it is asked for."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_a_test_is_keyed_by_its_expensive_fixtures_and_their_parameter() -> None
         path = Path("tests/publishing/test_render.py")
 
         def iter_markers(self, name):
-            return iter([pytest.mark.xdist_group("extra").mark])
+            return iter([SimpleNamespace(args=("extra",), kwargs={})])
 
     assert shared_keys(Item()) == ["extra", "published_hostile[quarto]", "test_render.py::rendered"]
 
