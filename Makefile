@@ -12,7 +12,7 @@ REPORTS_DIR ?= reports
 QUARTER ?=
 PYTEST_ARGS ?=
 
-.PHONY: help venv lock report test test-fast mutation quarto-dev check figures run verify notebooks lab lint format sample-data benchmark benchmark-renderers clean
+.PHONY: help venv lock report test test-fast mutation quarto-dev check figures run verify notebooks lab lint format sample-data benchmark benchmark-verify benchmark-renderers clean
 
 help: ## List the targets
 	@echo "Usage: make <target> [QUARTER=2019-20-Q1] [DATA_DIR=data] [PYTEST_ARGS=...]"
@@ -104,6 +104,9 @@ sample-data: $(STAMP) ## Regenerate the sample snapshots in data/snapshots (dete
 
 benchmark: $(STAMP) ## Time `panelpaper run` against its floor (writes benchmarks/RESULTS.md)
 	@$(BIN)/python benchmarks/bench_run.py
+
+benchmark-verify: $(STAMP) ## Time `panelpaper verify` against the cold run of the same quarter (benchmarks/VERIFY_RESULTS.md)
+	@$(BIN)/python benchmarks/bench_run.py --verify-only
 
 benchmark-renderers: $(STAMP) ## Time both renderers' cold runs against their floors (benchmarks/RENDERERS_RESULTS.md)
 	@bin="$$(scripts/install_quarto.sh 2>/dev/null)" && export PATH="$$bin:$$PATH"; \

@@ -10,8 +10,10 @@ it has changed.
 An entry is only trusted when its key matches, and the key covers everything the result depends
 on: the SHA-256 of every file in the snapshot folder (content, not modification time, so a file
 copied back over another with its old timestamp still misses), the folder's file names, the
-quarter, the settings in use, the source of the modules that read and judge the data, and the
-versions of the libraries they call.  Change any of them and the entry is simply not found.
+quarter, the settings in use, the environment variables the readers obey (the workbook size
+limit), the source of the modules that compute the entry wherever they live in the package
+(:func:`modules_imported_by`), and the versions of the libraries they call.  There is one cache:
+nothing is kept in memory between calls, so every hit is checked against the same key.  Change any of them and the entry is simply not found.
 Entries are pickles written to a temporary file and renamed into place, so a reader sees a whole
 entry or none; an entry that cannot be read back, or holds another key, is ignored and rewritten.
 Pickle is safe here only because the folder is the user's own cache: nothing else writes it.
@@ -57,11 +59,6 @@ DEFAULT_MAX_MB = 2048
 FORMAT = 1
 """Bump when the layout of an entry changes."""
 
-LOADER_MODULES = ("inputs.snapshots",)
-"""The loader's entry module: it and every analysis module it imports, directly or not, decide
-what a snapshot loads as (see :func:`modules_imported_by`)."""
-TREND_MODULES = ("figures.trends",)
-"""Likewise for a trend row."""
 LIBRARIES = ("pandas", "numpy", "pandera", "python-calamine", "pyyaml")
 
 KINDS = ("head", "frames", "revisions", "trend", "figures")
@@ -124,51 +121,85 @@ def _max_bytes() -> int:
 
 
 # --- keys --------------------------------------------------------------------------------------
-_ANALYSIS_IMPORT = re.compile(
-    r"^[ \t]*(?:from[ \t]+analysis(?:\.(?P<sub>[\w.]+))?[ \t]+import[ \t]+"
-    r"(?P<names>\([^)]*\)|[^\n#]+)|import[ \t]+(?P<plain>[^\n#]+))",
+_FROM_IMPORT = re.compile(
+    r"^[ \t]*from[ \t]+(?P<dots>\.*)[ \t]*(?P<base>[\w.]*)[ \t]+import\b[ \t]*"
+    r"(?P<names>\([^)]*\)|(?:[^\n\\]|\\\r?\n)*)",
     re.MULTILINE,
 )
+_PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]+(?P<names>(?:[^\n\\]|\\\r?\n)*)", re.MULTILINE)
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def _names(text: str) -> list[str]:
+    """``a, b as c, d.e`` (parenthesised, continued, commented) -> ['a', 'b', 'd.e']."""
+    bare = _COMMENT.sub("", text).replace("\\", " ").strip("() \t\r\n;")
+    return [part.split()[0] for part in bare.replace("\n", " ").split(",") if part.split()]
+
+
+def _imports(name: str, source: str) -> list[str]:
+    """The dotted names (under the package) that the module ``name`` imports or may import: a
+    ``from`` import counts both its module and each name after ``import`` (which may be a
+    sub-module); relative imports are resolved against the module's own package."""
+    top = PACKAGE.name
+    own_package = name if module_file(name).name == "__init__.py" else name.rpartition(".")[0]
+    found: list[str] = []
+    for match in _FROM_IMPORT.finditer(source):
+        dots, base = match["dots"], match["base"]
+        if dots:
+            parts = own_package.split(".")
+            if len(dots) > len(parts):
+                continue
+            anchor = ".".join(parts[: len(parts) - len(dots) + 1])
+            base = f"{anchor}.{base}" if base else anchor
+        if base != top and not base.startswith(f"{top}."):
+            continue
+        found.append(base)
+        found.extend(f"{base}.{n}" for n in _names(match["names"]) if n != "*")
+    for match in _PLAIN_IMPORT.finditer(source):
+        found.extend(n for n in _names(match["names"]) if n.startswith(f"{top}."))
+    return found
 
 
 @cache
 def modules_imported_by(roots: tuple[str, ...]) -> tuple[str, ...]:
-    """The analysis modules ``roots`` import, directly or through each other, as dotted names
-    under the package (``inputs.snapshots``), found by reading their source, so a helper module
-    added to the loader later, or a module moved to another sub-package, is covered without a
-    list here to keep up to date.  This module is always included.
+    """The package's modules that ``roots`` (dotted names, ``analysis.inputs.snapshots``)
+    import, directly or through each other, with every package ``__init__`` on the way (Python
+    runs them on import) and this module.  The graph is read from the source itself, so a
+    helper module added later, or a module moved to another sub-package, is followed wherever
+    it now lives, without a list here to keep up to date.
 
-    Import lines are found with a regular expression rather than by parsing: this runs in every
-    process that touches the cache, each notebook kernel included, and a parse of the package
-    costs a tenth of a second.  A line that only looks like an import (in a docstring, say) can
-    add a module, which at worst retires entries more often; a real import is never missed,
-    since every form Python accepts at the start of a line is matched, indented ones too."""
+    A root that is not a module of the package is an error, never a silently smaller key.
+    Import lines are found with regular expressions rather than by parsing (a parse of the
+    loader's modules costs 20 ms, in every process and notebook kernel that touches the
+    cache).  Every form Python accepts is matched, indented, parenthesised, continued with a
+    backslash, commented or relative; a line that only looks like an import (in a docstring,
+    say) can add a module, which at worst retires entries more often.  Dynamic imports
+    (``importlib.import_module``) are not followed: the code that computes a cached record
+    must import what it runs."""
+    for root in roots:
+        if module_file(root) is None:
+            raise ValueError(f"{root!r} is not a module of the {PACKAGE.name} package")
     found: set[str] = set()
-    todo = [*roots, "cache"]
+    todo = [*roots, __name__]
     while todo:
         name = todo.pop()
-        path = module_file(name)
-        if name in found or path is None:
+        if name in found or module_file(name) is None:
             continue
         found.add(name)
-        source = path.read_text(encoding="utf-8")
-        for match in _ANALYSIS_IMPORT.finditer(source):
-            if match["plain"] is not None:
-                modules = (m.strip().split(" ")[0] for m in match["plain"].split(","))
-                todo.extend(m.split(".", 1)[1] for m in modules if m.startswith("analysis."))
-                continue
-            names = [n.strip().split(" ")[0] for n in match["names"].strip("() \t\n").split(",")]
-            prefix = f"{match['sub']}." if match["sub"] else ""
-            if match["sub"]:
-                todo.append(match["sub"])  # a module, or a sub-package's __init__
-            todo.extend(f"{prefix}{n}" for n in names if n)
+        parent = name.rpartition(".")[0]
+        if parent:
+            todo.append(parent)
+        todo.extend(_imports(name, module_file(name).read_text(encoding="utf-8")))
     return tuple(sorted(found))
 
 
 def module_file(name: str) -> Path | None:
-    """The source of the analysis module ``name`` (dotted, below the package), or None for a
-    name that is not a module of the package (a function imported from one, say)."""
-    base = PACKAGE.joinpath(*name.split("."))
+    """The source of the package's module ``name`` (dotted, from the package's own name), or
+    None for a name that is not one (a function imported from a module, say)."""
+    top, _, below = name.partition(".")
+    if top != PACKAGE.name:
+        return None
+    base = PACKAGE.joinpath(*below.split(".")) if below else PACKAGE
     for path in (base.with_suffix(".py"), base / "__init__.py"):
         if path.is_file():
             return path
@@ -177,12 +208,14 @@ def module_file(name: str) -> Path | None:
 
 @cache
 def code_version(roots: tuple[str, ...]) -> str:
-    """A hash of the source of the analysis modules ``roots`` rely on and of the libraries'
-    versions: new code or a new pandas may read the same file differently, so either retires
-    every entry."""
+    """A hash of the source of the package's modules ``roots`` rely on (by their dotted name
+    and content) and of the libraries' versions: new code or a new pandas may compute the same
+    record differently, so either retires every entry it made."""
     digest = hashlib.sha256(f"format {FORMAT} python {sys.version}".encode())
     for name in modules_imported_by(roots):
-        digest.update(name.encode() + b"\0" + module_file(name).read_bytes())
+        path = module_file(name)
+        assert path is not None
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     for library in LIBRARIES:
         try:
             version = metadata.version(library)
@@ -197,7 +230,7 @@ def package_version() -> str:
     """A hash of every module and rules file of the package and the libraries' versions: what
     a whole figures record may depend on."""
     files = sorted(PACKAGE.rglob("*.py")) + sorted(p for p in (PACKAGE / "rules").rglob("*"))
-    digest = hashlib.sha256(code_version(LOADER_MODULES).encode())
+    digest = hashlib.sha256(code_version((__name__,)).encode())
     for path in files:
         if path.is_file():
             digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
@@ -215,41 +248,40 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def snapshot_key(folder: Path, settings: object) -> Key | None:
-    """The key of a snapshot folder's loaded result; None when the folder cannot be read.
-
-    Every entry of the folder counts, by name (the loader's answer depends on which files are
-    present: an ``audit_actions.csv`` beside the workbook is an error) and, for files, by
-    content.  ``settings`` counts by its repr, which names every rule it holds.
-    """
+def folder_digest(folder: Path) -> list[list[str]] | None:
+    """Every entry of a folder by name and, for files, by content (SHA-256, not modification
+    time: a file copied back over another with its old timestamp still differs); None when the
+    folder cannot be read."""
     try:
-        entries = []
-        for path in sorted(Path(folder).iterdir()):
-            entries.append([path.name, file_digest(path) if path.is_file() else "folder"])
+        return [
+            [path.name, file_digest(path) if path.is_file() else "folder"]
+            for path in sorted(Path(folder).iterdir())
+        ]
     except OSError:
         return None
-    return _hash(["snapshot", code_version(LOADER_MODULES), repr(settings), folder.name, entries])
 
 
-def source_key(snapshot: object) -> Key | None:
-    """The key of the files a snapshot was loaded from; None for a snapshot built or changed
-    in code (``dataclasses.replace`` drops it), whose derived figures are never cached."""
-    return getattr(snapshot, "_source_key", None)
+def key(kind: str, code: tuple[str, ...], *parts: Any) -> Key:
+    """The key of a ``kind`` record computed by the modules ``code`` (pass the computing
+    module's ``__name__``: it follows the module wherever it moves) from ``parts``, which must
+    name every input of the record that is not code (file digests, settings, the environment
+    variables the computation reads)."""
+    return _hash([kind, code_version(code), *parts])
 
 
 def derived_key(
-    kind: str, snapshots: Sequence[object | None], settings: object, modules: tuple[str, ...]
+    kind: str, sources: Sequence[Key | None], settings: object, code: tuple[str, ...]
 ) -> Key | None:
-    """The key of something computed from ``snapshots`` (None entries stand for "no
-    snapshot", as for the first quarter's previous one) by the code in ``modules``; None
-    when any snapshot given has no source key."""
-    keys = [None if s is None else source_key(s) for s in snapshots]
-    if any(k is None for k, s in zip(keys, snapshots, strict=True) if s is not None):
+    """The key of something computed from snapshots (given by their source keys, see
+    :attr:`analysis.inputs.snapshots.Snapshot.source_key`) and ``settings`` (by its repr, which
+    names every rule it holds); None when a snapshot has no source key (built or changed in
+    code), whose results are never cached."""
+    if any(source is None for source in sources):
         return None
-    return _hash([kind, code_version(modules), repr(settings), keys])
+    return key(kind, code, repr(settings), list(sources))
 
 
-def figures_key(snapshots: Sequence[object], settings: object) -> Key | None:
+def figures_key(sources: Sequence[Key | None], settings: object) -> Key | None:
     """The key of a quarter's figures record: every snapshot it draws on, the settings with
     the content of their delay-reason and theme rules, and all of the package's code and rules."""
     rules = getattr(settings, "delay_rules_path", None)
@@ -260,7 +292,7 @@ def figures_key(snapshots: Sequence[object], settings: object) -> Key | None:
             rules_digest = [rules_digest, file_digest(themes)]
     except OSError:
         return None
-    base = derived_key("figures", snapshots, settings, LOADER_MODULES)
+    base = derived_key("figures", sources, settings, (__name__,))
     return None if base is None else _hash([base, rules_digest, package_version()])
 
 

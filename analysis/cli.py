@@ -90,7 +90,7 @@ def check(
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Validate snapshot(s) against the data contract and print every error and warning."""
-    from analysis.inputs.snapshots import check_report
+    from analysis.inputs.check_report import check_report
 
     data_dir = _data_dir(data_dir)
     quarters = None if all_quarters else [_quarter(quarter, data_dir)]
@@ -139,20 +139,21 @@ def run(
     An unchanged rerun reuses the publication without starting a kernel; changed inputs are
     refused (exit 1) unless --force.
     """
-    from analysis.publishing import pipeline
+    from analysis.publishing import run as recipe
     from analysis.publishing.locking import LockTimeout
+    from analysis.publishing.publish import PublishError
 
     data_dir = _data_dir(data_dir)
-    if renderer not in pipeline.RENDERERS:
+    if renderer not in recipe.RENDERERS:
         raise _fail(
-            f"--renderer {renderer}: use one of {', '.join(pipeline.RENDERERS)}", EXIT_BAD_INPUT
+            f"--renderer {renderer}: use one of {', '.join(recipe.RENDERERS)}", EXIT_BAD_INPUT
         )
     if all_quarters and quarter is not None:
         raise _fail("give a QUARTER or --all, not both", EXIT_BAD_INPUT)
-    options = dict(force=force, renderer=renderer, jobs=jobs)
+    options = recipe.RunOptions(data_dir, reports_dir, force=force, renderer=renderer, jobs=jobs)
     try:
         if all_quarters:
-            results = pipeline.run_all(data_dir, reports_dir, **options)
+            results = recipe.run_all(options)
         else:
             # Parsed here rather than by _quarter, which imports the loader (and pandas): an
             # unchanged rerun must not pay for that.
@@ -160,9 +161,9 @@ def run(
                 q = Quarter.parse(quarter) if quarter is not None else None
             except QuarterError as exc:
                 raise _fail(str(exc), EXIT_BAD_INPUT) from exc
-            q = q or pipeline.latest_snapshot(data_dir) or _quarter(None, data_dir)
-            results = [pipeline.run_quarter(data_dir, reports_dir, q, **options)]
-    except (LockTimeout, pipeline.PipelineError) as exc:
+            q = q or recipe.latest_snapshot(data_dir) or _quarter(None, data_dir)
+            results = [recipe.run_quarter(q, options)]
+    except (LockTimeout, recipe.RunError, PublishError) as exc:
         raise _fail(f"error: {exc}", EXIT_FAILURE) from exc
     raise typer.Exit(EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE)
 

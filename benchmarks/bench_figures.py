@@ -53,8 +53,8 @@ READERS = {
         "import pandas as pd\n"
         "frame = pd.read_excel(PATH, sheet_name='Actions', engine='calamine', dtype=str)\n"
     ),
-    "project reader (readers.read_xlsx_table)": (
-        "from analysis.inputs import readers\nframe = readers.read_xlsx_table(PATH, 'Actions').frame\n"
+    "project reader (workbooks.read_xlsx_table)": (
+        "from analysis.inputs import workbooks\nframe = workbooks.read_xlsx_table(PATH, 'Actions').frame\n"
     ),
 }
 LOAD_ONE = (
@@ -65,12 +65,12 @@ LOAD_ONE = (
 )
 
 STAGES = {
-    "read workbooks (readers.read_xlsx_table)": ("readers.py", "read_xlsx_table"),
+    "read workbooks (workbooks.read_xlsx_table)": ("workbooks.py", "read_xlsx_table"),
     "read CSVs (readers.read_csv_table)": ("readers.py", "read_csv_table"),
     "validate (schemas.validate)": ("schemas.py", "validate"),
     "canonical frames (schemas.canonical)": ("schemas.py", "canonical"),
-    "warnings (snapshots.action_warnings)": ("snapshots.py", "action_warnings"),
-    "hash input files (cache.snapshot_key)": ("cache.py", "snapshot_key"),
+    "warnings (row_warnings.action_warnings)": ("row_warnings.py", "action_warnings"),
+    "hash input files (cache.folder_digest)": ("cache.py", "folder_digest"),
     "cache reads (cache.load)": ("cache.py", "load"),
     "cache writes (cache.store)": ("cache.py", "store"),
     "trends (trends.trends)": ("trends.py", "trends"),

@@ -14,8 +14,8 @@ Measured, each as a fresh process and repeated (medians reported):
   per quarter.
 
 Goals (2-core machine): cold <= 3 x floor and <= 0.5 x naive; rerun <= 0.5 x floor;
-verify <= 2 x cold; all <= 0.6 x sum of singles.  ``--verify-only`` measures cold and verify
-alone and prints the table without writing RESULTS.md.  Steps whose pieces are missing (no notebooks yet, no sample data)
+verify <= 2 x cold; all <= 0.6 x sum of singles.  ``--verify-only`` (``make benchmark-verify``)
+measures cold and verify alone and writes benchmarks/VERIFY_RESULTS.md instead of RESULTS.md.  Steps whose pieces are missing (no notebooks yet, no sample data)
 are reported as skipped rather than failing the script.
 
     .venv/bin/python benchmarks/bench_run.py [--repeat 3] [--quarter 2019-20-Q1] [--skip-all]
@@ -25,6 +25,8 @@ are reported as skipped rather than failing the script.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -42,6 +44,7 @@ BIN = Path(sys.executable).parent
 PANELPAPER = str(BIN / "panelpaper")
 PAPERMILL = str(BIN / "papermill")
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+VERIFY_RESULTS = ROOT / "benchmarks" / "VERIFY_RESULTS.md"
 
 FLOOR_NOTEBOOK = {
     "cells": [
@@ -78,10 +81,22 @@ print(time.perf_counter() - t)
 """
 
 
+CPU_SECONDS: list[float] = []
+"""CPU time (user + system, the process and every descendant it waited for, kernels included)
+of each command :func:`timed` ran, in order: on a machine shared with other work the wall time
+swings with the load, the CPU time much less."""
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed(cmd: list[str], **kw) -> float:
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(cmd, capture_output=True, text=True, **kw)
     seconds = time.perf_counter() - started
+    CPU_SECONDS.append(_children_cpu() - cpu)
     if done.returncode != 0:
         said = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
         raise RuntimeError(f"{Path(cmd[0]).name} {cmd[1]} exited {done.returncode}: {said}")
@@ -128,7 +143,7 @@ def cold(data_dir: Path, quarter: str, work: Path) -> float:
 
 
 def naive(data_dir: Path, quarter: str, work: Path) -> float:
-    from analysis.publishing.pipeline import NOTEBOOKS_DIR, PAPER_NOTEBOOKS
+    from analysis.publishing.notebooks import NOTEBOOKS_DIR, PAPER_NOTEBOOKS
 
     staging = Path(tempfile.mkdtemp(dir=work, prefix="naive-"))
     (staging / "notebooks").mkdir()
@@ -216,6 +231,69 @@ def fmt(seconds: float | None) -> str:
     return "skipped" if seconds is None else f"{seconds:.2f} s"
 
 
+def write_verify_results(
+    rows: dict[str, float | None],
+    samples: dict[str, list[float]],
+    cpu: dict[str, list[float]],
+    repeat: int,
+    notes: list[str],
+    out: Path,
+) -> None:
+    """``--verify-only``: the cold run and verify of one quarter, and their ratio (goal <= 2)."""
+    lines = [
+        "# `panelpaper verify` against the cold `panelpaper run`",
+        "",
+        "Written by `benchmarks/bench_run.py --verify-only` (`make benchmark-verify`); medians "
+        f"of {repeat} runs, each a fresh process.  verify hashes the inputs and the published "
+        "files, reruns the five notebooks on warm kernels and compares them under nbval's "
+        "rules, and recomputes figures.json.",
+        "",
+        "## Machine",
+        "",
+        *machine(),
+        "",
+        "## Times",
+        "",
+        "| measurement | median | samples |",
+        "|---|---|---|",
+    ]
+    for key, value in rows.items():
+        shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
+        lines.append(f"| {key} | {fmt(value)} | {shown} |")
+    lines += [
+        "",
+        "CPU seconds (user + system of the command and every process it waited for, kernels "
+        "included; much less sensitive than wall time to other work on the machine):",
+        "",
+        "| measurement | median | samples |",
+        "|---|---|---|",
+    ]
+    for key, values in cpu.items():
+        shown = ", ".join(f"{s:.2f}" for s in values)
+        lines.append(
+            f"| {key} | {fmt(statistics.median(values)) if values else 'skipped'} | {shown} |"
+        )
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    lines += ["", f"Load average (1, 5, 15 min) when written: {load}", "", "## Goal", ""]
+    for label, table in (
+        ("wall", rows),
+        ("CPU", {k: statistics.median(v) for k, v in cpu.items() if v}),
+    ):
+        cold_s, verify_s = table.get("cold run, one quarter"), table.get("verify, one quarter")
+        if cold_s and verify_s:
+            ratio = verify_s / cold_s
+            lines.append(
+                f"- verify / cold run, {label} time = {ratio:.2f} "
+                f"(goal <= 2: {'met' if ratio <= 2 else 'NOT met'})"
+            )
+        else:
+            lines.append(f"- verify / cold run, {label} time: skipped")
+    if notes:
+        lines += ["", "## Skipped", "", *notes]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -224,8 +302,11 @@ def main() -> None:
     parser.add_argument("--skip-all", action="store_true", help="skip --all vs single runs")
     parser.add_argument("--out", type=Path, default=RESULTS)
     parser.add_argument(
-        "--verify-only", action="store_true", help="cold run and verify only; print, write nothing"
+        "--verify-only",
+        action="store_true",
+        help="cold run and verify only; writes --verify-out instead of --out",
     )
+    parser.add_argument("--verify-out", type=Path, default=VERIFY_RESULTS)
     args = parser.parse_args()
     data_dir = args.data_dir.resolve()
     work = Path(tempfile.mkdtemp(prefix="pp-bench-"))
@@ -236,10 +317,14 @@ def main() -> None:
     rows: dict[str, float | None] = {}
     samples: dict[str, list[float]] = {}
 
+    cpu: dict[str, list[float]] = {}
+
     def measure(key: str, action, repeat: int | None = None) -> None:
         print(f"measuring {key} ...", flush=True)
         try:
+            first = len(CPU_SECONDS)
             rows[key], samples[key] = median_of(repeat or args.repeat, action)
+            cpu[key] = CPU_SECONDS[first:]
         except Exception as exc:  # a missing piece: note it and go on
             rows[key] = None
             notes.append(f"- {key}: skipped ({str(exc).strip().splitlines()[0][:200]})")
@@ -266,12 +351,7 @@ def main() -> None:
     count = 0
     if args.verify_only:
         shutil.rmtree(work, ignore_errors=True)
-        for key, value in rows.items():
-            shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
-            print(f"| {key} | {fmt(value)} | {shown} |")
-        cold_s, verify_s = rows.get("cold run, one quarter"), rows.get("verify, one quarter")
-        if cold_s and verify_s:
-            print(f"verify / cold = {verify_s / cold_s:.2f} (goal <= 2)")
+        write_verify_results(rows, samples, cpu, args.repeat, notes, args.verify_out)
         return
     if not args.skip_all:
         try:

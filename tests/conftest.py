@@ -494,13 +494,12 @@ def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Quarto where it is on PATH, else the fallback; publish) from a copy of the sample data into
     a clean reports folder, once per test run.  ``<root>/data`` beside ``<root>/reports`` is
     the data it was published from.  Tests read it; a test that tampers copies it first."""
-    from analysis.publishing.pipeline import run_quarter
+    from analysis.publishing.run import RunOptions, run_quarter
 
     def build(root: Path) -> None:
         lines: list[str] = []
-        result = run_quarter(
-            _copy_sample_data(root), root / "reports", SEED_QUARTER, progress=lines.append
-        )
+        options = RunOptions(_copy_sample_data(root), root / "reports", progress=lines.append)
+        result = run_quarter(SEED_QUARTER, options)
         assert result.status == "published", "\n".join(lines) + f"\n{result}"
 
     return built_once(tmp_path_factory, "published-seed", build) / "reports" / SEED_QUARTER
@@ -522,7 +521,7 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
     quarter is not run twice for the same question."""
     from analysis.inputs.snapshots import list_quarters
     from analysis.publishing.manifest import read_manifest
-    from analysis.publishing.pipeline import run_all
+    from analysis.publishing.run import RunOptions, run_all
 
     def build(root: Path) -> None:
         data = _copy_sample_data(root)
@@ -531,7 +530,10 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
             shutil.copytree(published_seed, root / "reports" / SEED_QUARTER)
             expected[SEED_QUARTER] = "reused"
         lines: list[str] = []
-        results = run_all(data, root / "reports", renderer=QUARTERS_RENDERER, progress=lines.append)
+        options = RunOptions(
+            data, root / "reports", renderer=QUARTERS_RENDERER, progress=lines.append
+        )
+        results = run_all(options)
         assert {r.quarter.id: r.status for r in results} == expected, "\n".join(lines)
 
     return built_once(tmp_path_factory, "published-quarters", build) / "reports"

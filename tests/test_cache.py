@@ -2,8 +2,8 @@
 could change the result (file content, settings, a damaged entry, the switch) is ever served
 from it.
 
-Each test gets its own empty cache folder and an empty in-memory cache, so a hit can only come
-from an entry the test itself wrote.  ``reads`` counts how often the loader really opened the
+Each test gets its own empty cache folder, so a hit can only come from an entry the test
+itself wrote (the loader keeps nothing in memory between calls).  ``reads`` counts how often the loader really opened the
 files, which is how a test tells a hit from a miss.
 """
 
@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import json
 import os
 import pickle
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -22,9 +26,11 @@ from analysis import cache
 from analysis.figures.record import figures_for_quarter, to_json
 from analysis.figures.trends import trends
 from analysis.inputs import snapshots
+from analysis.inputs.history import load_history
 from analysis.inputs.settings import Settings
-from analysis.inputs.snapshots import check_snapshot, load_history, load_snapshot
+from analysis.inputs.snapshots import check_snapshot, load_snapshot
 from analysis.inputs.vocabulary import ASSURANCES
+from analysis.inputs.workbooks import MAX_XLSX_MB_VARIABLE
 from analysis.quarters import Quarter
 
 Q1, Q2 = Quarter(2019, 1), Quarter(2019, 2)
@@ -36,9 +42,7 @@ def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv(cache.ENV_DIR, str(folder))
     monkeypatch.delenv(cache.ENV_OFF, raising=False)
-    snapshots._CACHE.clear()
-    yield folder
-    snapshots._CACHE.clear()
+    return folder
 
 
 @pytest.fixture
@@ -56,8 +60,8 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def fresh_process() -> None:
-    """What a new run starts with: nothing in memory, the disk cache as left."""
-    snapshots._CACHE.clear()
+    """What a new run starts with: the disk cache as left (the loader keeps nothing in memory
+    between calls, so there is nothing else to forget)."""
 
 
 class _no_cache:
@@ -291,10 +295,10 @@ def test_a_snapshot_changed_in_code_is_never_served_cached_rows(
 ) -> None:
     make_snapshot()
     snapshot = load_snapshot(data_dir, Q1, DEFAULTS)
-    assert cache.source_key(snapshot) is not None
+    assert snapshot.source_key is not None
     changed = dataclasses.replace(snapshot, actions=snapshot.actions.iloc[:0])
-    assert cache.source_key(changed) is None
-    assert cache.derived_key("trend", [changed, None], DEFAULTS, cache.TREND_MODULES) is None
+    assert changed.source_key is None
+    assert cache.derived_key("trend", [changed.source_key], DEFAULTS, (trends.__module__,)) is None
 
 
 def test_figures_are_the_same_cold_warm_and_without_the_cache(
@@ -338,50 +342,87 @@ def test_changed_delay_rules_miss_the_figures_record(
     assert reads == ["2019-20-Q1"]  # the snapshot itself was still served from the cache
 
 
+def test_the_size_limit_in_the_environment_is_part_of_the_key(
+    data_dir: Path, make_snapshot, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same bytes validated under the default limit must not be served under a lower one.
+    make_snapshot()
+    assert check_snapshot(data_dir, Q1, DEFAULTS)[0] is not None
+    monkeypatch.setenv(MAX_XLSX_MB_VARIABLE, "0.002")
+    snapshot, findings = check_snapshot(data_dir, Q1, DEFAULTS)
+    assert snapshot is None and "0.002 MB limit" in findings[0].message
+    monkeypatch.delenv(MAX_XLSX_MB_VARIABLE)
+    assert check_snapshot(data_dir, Q1, DEFAULTS)[0] is not None
+    assert reads == ["2019-20-Q1", "2019-20-Q1"]  # the first result was still good to reuse
+
+
+def test_the_source_key_is_a_real_field() -> None:
+    fields = {f.name: f for f in dataclasses.fields(snapshots.Snapshot)}
+    assert not fields["source_key"].init and not fields["source_key"].compare
+    assert "_source_key" not in vars(snapshots.Snapshot)
+
+
+# --- the code part of the keys -----------------------------------------------------------------
+LOADER = check_snapshot.__module__
+
+
 def test_the_loader_key_covers_the_modules_the_loader_imports() -> None:
-    loader = cache.modules_imported_by(cache.LOADER_MODULES)
-    # snapshots imports readers and schemas, schemas imports findings: all of them count, and
-    # this module itself; analysis code the loader never runs does not.
+    loader = cache.modules_imported_by((LOADER,))
+    # snapshots imports readers and schemas, schemas imports findings: all of them count, with
+    # the packages they sit in and this module itself; code the loader never runs does not.
     assert {
-        "inputs.snapshots",
-        "inputs.readers",
-        "inputs.schemas",
-        "inputs.findings",
-        "inputs.vocabulary",
-        "cache",
+        "analysis",
+        "analysis.inputs",
+        "analysis.inputs.snapshots",
+        "analysis.inputs.readers",
+        "analysis.inputs.workbooks",
+        "analysis.inputs.workbook_xml",
+        "analysis.inputs.schemas",
+        "analysis.inputs.findings",
+        "analysis.inputs.monitoring",
+        "analysis.inputs.vocabulary",
+        "analysis.cache",
     } <= set(loader)
-    assert "figures.attention" not in loader and "figures.record" not in loader
-    assert "figures.recommendations" in cache.modules_imported_by(cache.TREND_MODULES)
+    assert not {m for m in loader if m.startswith("analysis.figures")}
+    assert "analysis.figures.recommendations" in cache.modules_imported_by((trends.__module__,))
+
+
+def test_a_root_that_is_not_a_module_is_an_error() -> None:
+    with pytest.raises(ValueError, match="not a module"):
+        cache.modules_imported_by(("analysis.inputs.nowhere",))
 
 
 def _imports_by_parsing(roots: tuple[str, ...]) -> set[str]:
-    """The reference: Python's own parser finds every import of an analysis module."""
+    """The reference: Python's own parser finds every import of a module of the package."""
     found: set[str] = set()
-    todo = [*roots, "cache"]
+    todo = [*roots, "analysis.cache"]
     while todo:
         name = todo.pop()
         path = cache.module_file(name)
         if name in found or path is None:
             continue
         found.add(name)
+        if "." in name:
+            todo.append(name.rpartition(".")[0])
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and node.module == "analysis":
-                todo.extend(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis."):
-                below = node.module.split(".", 1)[1]
-                todo.append(below)
-                todo.extend(f"{below}.{alias.name}" for alias in node.names)
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    anchor = ".".join(parts[: len(parts) - node.level + 1])
+                    base = f"{anchor}.{base}" if base else anchor
+                todo.append(base)
+                todo.extend(f"{base}.{alias.name}" for alias in node.names)
             elif isinstance(node, ast.Import):
-                todo.extend(
-                    a.name.split(".", 1)[1] for a in node.names if a.name.startswith("analysis.")
-                )
-    return {name for name in found if cache.module_file(name) is not None}
+                todo.extend(alias.name for alias in node.names)
+    return found
 
 
 @pytest.mark.parametrize(
     "module",
     sorted(
-        ".".join(p.relative_to(cache.PACKAGE).with_suffix("").parts)
+        ".".join(("analysis", *p.relative_to(cache.PACKAGE).with_suffix("").parts))
         for p in cache.PACKAGE.rglob("*.py")
         if p.name != "__init__.py"
     ),
@@ -391,22 +432,32 @@ def test_the_import_scan_finds_every_module_the_parser_finds(module: str) -> Non
 
 
 def test_the_import_scan_reads_every_form_of_import(tmp_path, monkeypatch) -> None:
-    for name in ("a", "b", "c", "d", "e", "f", "cache", "g/h", "g/i", "j/k"):
-        (tmp_path / f"{name}.py").parent.mkdir(exist_ok=True)
-        (tmp_path / f"{name}.py").write_text("")
-    (tmp_path / "root.py").write_text(
+    package = tmp_path / "analysis"
+    for name in ("a", "b", "c", "d", "e", "f", "cache", "g/h", "g/i", "j/k", "m", "n", "p/q"):
+        (package / f"{name}.py").parent.mkdir(parents=True, exist_ok=True)
+        (package / f"{name}.py").write_text("")
+    for sub in ("g", "j", "p"):
+        (package / sub / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "root.py").write_text(
         "from analysis import a\n"
-        "from analysis import (\n    b,\n    c as sea,\n)\n"
+        "from analysis import (\n    b,  # a comment between names\n    c as sea,\n)\n"
         "def later():\n    import analysis.d, os\n"
         "    from analysis.e import thing  # comment\n"
         "import os, analysis.f as eff\n"
-        "from analysis.g import h, i as eye\n"
+        "from analysis.g import h, \\\n    i as eye\n"
         "from analysis.j.k import thing\n"
+        "from . import m\n"
+        "from .n import thing\n"
     )
-    monkeypatch.setattr(cache, "PACKAGE", tmp_path)
+    (package / "p" / "__init__.py").write_text("from .q import thing\n")
+    (package / "o.py").write_text("from .p import thing\n")
+    monkeypatch.setattr(cache, "PACKAGE", package)
     cache.modules_imported_by.cache_clear()
     try:
-        assert cache.modules_imported_by(("root",)) == (
+        found = cache.modules_imported_by(("analysis.root",))
+        names = [
+            ".",
             "a",
             "b",
             "c",
@@ -414,10 +465,116 @@ def test_the_import_scan_reads_every_form_of_import(tmp_path, monkeypatch) -> No
             "d",
             "e",
             "f",
+            "g",
             "g.h",
             "g.i",
+            "j",
             "j.k",
+            "m",
+            "n",
             "root",
+        ]
+        assert found == tuple(f"analysis.{n}".rstrip(".") for n in names)
+        assert cache.modules_imported_by(("analysis.o",)) == (
+            "analysis",
+            "analysis.cache",
+            "analysis.o",
+            "analysis.p",
+            "analysis.p.q",
         )
     finally:
         cache.modules_imported_by.cache_clear()
+
+
+_KEY_OF_THE_LOADER = (
+    "import sys\n"
+    "from analysis import cache\n"
+    "from analysis.inputs import snapshots\n"
+    "modules = cache.modules_imported_by((snapshots.__name__,))\n"
+    "print(sys.argv[1] in modules, cache.code_version((snapshots.__name__,)))\n"
+)
+
+
+def _loader_key(root: Path, module: str) -> tuple[bool, str]:
+    """Whether ``module`` counts in the loader's key, and the key's code part, as a process
+    importing the package at ``root`` sees them."""
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _KEY_OF_THE_LOADER, module],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    covered, version = done.stdout.split()
+    return covered == "True", version
+
+
+@pytest.mark.slow  # three processes that import pandas
+def test_a_module_moved_to_another_sub_package_still_counts_in_the_key(tmp_path: Path) -> None:
+    """The package copied, and the row warnings (which the loader imports) moved from
+    inputs/ to a new sub-package with their importers updated: the loader's key still covers
+    them where they now live, and changes when their source does."""
+    root = tmp_path / "checkout"
+    shutil.copytree(cache.PACKAGE, root / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    package = root / "analysis"
+    assert _loader_key(root, "analysis.inputs.row_warnings")[0]
+
+    (package / "checks").mkdir()
+    (package / "checks" / "__init__.py").write_text("")
+    (package / "inputs" / "row_warnings.py").rename(package / "checks" / "row_warnings.py")
+    importers = [
+        p for p in package.rglob("*.py") if "analysis.inputs.row_warnings" in p.read_text()
+    ]
+    assert importers  # the loader's snapshots.py at least
+    for path in importers:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("analysis.inputs.row_warnings", "analysis.checks.row_warnings")
+        )
+    covered, before = _loader_key(root, "analysis.checks.row_warnings")
+    assert covered
+
+    moved = package / "checks" / "row_warnings.py"
+    moved.write_text(moved.read_text(encoding="utf-8").replace("published after", "issued after"))
+    covered, after = _loader_key(root, "analysis.checks.row_warnings")
+    assert covered and after != before
+
+
+_RUN_AND_LIST = (
+    "import json, sys\n"
+    "from pathlib import Path\n"
+    "from analysis import cache\n"
+    "from analysis.inputs import snapshots\n"
+    "data = Path(sys.argv[1])\n"
+    "def ours():\n"
+    "    return sorted(m for m in sys.modules if m == 'analysis' or m.startswith('analysis.'))\n"
+    "with cache.disabled():\n"
+    "    quarter = snapshots.latest_quarter(data)\n"
+    "    snapshot = snapshots.load_snapshot(data, quarter)\n"
+    "    loaded = ours()\n"
+    "    from analysis.figures import trends\n"
+    "    from analysis.inputs.history import load_history\n"
+    "    trends.trends(load_history(data, quarter), snapshots.load_settings(data))\n"
+    "print(json.dumps({'loader': loaded, 'trends': ours()}))\n"
+)
+
+
+@pytest.mark.slow  # a process that reads the sample data
+def test_every_module_that_really_runs_counts_in_the_key(repo_root: Path) -> None:
+    """What Python really imported while loading a snapshot (and then computing trends), lazy
+    imports inside functions included, is all in the key of what was computed."""
+    if not (repo_root / "data" / "snapshots").is_dir():
+        pytest.skip("no sample snapshots under data/snapshots")
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST, str(repo_root / "data")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ran = json.loads(done.stdout)
+    loader = snapshots.load_snapshot.__module__
+    assert set(ran["loader"]) <= set(cache.modules_imported_by((loader,)))
+    assert set(ran["trends"]) <= set(cache.modules_imported_by((trends.__module__,)))
+    assert "analysis.inputs.workbooks" in ran["loader"]  # the run really read a workbook

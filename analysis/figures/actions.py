@@ -1,7 +1,9 @@
 """DARA audit actions the panel monitors centrally, and where each stands against its deadline.
 
 The panel does not watch every action: its threshold (``settings.yml``) picks High-risk actions
-in any audit and Medium-risk actions in audits graded Limited or No.  Of those, the outstanding
+in any audit and Medium-risk actions in audits graded Limited or No (the rule itself, and the
+deadline an action is judged against, are in :mod:`analysis.inputs.monitoring`, which the
+loader's warnings share).  Of those, the outstanding
 ones (Open, In progress, On hold) are classified once by :func:`classify`, against the
 snapshot's ``as_of`` date and report quarter, and every breakdown in the paper is a count over
 that one classified frame, so totals and breakdowns cannot disagree.
@@ -18,7 +20,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.figures.marking import in_restricted_audit, mask_restricted, tally
-from analysis.inputs.settings import DeadlineBasis, Settings
+from analysis.inputs.monitoring import deadline, is_monitored
+from analysis.inputs.settings import Settings
 from analysis.inputs.vocabulary import (
     AGE_BAND_UPPER_DAYS,
     AGE_BANDS,
@@ -54,17 +57,6 @@ def _masked_with_keys(actions: pd.DataFrame, *filters: pd.Series) -> pd.DataFram
     return mask_restricted(frame, restricted=frame["restricted"])
 
 
-def is_monitored(actions: pd.DataFrame, settings: Settings) -> pd.Series:
-    """Rows that meet the panel's threshold (risk against the audit's assurance):
-    :meth:`Settings.is_monitored` for every row at once, one risk level at a time."""
-    meets = pd.Series(False, index=actions.index, dtype=bool)
-    for risk, grades in settings.threshold.items():
-        meets |= actions["risk"].eq(risk).fillna(False).astype(bool) & actions["assurance"].isin(
-            list(grades)
-        )
-    return meets
-
-
 def monitored(actions: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Actions the panel monitors centrally, whatever their status."""
     return _masked_with_keys(actions, is_monitored(actions, settings))
@@ -74,15 +66,6 @@ def outstanding(actions: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Monitored actions still to be done: Open, In progress or On hold."""
     still_to_do = actions["status"].isin(OUTSTANDING_STATUSES)
     return _masked_with_keys(actions, is_monitored(actions, settings), still_to_do)
-
-
-def deadline(actions: pd.DataFrame, basis: DeadlineBasis) -> pd.Series:
-    """The date an action is judged against: the audit report's date, or the latest agreed one."""
-    if basis == "original":
-        return actions["due_date"].rename("deadline")
-    if basis == "revised":
-        return actions["revised_due_date"].fillna(actions["due_date"]).rename("deadline")
-    raise ValueError(f"deadline basis must be 'original' or 'revised', not {basis!r}")
 
 
 def coming_end(quarter: Quarter, settings: Settings) -> dt.date:

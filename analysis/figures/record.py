@@ -27,8 +27,9 @@ from analysis.figures import delays, recommendations, reconciliation, themes
 from analysis.figures.attention import ORDERS, attention_list, rule_wording, selected_audits
 from analysis.figures.marking import tally
 from analysis.figures.trends import trends
+from analysis.inputs.history import History, load_history, revised_deadlines
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot, load_history, load_snapshot, revised_deadlines
+from analysis.inputs.snapshots import Snapshot
 from analysis.inputs.vocabulary import OFFICIAL, OUTSTANDING_STATUSES, RISKS
 from analysis.lazy import import_jsonschema
 from analysis.paths import RULES
@@ -189,7 +190,7 @@ def _actions_section(
             "on_time": on_time,
             "late": len(completed) - on_time,
         },
-        "extensions": act.extensions_summary(classified, [revised_deadlines(s) for s in history]),
+        "extensions": act.extensions_summary(classified, revised_deadlines(history)),
     }
 
 
@@ -318,10 +319,9 @@ def _paper_section(snapshot: Snapshot) -> dict[str, Any]:
 
 
 # --- the whole record ---------------------------------------------------------------------------
-def _history_up_to(snapshot: Snapshot, history: Sequence[Snapshot]) -> list[Snapshot]:
+def _history_up_to(snapshot: Snapshot, history: Sequence[Snapshot]) -> History:
     """The snapshots up to the report's quarter, oldest first, the report's own snapshot last."""
-    earlier = sorted((s for s in history if s.quarter < snapshot.quarter), key=lambda s: s.quarter)
-    return [*earlier, snapshot]
+    return History.of(history).up_to(snapshot)
 
 
 def build_figures(
@@ -439,7 +439,7 @@ def remembered_figures(
         text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
         return {"figures": figures, "checked": _digest(text)}
 
-    key = disk_cache.figures_key([*history, snapshot], settings)
+    key = disk_cache.figures_key([*History.of(history).source_keys, snapshot.source_key], settings)
     built = disk_cache.remembered("figures", key, build)
     _CHECKED_TEXTS.add(built["checked"])
     return built["figures"]
@@ -450,6 +450,5 @@ def figures_for_quarter(data_dir: Path | str, quarter: Quarter | str) -> dict[st
     data_dir = Path(data_dir)
     quarter = Quarter.parse(quarter)
     settings = load_settings(data_dir)
-    snapshot = load_snapshot(data_dir, quarter, settings)
     history = load_history(data_dir, quarter, settings)
-    return remembered_figures(snapshot, history, settings)
+    return remembered_figures(history[-1], history, settings)

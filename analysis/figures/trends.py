@@ -19,6 +19,7 @@ from analysis.figures.recommendations import (
     open_areas_for_improvement,
     open_recommendations,
 )
+from analysis.inputs.history import History
 from analysis.inputs.settings import Settings
 from analysis.inputs.snapshots import Snapshot
 
@@ -83,16 +84,19 @@ def trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataFrame:
     """One row per snapshot, oldest first (``history`` must already be in that order).
 
     A row depends only on its snapshot, the previous one and the settings, so for snapshots
-    straight from the loader it is kept in the disk cache (:mod:`analysis.cache`): forty past
-    quarters then cost forty small reads instead of forty national trackers.
+    straight from the loader it is kept in the disk cache (:mod:`analysis.cache`), under their
+    source keys: forty past quarters then cost forty small reads, and no snapshot's frames are
+    loaded at all.
     """
+    history = History.of(history)
+    keys = history.source_keys
     rows = []
-    for i, snapshot in enumerate(history):
-        previous = history[i - 1] if i else None
-        key = cache.derived_key("trend", [snapshot, previous], settings, cache.TREND_MODULES)
-        rows.append(
-            cache.remembered(
-                "trend", key, lambda s=snapshot, p=previous: quarter_row(s, p, settings)
-            )
-        )
+    for i in range(len(history)):
+        sources = keys[i - 1 : i + 1] if i else keys[:1]
+        key = cache.derived_key("trend", sources, settings, (__name__,))
+
+        def row(i: int = i) -> dict[str, object]:
+            return quarter_row(history[i], history[i - 1] if i else None, settings)
+
+        rows.append(cache.remembered("trend", key, row))
     return pd.DataFrame(rows, columns=list(COLUMNS))

@@ -1,7 +1,7 @@
 """The leads' answers read back from their returned follow-up workbooks, checked row by row.
 
 A returned workbook is input like a tracker, so it is read by the same safe reader
-(:func:`analysis.inputs.readers.read_xlsx_table`) and every problem is a :class:`Finding` naming the
+(:func:`analysis.inputs.workbooks.read_xlsx_table`) and every problem is a :class:`Finding` naming the
 file, the row as Excel shows it, the column and the value; all of them are collected, and
 nothing is written while any remains.  Each row is matched to the quarter's snapshot by its
 action id, and the list the lead was sent is cut again from the snapshot
@@ -50,7 +50,7 @@ from analysis.followup.lists import (
     followup_rows,
     group_marking,
 )
-from analysis.inputs import readers
+from analysis.inputs import readers, workbooks
 from analysis.inputs.findings import Finding
 from analysis.inputs.schemas import parse_date
 from analysis.inputs.settings import Settings, load_settings
@@ -61,7 +61,7 @@ from analysis.quarters import Quarter
 
 @dataclass(frozen=True)
 class _Spec:
-    """The columns :func:`analysis.inputs.readers.read_xlsx_table` looks for (its ``Columns``)."""
+    """The columns :func:`analysis.inputs.workbooks.read_xlsx_table` looks for (its ``Columns``)."""
 
     required: tuple[str, ...]
     columns: tuple[str, ...]
@@ -143,7 +143,7 @@ def _sent_text(value: object, column: Column) -> str:
 def _about(path: Path, file: str, findings: list[Finding]) -> dict[str, tuple[str, int]] | None:
     """The About sheet as key -> (value, row); None (with an error) when it cannot be read."""
     try:
-        table = readers.read_xlsx_table(path, ABOUT_SHEET, ABOUT_SPEC)
+        table = workbooks.read_xlsx_table(path, ABOUT_SHEET, ABOUT_SPEC)
     except readers.ReadError as exc:
         findings.append(
             Finding(
@@ -197,7 +197,7 @@ def _read_one(
     """Check one returned workbook: that it is a list, whose it is, then every row."""
     file = str(path)
     try:
-        readers.check_workbook_file(path)
+        workbooks.check_workbook_file(path)
     except readers.ReadError as exc:
         result.findings.append(Finding("error", file, str(exc)))
         return
@@ -207,7 +207,7 @@ def _read_one(
         return
     result.returned[group] = file
     try:
-        table = readers.read_xlsx_table(path, SHEET, _spec(columns), formulas_are_data=True)
+        table = workbooks.read_xlsx_table(path, SHEET, _spec(columns), formulas_are_data=True)
     except readers.ReadError as exc:
         result.findings.append(Finding("error", file, f"sheet {SHEET!r}: {exc}"))
         return

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import yaml
 
+from analysis.inputs.narrative import PLACEHOLDER
 from analysis.inputs.snapshots import (
     ACTIONS_XLSX,
     NARRATIVE_MD,
-    PLACEHOLDER,
     RECOMMENDATIONS_CSV,
     SNAPSHOT_YML,
     TRACKER_CSV,

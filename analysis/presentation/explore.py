@@ -25,8 +25,9 @@ import pandas as pd
 from analysis.figures import actions as act
 from analysis.figures import delays, recommendations, themes
 from analysis.figures.marking import mask_restricted, tally
+from analysis.inputs.history import load_history
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot, latest_quarter, load_history
+from analysis.inputs.snapshots import Snapshot, latest_quarter
 from analysis.inputs.vocabulary import KNOWN_THEMES, RISKS
 from analysis.presentation.markup import literal
 from analysis.quarters import Quarter

@@ -20,8 +20,9 @@ import pandas as pd
 from analysis.figures import actions as act
 from analysis.figures import delays
 from analysis.figures.record import build_figures, remembered_figures
+from analysis.inputs.history import load_history
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot, load_history
+from analysis.inputs.snapshots import Snapshot
 from analysis.inputs.vocabulary import AGE_BANDS, OTHER_THEME, RISKS
 from analysis.presentation.markup import literal, literals
 from analysis.presentation.tables import markdown_table

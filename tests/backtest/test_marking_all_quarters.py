@@ -296,7 +296,7 @@ WRITERS = re.compile(r"\.to_csv\(|\.to_excel\(|xlsxwriter|ExcelWriter|csv\.write
 
 SPREADSHEET_WRITERS = {"analysis/followup/lists.py"}
 """The one module allowed to write a spreadsheet: the business groups' follow-up lists, which
-neutralise formula-like text (tests/analysis/test_followup.py checks it in the sheet XML)."""
+neutralise formula-like text (tests/followup/test_lists.py checks it in the sheet XML)."""
 
 
 def test_the_package_writes_no_csv_or_spreadsheet_outside_the_followup_lists():

@@ -55,24 +55,6 @@ def test_threshold_comes_from_settings_not_code():
     assert list(act.monitored(frame, low_too)["action_id"]) == ["A1", "A2"]
 
 
-@settings(max_examples=50, deadline=None)
-@given(
-    pairs=st.lists(
-        st.tuples(st.sampled_from([*RISKS, None]), st.sampled_from([*ASSURANCES, None])),
-        max_size=12,
-    ),
-    threshold=st.dictionaries(
-        st.sampled_from(RISKS), st.lists(st.sampled_from(ASSURANCES), unique=True).map(tuple)
-    ),
-)
-def test_the_whole_frame_is_judged_as_each_row_would_be(pairs, threshold):
-    rules = replace(SETTINGS, threshold=threshold)
-    frame = actions_frame([{"risk": r, "assurance": a} for r, a in pairs])
-    rows = zip(frame["risk"], frame["assurance"], strict=True)
-    expected = [rules.is_monitored(r, a) for r, a in rows]
-    assert act.is_monitored(frame, rules).tolist() == expected
-
-
 @pytest.mark.parametrize("status", ACTION_STATUSES)
 def test_outstanding_means_open_in_progress_or_on_hold(status):
     frame = actions_frame([{"status": status}])
@@ -81,19 +63,6 @@ def test_outstanding_means_open_in_progress_or_on_hold(status):
 
 
 # --- deadline --------------------------------------------------------------------------------
-def test_deadline_original_ignores_revised_date_and_revised_prefers_it():
-    frame = actions_frame(
-        [
-            {"due_date": "2019-01-31", "revised_due_date": "2019-12-31"},
-            {"due_date": "2019-02-28"},
-        ]
-    )
-    original = act.deadline(frame, "original")
-    revised = act.deadline(frame, "revised")
-    assert list(original.dt.date) == [dt.date(2019, 1, 31), dt.date(2019, 2, 28)]
-    assert list(revised.dt.date) == [dt.date(2019, 12, 31), dt.date(2019, 2, 28)]
-
-
 def test_revised_basis_can_turn_an_overdue_action_into_one_not_yet_due():
     rows = [{"due_date": "2019-01-31", "revised_due_date": "2019-08-31"}]
     assert classify(rows)["is_overdue"].tolist() == [True]
@@ -101,11 +70,6 @@ def test_revised_basis_can_turn_an_overdue_action_into_one_not_yet_due():
     frame = classify(rows, settings=revised)
     assert frame["is_overdue"].tolist() == [False]
     assert frame["is_due_in_coming"].tolist() == [True]
-
-
-def test_unknown_basis_is_refused():
-    with pytest.raises(ValueError, match="basis"):
-        act.deadline(actions_frame([{}]), "latest")
 
 
 # --- overdue and not yet due -----------------------------------------------------------------

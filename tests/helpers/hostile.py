@@ -2,8 +2,8 @@
 
 Each entry is markup of one kind or another (HTML, links, Markdown, shortcodes, references,
 maths, Typst and LaTeX, awkward characters).  The paper must print every one as typed.  The
-unit tests in tests/analysis/test_markup.py read each back through Pandoc and CommonMark; the
-end-to-end tests in tests/analysis/test_hostile_text.py put them in every text column of both
+unit tests in tests/presentation/test_markup.py read each back through Pandoc and CommonMark; the
+end-to-end tests in tests/publishing/test_hostile_text.py put them in every text column of both
 trackers and in snapshot.yml, run the whole pipeline and read the HTML, PDF and DOCX.
 """
 

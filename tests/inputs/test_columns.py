@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis import cache
+from analysis.inputs.check_report import check_report
 from analysis.inputs.columns import export_columns, parse_map
 from analysis.inputs.settings import SettingsError, load_settings
-from analysis.inputs.snapshots import check_report, check_snapshot
+from analysis.inputs.snapshots import check_snapshot, source_key
 from analysis.quarters import Quarter
 from tests.conftest import ACTION_COLUMNS, REC_COLUMNS, write_csv
 
@@ -126,9 +126,9 @@ def test_a_header_mapped_to_its_own_name_is_no_map() -> None:
 
 def test_the_map_is_part_of_the_cache_key(data_dir, make_snapshot) -> None:
     folder = make_snapshot()
-    before = cache.snapshot_key(folder, load_settings(data_dir))
+    before = source_key(folder, load_settings(data_dir))
     settings_file(data_dir, {"recommendations": {"Reference": "rec_id"}})
-    assert cache.snapshot_key(folder, load_settings(data_dir)) != before
+    assert source_key(folder, load_settings(data_dir)) != before
 
 
 def test_check_on_portal_words_and_renamed_headers(data_dir, make_snapshot) -> None:

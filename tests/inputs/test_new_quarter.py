@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from analysis.inputs.narrative import PLACEHOLDER
 from analysis.inputs.new_quarter import NewQuarterError, headings, start_quarter
-from analysis.inputs.snapshots import PLACEHOLDER, check_snapshot
+from analysis.inputs.snapshots import check_snapshot
 from analysis.quarters import Quarter
 
 Q2 = Quarter(2019, 2)

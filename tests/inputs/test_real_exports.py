@@ -21,9 +21,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from analysis.inputs.findings import Finding
-from analysis.inputs.readers import MAX_XLSX_MB_VARIABLE
 from analysis.inputs.settings import Settings
 from analysis.inputs.snapshots import check_snapshot
+from analysis.inputs.workbooks import MAX_XLSX_MB_VARIABLE
 from analysis.quarters import Quarter
 from tests.conftest import ACTION_COLUMNS, ACTIONS, RECOMMENDATIONS
 

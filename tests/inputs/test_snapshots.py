@@ -22,13 +22,10 @@ from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.settings import Settings
 from analysis.inputs.snapshots import (
     Snapshot,
-    check_report,
     check_snapshot,
     latest_quarter,
     list_quarters,
-    load_history,
     load_snapshot,
-    split_narrative,
 )
 from analysis.quarters import Quarter
 from tests.conftest import ACTION_COLUMNS, REC_COLUMNS, write_csv
@@ -764,26 +761,6 @@ def test_check_snapshot_for_a_quarter_with_no_folder(data_dir: Path) -> None:
     assert error.file == "snapshots/2019-20-Q3"
 
 
-def test_load_history_is_oldest_first_and_stops_at_up_to(data_dir: Path, make_snapshot) -> None:
-    make_snapshot("2019-20-Q1")
-    make_snapshot("2018-19-Q4", meta={"as_of": "2019-03-31"})
-    make_snapshot("2019-20-Q2", meta={"as_of": "2019-09-30"})
-    history = load_history(data_dir, Q1, DEFAULTS)
-    assert [s.quarter.id for s in history] == ["2018-19-Q4", "2019-20-Q1"]
-    assert [s.as_of for s in history] == [dt.date(2019, 3, 31), dt.date(2019, 6, 30)]
-
-
-def test_load_history_raises_with_every_error(data_dir: Path, make_snapshot) -> None:
-    make_snapshot("2019-20-Q1", action_cells={("A1", "risk"): "Huge"})
-    make_snapshot("2018-19-Q4", meta={"as_of": "2019-03-31"}, rec_cells={("R1", "type"): "?"})
-    with pytest.raises(SnapshotError) as caught:
-        load_history(data_dir, Q1, DEFAULTS)
-    assert {f.file for f in caught.value.findings} == {
-        "snapshots/2018-19-Q4/recommendations.csv",
-        XLSX,
-    }
-
-
 def test_a_second_load_is_served_from_the_cache_and_stays_unchanged(
     data_dir: Path, make_snapshot
 ) -> None:
@@ -807,64 +784,7 @@ def test_a_changed_file_is_read_again(data_dir: Path, make_snapshot) -> None:
     assert loaded(data_dir).actions.loc[0, "risk"] == "Medium"
 
 
-# --- narrative ---------------------------------------------------------------------------------
-def test_split_narrative() -> None:
-    text = (
-        "# Title\n\nIntro.\n\n## First ##\n\nOne.\n\n```\n## not a heading\n```\n"
-        "## Second\nTwo.\n## First\nMore.\n"
-    )
-    assert split_narrative(text) == {
-        "": "# Title\n\nIntro.",
-        "First": "One.\n\n```\n## not a heading\n```\n\nMore.",
-        "Second": "Two.",
-    }
-    assert split_narrative("") == {}
-
-
-# --- the check report and the command line -----------------------------------------------------
-@pytest.fixture
-def contract_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    """check_report reads the data folder's settings; pin them to the contract's."""
-    monkeypatch.setattr("analysis.inputs.snapshots.load_settings", lambda data_dir=None: DEFAULTS)
-
-
-def test_check_report_for_a_good_quarter(data_dir: Path, make_snapshot, contract_rules) -> None:
-    make_snapshot(narrative=None)
-    text, has_errors = check_report(data_dir, [Q1])
-    lines = text.splitlines()
-    assert not has_errors
-    assert lines[0] == "2019-20-Q1  OK  (4 recommendations, 5 actions, 1 warning)"
-    assert lines[1].startswith("    WARNING: snapshots/2019-20-Q1/narrative.md")
-
-
-def test_check_report_for_every_folder(data_dir: Path, make_snapshot, contract_rules) -> None:
-    make_snapshot("2019-20-Q1")
-    make_snapshot(
-        "2019-20-Q2",
-        meta={"as_of": "2019-09-30"},
-        action_cells={("A1", "risk"): "Severe", ("A2", "status"): "Gone"},
-    )
-    (data_dir / "snapshots" / "2019-Q5").mkdir()
-    text, has_errors = check_report(data_dir, None)
-    assert has_errors
-    lines = text.splitlines()
-    assert "2019-20-Q1  OK  (4 recommendations, 5 actions, 0 warnings)" in lines
-    assert "2019-20-Q2  2 errors, 0 warnings" in lines
-    assert "2019-Q5  1 error, 0 warnings" in lines
-    q2 = lines.index("2019-20-Q2  2 errors, 0 warnings")
-    assert lines[q2 + 1] == "    " + str(
-        Finding(
-            "error",
-            "snapshots/2019-20-Q2/audit_actions.xlsx",
-            "unknown risk; expected one of High, Medium, Low",
-            row=2,
-            column="risk",
-            value="Severe",
-        )
-    )
-    assert lines[-1] == "Checked 3 snapshots: 1 OK, 2 with errors."
-
-
+# --- the command line -----------------------------------------------------------------
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     exe = Path(sys.executable).with_name("panelpaper")
     return subprocess.run(

@@ -9,9 +9,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from analysis import cache
+from analysis.inputs.history import load_history
 from analysis.inputs.settings import Settings
-from analysis.inputs.snapshots import check_snapshot, load_history
+from analysis.inputs.snapshots import check_snapshot, source_key
 from analysis.inputs.vocabulary import TRACKER_COLUMNS
 from analysis.quarters import Quarter
 from tests.conftest import write_csv, write_xlsx
@@ -148,18 +148,15 @@ def test_an_id_the_portal_lacks_and_a_late_date_are_warnings(data_dir, make_snap
 
 def test_the_own_tracker_is_part_of_the_cache_key(data_dir, make_snapshot) -> None:
     folder = make_snapshot()
-    before = cache.snapshot_key(folder, DEFAULTS)
+    before = source_key(folder, DEFAULTS)
     write_tracker(folder)
-    assert cache.snapshot_key(folder, DEFAULTS) != before
+    assert source_key(folder, DEFAULTS) != before
 
 
 def test_the_tracker_survives_the_disk_cache(data_dir, make_snapshot, monkeypatch) -> None:
     folder = make_snapshot()
     write_tracker(folder)
     first, _ = check_snapshot(data_dir, Q1, DEFAULTS)
-    from analysis.inputs import snapshots
-
-    snapshots._CACHE.clear()  # the next read comes from the disk cache
     again, _ = check_snapshot(data_dir, Q1, DEFAULTS)
     pd.testing.assert_frame_equal(again.tracker, first.tracker)
 
@@ -169,5 +166,6 @@ def test_an_earlier_quarter_fetches_its_tracker_when_asked(data_dir, make_snapsh
     make_snapshot()
     write_tracker(folder, [{**ROWS[1], "internal_status_date": dt.date(2019, 3, 1)}])
     history = load_history(data_dir, Q1, DEFAULTS)
+    assert history.source_keys[0] is not None  # held as a key, loaded when asked
     assert history[0].tracker["rec_id"].tolist() == ["R3"]
     assert history[1].tracker is None

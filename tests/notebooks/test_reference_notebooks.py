@@ -19,7 +19,7 @@ import nbformat
 import pytest
 
 from analysis.paths import PROJECT_ROOT
-from analysis.publishing import verify as vf
+from analysis.publishing import compare as vf
 from analysis.publishing.notebooks import (
     NOTEBOOKS_DIR,
     SANITIZE_FILE,

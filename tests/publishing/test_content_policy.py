@@ -10,13 +10,13 @@ import base64
 import re
 import subprocess
 
+from analysis.paths import PROJECT_ROOT
 from analysis.publishing.content_policy import (
     policy,
     script_hash,
     script_texts,
     with_content_policy,
 )
-from analysis.paths import PROJECT_ROOT
 from tests.conftest import NEEDS_CHROMIUM, chromium_command
 
 OWN = "document.body.dataset.own = 'ran'; document.getElementById('js').click();"

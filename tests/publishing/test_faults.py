@@ -5,7 +5,7 @@ use), a full disk at each rename of the publish step (simulated by making that o
 raise ENOSPC, since this machine cannot be filled safely), a full disk that also refuses
 REASON.txt, and Ctrl-C (in-process, and a real ``panelpaper run`` interrupted with SIGINT to
 its process group as a terminal does).  A notebook that raises and a kernel killed mid-cell
-are in test_pipeline.py.  docs/robustness.md lists every case and what it produces.
+are in test_run.py.  docs/robustness.md lists every case and what it produces.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from analysis.publishing import pipeline
+from analysis.publishing import publish
+from analysis.publishing import run as recipe
 from analysis.publishing.render import RenderError
-from tests.publishing.test_pipeline import (
+from tests.publishing.test_run import (
     FIXTURES,
     Q1,
     fake_figures,
@@ -59,7 +60,7 @@ def run(data_dir: Path, reports: Path, lines: list[str] | None = None, **kw):
         progress=(lines.append if lines is not None else lambda line: None),
     )
     options.update(kw)
-    return pipeline.run_quarter(data_dir, reports, QUARTER, **options)
+    return recipe.run_quarter(QUARTER, recipe.RunOptions(data_dir, reports, **options))
 
 
 def change_input(data_dir: Path, text: str = "rec_id\nR1\nR2\n") -> None:
@@ -67,7 +68,7 @@ def change_input(data_dir: Path, text: str = "rec_id\nR1\nR2\n") -> None:
 
 
 def failed_folders(reports: Path) -> list[Path]:
-    root = reports / pipeline.FAILED
+    root = reports / publish.FAILED
     return sorted(root.iterdir()) if root.is_dir() else []
 
 
@@ -128,7 +129,7 @@ def test_a_failed_render_leaves_the_publication_byte_identical(data_dir, reports
 @pytest.mark.slow
 def test_the_real_renderer_failing_is_quarantined_with_what_it_saw(data_dir, reports):
     """render_paper itself, on stand-in notebooks and figures without a "paper" object."""
-    result = run(data_dir, reports, render=None, renderer="pandoc")
+    result = run(data_dir, reports, render=recipe.render_paper, renderer="pandoc")
 
     assert result.status == "failed"
     assert tree(reports) == {}
@@ -149,12 +150,12 @@ def fail_rename(monkeypatch, when) -> list[tuple[str, str]]:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
         return real(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline.os, "rename", rename)
+    monkeypatch.setattr(publish.os, "rename", rename)
     return tripped
 
 
 def is_staging(path: Path) -> bool:
-    return path.parent.name == pipeline.STAGING and f"{QUARTER}-run-" in path.name
+    return path.parent.name == publish.STAGING and f"{QUARTER}-run-" in path.name
 
 
 @pytest.mark.slow
@@ -204,7 +205,7 @@ def test_a_full_disk_during_a_forced_publish_keeps_the_old_publication(
     monkeypatch.undo()
     assert run(data_dir, reports, force=True).status == "published"
     assert history_manifests(reports) == [first]
-    assert not (reports / pipeline.STAGING).exists()
+    assert not (reports / publish.STAGING).exists()
 
 
 @pytest.mark.slow
@@ -236,7 +237,7 @@ def test_a_full_disk_while_filing_the_old_publication_loses_nothing(
     assert result.status == "published"
     new_manifest = json.loads((reports / QUARTER / "manifest.json").read_text())
     assert "snapshots/2019-20-Q1/recommendations.csv" in new_manifest["inputs"]["files"]
-    parked = list((reports / pipeline.STAGING).glob(f"{QUARTER}-previous-*"))
+    parked = list((reports / publish.STAGING).glob(f"{QUARTER}-previous-*"))
     assert len(parked) == 1
     assert {f"{QUARTER}/{k}": v for k, v in tree(parked[0]).items()} == {
         k: v for k, v in old.items() if k != QUARTER
@@ -251,7 +252,7 @@ def test_a_full_disk_while_filing_the_old_publication_loses_nothing(
     assert {f"{QUARTER}/{k}": v for k, v in tree(history[0]).items()} == {
         k: v for k, v in old.items() if k != QUARTER
     }
-    assert not (reports / pipeline.STAGING).exists()
+    assert not (reports / publish.STAGING).exists()
 
 
 @pytest.mark.slow
@@ -333,7 +334,7 @@ def test_ctrl_c_during_a_real_run_leaves_the_publication_and_no_kernel(tmp_path)
         deadline = time.monotonic() + 120
         kernels: list[psutil.Process] = []
         while time.monotonic() < deadline and proc.poll() is None:
-            staged = list((reports / pipeline.STAGING).glob(f"{QUARTER}-run-*"))
+            staged = list((reports / publish.STAGING).glob(f"{QUARTER}-run-*"))
             kernels = kernels_of(proc.pid)
             if staged and kernels:
                 break

@@ -32,7 +32,7 @@ import pandas as pd
 import pytest
 
 from analysis.inputs.vocabulary import TRACKER_COLUMNS
-from analysis.publishing.pipeline import run_quarter
+from analysis.publishing.run import RunOptions, run_quarter
 from tests.conftest import (
     ACTIONS,
     META,
@@ -162,9 +162,10 @@ def published_hostile(request, tmp_path_factory) -> Path:
         )
         hostile_tracker(recommendations).to_csv(folder / "hmicfrs_tracker.csv", index=False)
         lines: list[str] = []
-        run_quarter(
-            root / "data", root / "reports", QUARTER, renderer=request.param, progress=lines.append
+        options = RunOptions(
+            root / "data", root / "reports", renderer=request.param, progress=lines.append
         )
+        run_quarter(QUARTER, options)
         assert (root / "reports" / QUARTER / "paper.html").is_file(), "\n".join(lines)
 
     return built_once(tmp_path_factory, f"hostile-{request.param}", build) / "reports" / QUARTER

@@ -15,7 +15,7 @@ import nbformat
 import psutil
 import pytest
 
-from analysis.publishing import pipeline
+from analysis.publishing.execute import execute_notebook
 from analysis.publishing.kernels import KernelPool, KernelStartError
 
 pytestmark = pytest.mark.slow
@@ -35,7 +35,7 @@ def notebook(path: Path, *sources: str) -> Path:
 
 def execute(pool: KernelPool, source: Path, tmp_path: Path, name: str) -> nbformat.NotebookNode:
     output = tmp_path / f"{name}.out.ipynb"
-    pipeline.execute_notebook(source, output, {"quarter": name}, pool, None)
+    execute_notebook(source, output, {"quarter": name}, pool, None)
     return nbformat.read(output, as_version=4)
 
 

@@ -4,9 +4,9 @@ Both renderers read the executed notebooks and figures.json published in the com
 (reports/2019-20-Q1: the ``record_paper`` fixture of tests/conftest.py, rendered once per run
 and renderer and shared with the table-width tests), so no kernel runs here.  Each format is
 reduced to what a reader sees (tests/helpers/paper_structure.py) and the two are compared item
-by item; a difference fails
-with the item, both versions and the items before it.  The one sentence allowed to differ is
-the method annex's "rendered ... with <renderer>", which names the tools.
+by item; a difference fails with the item, both versions and the items before it.  The one
+sentence allowed to differ is the method annex's "rendered ... with <renderer>", which names
+the tools.
 """
 
 from __future__ import annotations

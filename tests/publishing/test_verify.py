@@ -1,8 +1,9 @@
 """``panelpaper verify``: a fresh publication verifies, and each kind of tampering is named.
 
-The slow tests publish the seed quarter once for the module with the real pipeline (the sample
-data copied to a temporary folder), then work on copies of that publication, so no test can
-spoil another's or touch the repository's data.
+The slow tests work on copies of the seed quarter published once per session by the real run
+(tests/conftest.py ``published_seed``: the sample data copied to a temporary folder), so no
+test can spoil another's or touch the repository's data.  Comparing outputs under nbval's rules
+is tested in test_compare.py, staging the notebook copies in test_rerun.py.
 """
 
 from __future__ import annotations
@@ -20,41 +21,19 @@ from typer.testing import CliRunner
 from analysis import cache
 from analysis.cache import ENV_OFF
 from analysis.cli import app
+from analysis.publishing import compare as cmp
 from analysis.publishing import verify as vf
 from analysis.publishing.notebooks import PAPER_NOTEBOOKS
-from analysis.publishing.pipeline import run_quarter
+from analysis.publishing.run import RunOptions, run_quarter
 from analysis.quarters import Quarter
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = "2019-20-Q1"
+RULES = cmp.read_sanitize_rules(cmp.SANITIZE_FILE.read_text(encoding="utf-8"))
 
 
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _notebook(data_dir: str | None, *, injected: bool = True, default: str = "../data") -> dict:
-    cells = [
-        {"cell_type": "markdown", "metadata": {}, "source": "# A title"},
-        {
-            "cell_type": "code",
-            "metadata": {"tags": ["parameters"]},
-            "source": f'quarter = "2019-20-Q1"\ndata_dir = "{default}"\n',
-            "outputs": [],
-            "execution_count": 1,
-        },
-    ]
-    if injected:
-        cells.append(
-            {
-                "cell_type": "code",
-                "metadata": {"tags": ["injected-parameters"]},
-                "source": f'# Parameters\nquarter = "2019-20-Q1"\ndata_dir = "{data_dir}"\n',
-                "outputs": [],
-                "execution_count": 2,
-            }
-        )
-    return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
 
 
 # --- pieces, no kernel --------------------------------------------------------------------------
@@ -124,47 +103,6 @@ def test_published_quarters_are_canonical_folders_with_a_manifest(tmp_path: Path
         vf.quarters_to_verify(tmp_path / "nothing-here", all_quarters=True)
 
 
-def test_staged_copy_reaches_the_data_through_its_own_relative_path(tmp_path: Path) -> None:
-    data = tmp_path / "elsewhere" / "data"
-    (data / "snapshots").mkdir(parents=True)
-    source = tmp_path / "archive" / "report.ipynb"
-    source.parent.mkdir()
-    source.write_text(json.dumps(_notebook("../../somewhere/data")))
-
-    [staged] = vf.stage_notebooks([source], data, tmp_path / "work")
-
-    assert staged.read_bytes() == source.read_bytes()  # run exactly as published
-    assert (staged.parent / "../../somewhere/data").resolve() == data.resolve()
-    assert (staged.parent / "../../somewhere/data/snapshots").is_dir()
-
-
-def test_absolute_data_dir_is_pointed_at_the_data_being_verified(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    data.mkdir()
-    source = tmp_path / "report.ipynb"
-    source.write_text(json.dumps(_notebook("/machine/that/is/gone/data")))
-
-    [staged] = vf.stage_notebooks([source], data, tmp_path / "work")
-
-    copy = json.loads(staged.read_text())
-    assert vf.recorded_data_dir(copy) == str(data.resolve())
-    outputs = [c.get("outputs") for c in copy["cells"] if c["cell_type"] == "code"]
-    assert outputs == [[], []]
-
-
-def test_notebook_never_parameterised_gets_data_dir_after_its_defaults(tmp_path: Path) -> None:
-    source = tmp_path / "report.ipynb"
-    # Run without papermill, from defaults naming a folder on another machine.
-    source.write_text(json.dumps(_notebook(None, injected=False, default="/gone/data")))
-
-    [staged] = vf.stage_notebooks([source], tmp_path / "data", tmp_path / "work")
-
-    copy = json.loads(staged.read_text())
-    tags = [c["metadata"].get("tags", []) for c in copy["cells"]]
-    assert tags == [[], ["parameters"], ["injected-parameters"]]
-    assert vf.recorded_data_dir(copy) == str((tmp_path / "data").resolve())
-
-
 def test_cache_is_off_while_verifying_without_touching_the_environment(monkeypatch) -> None:
     monkeypatch.setenv(ENV_OFF, "0")
     assert cache.enabled()
@@ -193,7 +131,7 @@ def test_cli_exit_2_for_an_unpublished_quarter_or_both_quarter_and_all(tmp_path:
 @pytest.fixture(scope="module")
 def publication(published_seed: Path) -> tuple[Path, Path]:
     """(data folder, published quarter folder) of the seed quarter, built once per session by
-    the real pipeline (tests/conftest.py ``published_seed``)."""
+    the real run (tests/conftest.py ``published_seed``)."""
     return published_seed.parent.parent / "data", published_seed
 
 
@@ -236,7 +174,7 @@ def test_fresh_publication_verifies(copied: tuple[Path, Path]) -> None:
         fresh, archived = (
             _code_cells(folder / "notebooks" / name) for folder in (reports / SEED, record)
         )
-        checked, problems = vf.compare_notebooks(name, archived, fresh, RULES)
+        checked, problems = cmp.compare_notebooks(name, archived, fresh, RULES)
         assert checked and problems == []
 
     result = _invoke(data, reports, "--no-notebooks")  # no QUARTER: the latest, the only one
@@ -417,7 +355,8 @@ def _without_quarto(path: str) -> str:
 def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
     monkeypatch, copied: tuple[Path, Path]
 ) -> None:
-    # The session's seed publication: drawn by Quarto, the default renderer where it is on PATH.
+    """The session's seed publication (``--renderer auto``) is Quarto's wherever Quarto is on
+    PATH, so no run of its own is needed here."""
     data, reports = copied
     manifest = json.loads((reports / SEED / "manifest.json").read_text())
     assert manifest["renderer"]["name"] == "quarto"
@@ -442,124 +381,6 @@ def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{SEED}  VERIFIED  "), result.output
     # An unchanged rerun with the default renderer keeps the Quarto publication as it is.
-    again = run_quarter(data, reports, SEED, progress=lambda _line: None)
+    again = run_quarter(SEED, RunOptions(data, reports, progress=lambda _line: None))
     assert again.status == "reused", (again.status, again.reason)
     assert json.loads((reports / SEED / "manifest.json").read_text()) == manifest
-
-
-# --- nbval's comparison rules, in process ----------------------------------------------------------
-RULES = vf.read_sanitize_rules(vf.SANITIZE_FILE.read_text(encoding="utf-8"))
-
-
-def _stream(text: str, name: str = "stdout") -> dict:
-    return {"output_type": "stream", "name": name, "text": text}
-
-
-def _display(**data: str) -> dict:
-    return {"output_type": "display_data", "metadata": {"width": 1}, "data": data}
-
-
-def test_the_project_sanitize_rules_are_read_in_order() -> None:
-    assert [regex for regex, _ in RULES][:1] == [
-        r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?"
-    ]
-    assert [replace for _, replace in RULES] == ["TIMESTAMP", "0xADDRESS", r"PATH/\2"]
-
-
-@pytest.mark.parametrize(
-    ("rerun", "published"),
-    [
-        ([_stream("a"), _stream("b\n")], [_stream("ab\n")]),  # however the kernel split it
-        ([_stream("50%\r100%\n")], [_stream("100%\n")]),  # progress overwritten by \r
-        (
-            [_display(**{"text/plain": "x", "image/png": "AAAA"})],
-            [_display(**{"text/plain": "x", "image/png": "BBBB"})],
-        ),  # image bytes depend on the build
-        ([_stream("at 0x7f00deadbeef\n")], [_stream("at 0x7f00cafebabe\n")]),
-        ([_stream("/home/a/data\n")], [_stream("/srv/b/data\n")]),
-        ([_stream("2024-01-02 03:04:05\n")], [_stream("2025-06-07T08:09:10Z\n")]),
-        (
-            [_display(**{"text/plain": "t"}), _stream("s")],
-            [_stream("s"), _display(**{"text/plain": "t"})],
-        ),  # kinds may come in any order
-    ],
-)
-def test_outputs_nbval_would_accept_match(rerun: list, published: list) -> None:
-    assert vf.compare_outputs(rerun, published, RULES) == []
-
-
-def test_a_changed_value_is_shown_on_both_sides() -> None:
-    found = vf.compare_outputs(
-        [_display(**{"text/markdown": "there are 4 outstanding"})],
-        [_display(**{"text/markdown": "there are 5 outstanding"})],
-        RULES,
-    )
-    assert found[0] == "'text/markdown' output differs"
-    assert "published: there are 5 outstanding" in found
-    assert "rerun:     there are 4 outstanding" in found
-
-
-@pytest.mark.parametrize(
-    ("rerun", "published", "reason"),
-    [
-        ([], [_stream("x")], "Missing output fields from running code: {'stdout'}"),
-        ([_stream("x", "stderr")], [], "Unexpected output fields from running code: {'stderr'}"),
-        (
-            [_display(**{"text/plain": "a"}), _display(**{"text/plain": "b"})],
-            [_display(**{"text/plain": "a"})],
-            'dissimilar number of outputs for key "text/plain"',
-        ),
-    ],
-)
-def test_outputs_nbval_would_refuse_give_its_reason(
-    rerun: list, published: list, reason: str
-) -> None:
-    assert vf.compare_outputs(rerun, published, RULES)[0] == reason
-
-
-def _code(source: str, outputs: list, count: int | None = 1, tags: list | None = None) -> dict:
-    return {
-        "cell_type": "code",
-        "metadata": {"tags": tags or []},
-        "source": source,
-        "outputs": outputs,
-        "execution_count": count,
-    }
-
-
-def test_cell_tags_and_comments_switch_checks_as_in_nbval() -> None:
-    archived = {
-        "cells": [
-            _code("print(1)", [_stream("1\n")], tags=["nbval-ignore-output"]),
-            _code("# NBVAL_SKIP\nprint(2)", [_stream("2\n")]),
-            _code("print(3)", [_stream("3\n")]),
-            _code("x = 1", [], count=None),
-        ]
-    }
-    rerun = {
-        "cells": [
-            _code("", [_stream("one\n")]),
-            _code("", []),
-            _code("", [_stream("three\n")]),
-            _code("", []),
-        ]
-    }
-    checked, problems = vf.compare_notebooks("n.ipynb", archived, rerun, RULES)
-    assert checked == 3  # the skipped cell is not counted
-    assert problems[0] == "notebook n.ipynb, cell 3 (print(3)): Cell outputs differ"
-    assert len([p for p in problems if not p.startswith("    ")]) == 1
-
-
-def test_a_cell_that_fails_on_rerun_is_named_with_its_exception() -> None:
-    class Failure:
-        exec_count, ename, evalue = 2, "KeyError", "'quarter'"
-
-    archived = {"cells": [_code("a", [], 1), _code("b", [], 2), _code("c", [], 3)]}
-    rerun = {"cells": [_code("a", [], 1), _code("b", [], 2), _code("c", [], None)]}
-    checked, problems = vf.compare_notebooks("n.ipynb", archived, rerun, RULES, Failure())
-    assert checked == 3
-    assert problems == [
-        "notebook n.ipynb, cell 2 (b): Cell execution caused an exception",
-        "    KeyError: 'quarter'",
-        "notebook n.ipynb, cell 3 (c): not rerun (an earlier cell failed)",
-    ]

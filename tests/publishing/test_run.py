@@ -1,4 +1,4 @@
-"""The run pipeline on stand-in notebooks, a fake renderer and fake figures.
+"""The run recipe (analysis.publishing.run) on stand-in notebooks, a fake renderer and fake figures.
 
 Tests that start kernels are marked slow; the stand-in notebooks are a few lines each so the
 whole file stays well under a minute.
@@ -21,8 +21,10 @@ from typer.testing import CliRunner
 
 from analysis.cli import app
 from analysis.inputs.findings import Finding, SnapshotError
-from analysis.publishing import pipeline
+from analysis.publishing import publish
+from analysis.publishing import run as recipe
 from analysis.publishing.locking import LockTimeout, quarter_lock
+from analysis.publishing.run import RunOptions
 from analysis.quarters import Quarter
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
@@ -84,7 +86,7 @@ def run(data_dir: Path, reports: Path, quarter=Q1, notebooks=("alpha",), lines=N
         progress=(lines.append if lines is not None else lambda line: None),
     )
     options.update(kw)
-    return pipeline.run_quarter(data_dir, reports, quarter, **options)
+    return recipe.run_quarter(quarter, RunOptions(data_dir, reports, **options))
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -138,7 +140,7 @@ def test_a_quarter_is_published_with_a_manifest_that_matches_its_files(data_dir,
     assert files["snapshots/2019-20-Q1/recommendations.csv"] == sha(snap / "recommendations.csv")
     assert files["notebooks/alpha.ipynb"] == sha(FIXTURES / "alpha.ipynb")
     assert "snapshots/2019-20-Q2/recommendations.csv" not in files  # a later quarter
-    assert any(key.startswith("code/analysis/publishing/pipeline.py") for key in files)
+    assert any(key.startswith("code/analysis/publishing/run.py") for key in files)
     assert manifest["environment"]["tools"]["papermill"] == papermill.__version__
     assert manifest["volatile"]["started_utc"] <= manifest["volatile"]["finished_utc"]
 
@@ -197,9 +199,9 @@ def test_a_kernel_that_dies_leaves_a_clean_reports_folder_clean(data_dir, report
 
 def test_cli_exit_status_is_1_for_a_failed_run(data_dir, reports, monkeypatch):
     def failed(*args, **kwargs):
-        return pipeline.QuarterResult(Q1, "failed", 0.1, reason="boom")
+        return recipe.QuarterResult(Q1, "failed", 0.1, reason="boom")
 
-    monkeypatch.setattr(pipeline, "run_quarter", failed)
+    monkeypatch.setattr(recipe, "run_quarter", failed)
     outcome = CliRunner().invoke(
         app, ["run", "2019-20-Q1", "--data-dir", str(data_dir), "--reports-dir", str(reports)]
     )
@@ -242,42 +244,6 @@ def test_a_changed_input_is_refused_naming_the_file(data_dir, reports, monkeypat
     assert tree(reports) == before
 
 
-def test_naming_another_renderer_counts_as_a_change(data_dir, reports, monkeypatch):
-    folder = reports / "2019-20-Q1"
-    folder.mkdir()
-    ctx = pipeline._context(
-        data_dir,
-        reports,
-        force=False,
-        renderer="auto",
-        notebooks_dir=FIXTURES,
-        notebooks=["alpha"],
-        render=fake_render,
-        figures=fake_figures,
-        check=passing_check,
-        progress=lambda line: None,
-        jobs=1,
-        lock_timeout=1,
-        execution_timeout=None,
-    )
-    plan = pipeline._plan(ctx, Q1)
-    (folder / "manifest.json").write_text(
-        json.dumps(
-            {
-                "schema": 1,
-                "inputs": {"files": plan.files, "parameters": {"quarter": "2019-20-Q1"}},
-                "renderer": {"name": "pandoc"},
-            }
-        )
-    )
-    monkeypatch.setattr(papermill, "execute_notebook", no_kernels)
-    assert run(data_dir, reports, renderer="auto").status == "reused"
-    assert run(data_dir, reports, renderer="pandoc").status == "reused"
-    refused = run(data_dir, reports, renderer="quarto")
-    assert refused.status == "refused"
-    assert refused.changes.other == ["renderer: 'pandoc' -> 'quarto'"]
-
-
 @pytest.mark.slow
 def test_force_publishes_anew_and_keeps_every_earlier_publication(data_dir, reports):
     folder = reports / "2019-20-Q1"
@@ -304,29 +270,6 @@ def test_force_publishes_anew_and_keeps_every_earlier_publication(data_dir, repo
     assert sorted(p.name for p in reports.iterdir()) == ["2019-20-Q1"]
 
 
-def test_an_interrupted_publish_is_finished_by_the_next_run(reports):
-    # Crash after parking the old publication and before the new one was renamed in.
-    parked = reports / ".staging" / "2019-20-Q1-previous-20190101T000000Z"
-    (parked / "history" / "20180101T000000Z").mkdir(parents=True)
-    (parked / "figures.json").write_text("old")
-    pipeline._recover(reports, Q1, lambda line: None)
-    assert (reports / "2019-20-Q1" / "figures.json").read_text() == "old"
-    assert (reports / "2019-20-Q1" / "history" / "20180101T000000Z").is_dir()
-
-    # Crash after the new one was renamed in and before the old one was filed under history.
-    (parked / "history" / "20180101T000000Z").mkdir(parents=True)
-    (parked / "figures.json").write_text("older")
-    pipeline._recover(reports, Q1, lambda line: None)
-    history = reports / "2019-20-Q1" / "history"
-    assert (history / "20190101T000000Z" / "figures.json").read_text() == "older"
-    assert sorted(p.name for p in history.iterdir()) == [
-        "20180101T000000Z",
-        "20180101T000000Z-1",
-        "20190101T000000Z",
-    ]
-    assert not parked.exists()
-
-
 # --- validation and locking ------------------------------------------------------------------
 def test_an_invalid_snapshot_starts_nothing_and_writes_nothing(data_dir, reports, monkeypatch):
     monkeypatch.setattr(papermill, "execute_notebook", no_kernels)
@@ -339,16 +282,18 @@ def test_an_invalid_snapshot_starts_nothing_and_writes_nothing(data_dir, reports
 def test_run_all_validates_every_quarter_before_running_any(data_dir, reports, monkeypatch):
     monkeypatch.setattr(papermill, "execute_notebook", no_kernels)
     with pytest.raises(SnapshotError) as caught:
-        pipeline.run_all(
-            data_dir,
-            reports,
+        recipe.run_all(
+            RunOptions(
+                data_dir,
+                reports,
+                notebooks_dir=FIXTURES,
+                notebooks=["alpha"],
+                render=fake_render,
+                figures=fake_figures,
+                check=failing_check,
+                progress=lambda line: None,
+            ),
             quarters=[Q1, Q2],
-            notebooks_dir=FIXTURES,
-            notebooks=["alpha"],
-            render=fake_render,
-            figures=fake_figures,
-            check=failing_check,
-            progress=lambda line: None,
         )
     assert "2019-20-Q2: 1 error(s)" in str(caught.value)
     assert list(reports.iterdir()) == []
@@ -421,15 +366,17 @@ def test_run_all_publishes_every_quarter_and_prints_one_table(data_dir, reports,
     run(data_dir, reports, quarter=Q1)
     lines: list[str] = []
 
-    results = pipeline.run_all(
-        data_dir,
-        reports,
-        notebooks_dir=FIXTURES,
-        notebooks=["alpha"],
-        render=fake_render,
-        figures=fake_figures,
-        check=passing_check,
-        progress=lines.append,
+    results = recipe.run_all(
+        RunOptions(
+            data_dir,
+            reports,
+            notebooks_dir=FIXTURES,
+            notebooks=["alpha"],
+            render=fake_render,
+            figures=fake_figures,
+            check=passing_check,
+            progress=lines.append,
+        )
     )
 
     assert [(r.quarter, r.status) for r in results] == [(Q1, "reused"), (Q2, "published")]
@@ -439,42 +386,6 @@ def test_run_all_publishes_every_quarter_and_prints_one_table(data_dir, reports,
     assert table[0].split() == ["quarter", "status", "seconds"]
     assert table[1].split()[:2] == ["2019-20-Q1", "reused"]
     assert table[2].split()[:2] == ["2019-20-Q2", "published"]
-
-
-def test_settled_notebooks_keep_no_clock_times_paths_or_random_ids(tmp_path):
-    """Two runs of a quarter must publish the same notebook bytes, and no machine's paths."""
-    notebook = nbformat.v4.new_notebook()
-    injected = nbformat.v4.new_code_cell("quarter = 'x'", id="a1b2c3d4")
-    injected.metadata = {
-        "tags": ["injected-parameters"],
-        "papermill": {"duration": 0.1, "start_time": "t0", "end_time": "t1", "status": "completed"},
-        "execution": {"iopub.status.busy": "2026-01-01T00:00:00Z"},
-    }
-    notebook.cells = [injected]
-    notebook.metadata["papermill"] = {
-        "start_time": "t0",
-        "end_time": "t1",
-        "duration": 1.0,
-        "input_path": "/home/someone/repo/notebooks/x.ipynb",
-        "output_path": "/home/someone/repo/reports/.staging/q-1234/notebooks/x.ipynb",
-        "parameters": {"quarter": "x"},
-    }
-    path = tmp_path / "x.ipynb"
-    nbformat.write(notebook, path)
-
-    pipeline.settle_notebook(path, "x.ipynb")
-
-    settled = nbformat.read(path, as_version=4)
-    assert settled.metadata["papermill"] == {
-        "input_path": "notebooks/x.ipynb",
-        "output_path": "notebooks/x.ipynb",
-        "parameters": {"quarter": "x"},
-    }
-    cell = settled.cells[0]
-    assert cell.id == "injected-parameters"
-    assert "execution" not in cell.metadata
-    assert cell.metadata["papermill"] == {"status": "completed"}
-    assert "/home/someone" not in path.read_text()
 
 
 # --- failing without kernels: nothing staged is left behind ------------------------------------
@@ -506,7 +417,7 @@ def test_a_failed_run_leaves_no_staging_folder_and_no_publication(
                 raise OSError(28, "No space left on device")
             return real_rename(source, target)
 
-        monkeypatch.setattr(pipeline.os, "rename", full_disk)
+        monkeypatch.setattr(publish.os, "rename", full_disk)
 
     result = run(data_dir, reports, **options)
 
@@ -516,15 +427,3 @@ def test_a_failed_run_leaves_no_staging_folder_and_no_publication(
     assert [p.parent for p in (reports / ".failed").glob("*/REASON.txt")] == [result.failed_folder]
     reason = (result.failed_folder / "REASON.txt").read_text()
     assert ("no figures today" if where == "figures" else "No space left on device") in reason
-
-
-def test_the_warm_engine_reaches_papermill_through_its_entry_point(monkeypatch):
-    from papermill.engines import NBClientEngine, papermill_engines
-
-    from analysis.publishing import kernels
-
-    engine = papermill_engines.get_engine(kernels.engine_name())
-    assert engine is kernels.WarmEngine and issubclass(engine, NBClientEngine)
-    monkeypatch.delitem(papermill_engines._engines, kernels.engine_name())
-    with pytest.raises(kernels.EngineMissing, match="make venv"):
-        kernels.engine_name()

@@ -1,0 +1,183 @@
+"""Every snapshot up to a quarter, oldest first, without holding forty national trackers at once.
+
+The trends, extensions and theme trends read every snapshot since records began, but forty
+quarters of national data would not fit in memory together.  So a :class:`History` validates
+every snapshot when it is made (an error in any of them stops the run, as before) but keeps only
+what is small of the earlier ones (:class:`Earlier`: the quarter, ``as_of`` and the key of the
+files they were read from) and loads an earlier snapshot in full only when one is asked for,
+from the disk cache or, without it, from its files.  The newest snapshot is held in full.
+
+The keys alone are what a warm run needs: a trend row or a figures record cached under them is
+found without a single frame being read (:attr:`History.source_keys`).  The last few snapshots
+loaded are kept (up to :data:`HELD_ROWS` rows of frames), since the figures walk the history
+several times over.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import overload
+
+import pandas as pd
+
+from analysis import cache
+from analysis.inputs.findings import Finding, SnapshotError
+from analysis.inputs.settings import Settings, load_settings
+from analysis.inputs.snapshots import Snapshot, cached_head, check_snapshot, list_quarters
+from analysis.quarters import Quarter
+
+HELD_ROWS = 400_000
+"""Rows of earlier snapshots' frames a history keeps once loaded: a few national-size
+snapshots, never a whole history."""
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """An earlier quarter's snapshot, validated, with its frames left where they are."""
+
+    quarter: Quarter
+    as_of: dt.date
+    source_key: str | None
+    data_dir: Path
+    settings: Settings
+
+    def load(self) -> Snapshot:
+        """The snapshot in full, as :func:`check_snapshot` gives it now."""
+        snapshot, findings = check_snapshot(self.data_dir, self.quarter, self.settings)
+        if snapshot is None:
+            raise SnapshotError(findings)
+        return snapshot
+
+
+class History(Sequence[Snapshot]):
+    """Snapshots oldest first; indexing or iterating gives each in full, loading earlier ones
+    on demand (a caller may add columns to the frames it is given without changing what the
+    history holds)."""
+
+    def __init__(self, entries: Sequence[Snapshot | Earlier]) -> None:
+        self._entries = list(entries)
+        self._held: OrderedDict[int, Snapshot] = OrderedDict()
+        self.quarters: list[Quarter] = [e.quarter for e in self._entries]
+        self.source_keys: list[str | None] = [e.source_key for e in self._entries]
+        """Each snapshot's :attr:`Snapshot.source_key`, known without loading any frame."""
+
+    @classmethod
+    def of(cls, snapshots: Sequence[Snapshot]) -> History:
+        """``snapshots`` as a history (itself when it already is one)."""
+        return snapshots if isinstance(snapshots, History) else cls(list(snapshots))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @overload
+    def __getitem__(self, index: int) -> Snapshot: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> History: ...
+
+    def __getitem__(self, index: int | slice) -> Snapshot | History:
+        if isinstance(index, slice):
+            return History(self._entries[index])
+        position = range(len(self._entries))[index]
+        entry = self._entries[position]
+        if isinstance(entry, Snapshot):
+            return _shallow_copy(entry)
+        held = self._held.get(position)
+        if held is None:
+            held = self._hold(position, entry.load())
+        self._held.move_to_end(position)
+        return _shallow_copy(held)
+
+    def __iter__(self) -> Iterator[Snapshot]:
+        return (self[i] for i in range(len(self)))
+
+    def up_to(self, snapshot: Snapshot) -> History:
+        """The snapshots of quarters before ``snapshot``'s, oldest first, then ``snapshot``."""
+        earlier = sorted(
+            (i for i, q in enumerate(self.quarters) if q < snapshot.quarter),
+            key=lambda i: self.quarters[i],
+        )
+        history = History([*(self._entries[i] for i in earlier), snapshot])
+        history._held.update((n, self._held[i]) for n, i in enumerate(earlier) if i in self._held)
+        return history
+
+    def _hold(self, position: int, snapshot: Snapshot) -> Snapshot:
+        """Keep a loaded snapshot, dropping the least recently used beyond :data:`HELD_ROWS`."""
+        self._held[position] = snapshot
+        total = sum(_rows(s) for s in self._held.values())
+        while len(self._held) > 1 and total > HELD_ROWS:
+            _, dropped = self._held.popitem(last=False)
+            total -= _rows(dropped)
+        return snapshot
+
+
+def _rows(snapshot: Snapshot) -> int:
+    return len(snapshot.recommendations) + len(snapshot.actions)
+
+
+def _shallow_copy(snapshot: Snapshot) -> Snapshot:
+    copied = dataclasses.replace(
+        snapshot,
+        recommendations=snapshot.recommendations.copy(deep=False),
+        actions=snapshot.actions.copy(deep=False),
+        tracker=None if snapshot.tracker is None else snapshot.tracker.copy(deep=False),
+    )
+    copied.source_key = snapshot.source_key
+    return copied
+
+
+def load_history(data_dir: Path, up_to: Quarter, settings: Settings | None = None) -> History:
+    """Every snapshot up to and including ``up_to``, oldest first; SnapshotError listing the
+    errors of every snapshot that fails validation."""
+    data_dir = Path(data_dir)
+    settings = load_settings(data_dir) if settings is None else settings
+    quarters = [q for q in list_quarters(data_dir) if q <= up_to]
+    entries: list[Snapshot | Earlier] = []
+    loaded: dict[int, Snapshot] = {}
+    errors: list[Finding] = []
+    for position, quarter in enumerate(quarters):
+        latest = position == len(quarters) - 1
+        head = None if latest else cached_head(data_dir, quarter, settings)
+        snapshot, findings = head or check_snapshot(data_dir, quarter, settings)
+        if snapshot is None:
+            errors.extend(f for f in findings if f.severity == "error")
+        elif latest:
+            entries.append(snapshot)
+        else:
+            entries.append(
+                Earlier(quarter, snapshot.as_of, snapshot.source_key, data_dir, settings)
+            )
+            if head is None:  # read in full just now: keep it rather than read it again
+                loaded[len(entries) - 1] = snapshot
+    if errors:
+        raise SnapshotError(errors)
+    history = History(entries)
+    for position, snapshot in loaded.items():
+        history._hold(position, snapshot)
+    return history
+
+
+def revised_deadlines(history: Sequence[Snapshot]) -> list[pd.DataFrame]:
+    """Each snapshot's actions that carry a revised deadline (``action_id``,
+    ``revised_due_date``): all that counting extensions across the history needs, since an
+    action never revised counts zero either way.  Small enough to keep in the disk cache for
+    every past quarter, so that, once cached, no earlier snapshot's frames are read for them."""
+    history = History.of(history)
+
+    def revised(position: int) -> pd.DataFrame:
+        actions = history[position].actions
+        return actions.loc[actions["revised_due_date"].notna(), ["action_id", "revised_due_date"]]
+
+    return [
+        cache.remembered(
+            "revisions",
+            cache.derived_key("revisions", [source], None, (__name__,)),
+            lambda p=position: revised(p),
+        )
+        for position, source in enumerate(history.source_keys)
+    ]

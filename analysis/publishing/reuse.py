@@ -1,0 +1,93 @@
+"""Whether a quarter's publication can be kept as it is: reuse, refuse or run.
+
+Decided before anything heavy is imported, so an unchanged rerun takes a fraction of a second
+and starts no kernel.  The run hashes every input (this and all earlier snapshots, the data
+folder's settings, the paper notebooks, every file of the ``analysis`` package and the Quarto
+sources, see :func:`analysis.publishing.manifest.collect_inputs`) and compares the hashes and
+the quarter parameter with the published ``manifest.json``:
+
+- nothing changed: the publication is **reused**.  ``--renderer auto`` accepts whatever
+  renderer the publication used; naming a different one counts as a change;
+- something changed and no ``--force``: the run is **refused** (exit status 1), naming each
+  changed file.  The data may be fine; the refusal protects a paper that may already have
+  gone to the panel;
+- nothing published yet, or ``--force``: the quarter is **run** (with ``--force`` the old
+  publication moves to ``history/``, see :mod:`analysis.publishing.publish`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from analysis.publishing import manifest as mf
+from analysis.quarters import Quarter
+
+REUSE, REFUSE, RUN = "reuse", "refuse", "run"
+
+
+@dataclass
+class Plan:
+    """A quarter's inputs as hashed now, and what to do about its publication."""
+
+    quarter: Quarter
+    files: dict[str, str]
+    parameters: dict[str, str]
+    decision: str = RUN  # reuse, refuse, run
+    changes: mf.Changes | None = None
+    published: dict | None = None
+    """The publication's manifest, when it has a readable one."""
+
+    def published_when(self) -> str:
+        """When the publication being reused was finished, as its manifest says."""
+        return (self.published or {}).get("volatile", {}).get("finished_utc", "an earlier run")
+
+    def refusal(self, folder: Path) -> str:
+        """Why the run stops, naming each changed input, and how to publish anew."""
+        lines = self.changes.lines() if self.changes else []
+        return (
+            f"refused: {folder} was published from different inputs:\n"
+            + "\n".join(f"  {line}" for line in lines)
+            + "\nRun again with --force to publish anew; the current publication then moves to"
+            f" {folder / mf.HISTORY_DIR}/."
+        )
+
+
+def plan_quarter(
+    data_dir: Path,
+    reports_dir: Path,
+    quarter: Quarter,
+    notebooks: Sequence[Path],
+    *,
+    renderer: str,
+    force: bool,
+) -> Plan:
+    """Hash the quarter's inputs and decide.  Only the paper notebooks themselves are hashed
+    from ``notebooks/``: their .py pairs hold the same cells, logic lives in ``analysis/``
+    (hashed as code), and the exploration notebook never reaches the paper."""
+    files = mf.collect_inputs(data_dir, quarter, list(notebooks))
+    plan = Plan(quarter, files, {"quarter": quarter.id})
+    decide(plan, reports_dir, renderer=renderer, force=force)
+    return plan
+
+
+def decide(plan: Plan, reports_dir: Path, *, renderer: str, force: bool) -> None:
+    """Set ``plan.decision`` from the publication as it is now.  Called again under the
+    quarter's lock: another run may have published while this one waited."""
+    folder = reports_dir / plan.quarter.id
+    plan.published = mf.read_manifest(folder)
+    if not folder.exists():
+        plan.decision, plan.changes = RUN, None
+        return
+    if plan.published is None:
+        changes = mf.Changes(other=["the published folder has no readable manifest.json"])
+    else:
+        changes = mf.compare_inputs(plan.published, plan.files, plan.parameters, renderer)
+    plan.changes = changes
+    if not changes:
+        plan.decision = REUSE
+    elif force:
+        plan.decision = RUN
+    else:
+        plan.decision = REFUSE

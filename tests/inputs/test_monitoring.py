@@ -1,0 +1,66 @@
+"""The panel's one statement of which actions it monitors, their deadline and when one is overdue."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis.inputs.monitoring import deadline, is_monitored, is_overdue
+from analysis.inputs.vocabulary import ASSURANCES, RISKS
+from tests.helpers.frames import SETTINGS, actions_frame
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from([*RISKS, None]), st.sampled_from([*ASSURANCES, None])),
+        max_size=12,
+    ),
+    threshold=st.dictionaries(
+        st.sampled_from(RISKS), st.lists(st.sampled_from(ASSURANCES), unique=True).map(tuple)
+    ),
+)
+def test_the_whole_frame_is_judged_as_each_row_would_be(pairs, threshold):
+    rules = replace(SETTINGS, threshold=threshold)
+    frame = actions_frame([{"risk": r, "assurance": a} for r, a in pairs])
+    rows = zip(frame["risk"], frame["assurance"], strict=True)
+    expected = [rules.is_monitored(r, a) for r, a in rows]
+    assert is_monitored(frame, rules).tolist() == expected
+
+
+def test_deadline_original_ignores_revised_date_and_revised_prefers_it():
+    frame = actions_frame(
+        [
+            {"due_date": "2019-01-31", "revised_due_date": "2019-12-31"},
+            {"due_date": "2019-02-28"},
+        ]
+    )
+    original = deadline(frame, "original")
+    revised = deadline(frame, "revised")
+    assert list(original.dt.date) == [dt.date(2019, 1, 31), dt.date(2019, 2, 28)]
+    assert list(revised.dt.date) == [dt.date(2019, 12, 31), dt.date(2019, 2, 28)]
+
+
+def test_unknown_basis_is_refused():
+    with pytest.raises(ValueError, match="basis"):
+        deadline(actions_frame([{}]), "latest")
+
+
+def test_overdue_is_monitored_outstanding_and_due_by_as_of():
+    frame = actions_frame(
+        [
+            {"due_date": "2019-06-30"},  # due on as_of: overdue
+            {"due_date": "2019-07-01"},  # the day after: not yet
+            {"due_date": "2019-01-31", "status": "Implemented", "completed_date": "2019-02-01"},
+            {"due_date": "2019-01-31", "risk": "Low"},  # below the threshold
+            {"due_date": "2019-01-31", "revised_due_date": "2019-12-31"},
+        ]
+    )
+    as_of = dt.date(2019, 6, 30)
+    assert is_overdue(frame, as_of, SETTINGS).tolist() == [True, False, False, False, True]
+    revised = replace(SETTINGS, deadline_basis="revised")
+    assert is_overdue(frame, as_of, revised).tolist() == [True, False, False, False, False]
