@@ -4,6 +4,10 @@
 that load with no error and no warning under the contract's default rules, and returns the
 folder.  Keyword arguments replace rows, cells, columns or whole files, so a malformed-input
 test states only the one thing it breaks.
+
+The publications several tests read (``published_seed``, ``published_quarters``,
+``record_paper``, ``verified_record``) are built once per test run, and under `make test` every
+test reading one runs on the worker that built it: see ``SHARED_ONCE`` below.
 """
 
 from __future__ import annotations
@@ -100,6 +104,8 @@ def shared_keys(item: pytest.Item) -> list[str]:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On an xdist worker under ``--dist loadgroup``: tell the controller what each test
+    shares (last, so that every other hook's marks are counted)."""
     scheduling.write_worker_groups(config, items, shared_keys)
 
 
