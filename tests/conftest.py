@@ -6,8 +6,9 @@ folder.  Keyword arguments replace rows, cells, columns or whole files, so a mal
 test states only the one thing it breaks.
 
 The publications several tests read (``published_seed``, ``published_quarters``,
-``record_paper``, ``verified_record``) are built once per test run, and under `make test` every
-test reading one runs on the worker that built it: see ``SHARED_ONCE`` below.
+``record_paper``) are built once per test run whichever worker asks (tests/helpers/shared.py),
+and under `make test` every test reading one of them, or the in-process ``verified_record``,
+runs on the worker that built it: see ``SHARED_ONCE`` below.
 """
 
 from __future__ import annotations
