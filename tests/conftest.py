@@ -4,6 +4,11 @@
 that load with no error and no warning under the contract's default rules, and returns the
 folder.  Keyword arguments replace rows, cells, columns or whole files, so a malformed-input
 test states only the one thing it breaks.
+
+The publications several tests read (``published_seed``, ``published_quarters``,
+``record_paper``) are built once per test run whichever worker asks (tests/helpers/shared.py),
+and under `make test` every test reading one of them, or the in-process ``verified_record``,
+runs on the worker that built it: see ``SHARED_ONCE`` below.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import datetime as dt
 import os
 import shutil
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +27,8 @@ import pytest
 import yaml
 
 from analysis.inputs.vocabulary import ACTION_COLUMNS, REC_COLUMNS
+from tests.helpers import scheduling
+from tests.helpers.shared import built_once
 
 # --- the outside programs some tests need ------------------------------------------------------
 NEEDS_QUARTO = pytest.mark.skipif(
@@ -60,17 +68,66 @@ def chromium_command(profile: Path, *options: str) -> list[str]:
 ROOT = Path(__file__).resolve().parents[1]
 
 
-SHARED_ONCE = ("published_seed", "verified_record")
-"""Session fixtures that publish the seed quarter or rerun its notebooks: built once per worker."""
+SHARED_ONCE: dict[str, str] = {
+    # Session fixtures below and in the test modules: built once per run (tests/helpers/shared.py).
+    "published_seed": "session",
+    "published_quarters": "session",
+    "verified_record": "session",
+    "published_hostile": "session",
+    "record_paper": "session",
+    # Module fixtures that publish, render or copy the project: one worker per module.
+    "rendered": "module",
+    "fallback": "module",
+    "project": "module",
+    "two_runs": "module",
+}
+"""The fixtures that publish, render or rerun notebooks, by scope.  Under `make test`
+(``--dist loadgroup``) every test reading one of them runs on the worker that built it (see
+tests/helpers/scheduling.py); a parametrised one is keyed by its parameter as well, so the
+fallback's and Quarto's builds can go to different workers."""
 
 
+def shared_keys(item: pytest.Item) -> list[str]:
+    """What a test shares with others: its ``xdist_group`` marks and expensive fixtures."""
+    keys = [
+        str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+        for m in item.iter_markers("xdist_group")
+    ]
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    for name in getattr(item, "fixturenames", ()):
+        scope = SHARED_ONCE.get(name)
+        if scope is None:
+            continue
+        key = name if scope == "session" else f"{item.path.name}::{name}"
+        keys.append(f"{key}[{params[name]}]" if name in params else key)
+    return keys
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist (``--dist loadgroup``, as `make test` runs it) every test that reads a
-    once-per-session publication goes to the same worker, so the seed quarter is published
-    once and its notebooks rerun once for the whole run, not once per worker."""
-    for item in items:
-        if set(getattr(item, "fixturenames", ())) & set(SHARED_ONCE):
-            item.add_marker(pytest.mark.xdist_group("seed-quarter"))
+    """On an xdist worker under ``--dist loadgroup``: tell the controller what each test
+    shares (last, so that every other hook's marks are counted)."""
+    scheduling.write_worker_groups(config, items, shared_keys)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    scheduling.start(config)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    scheduling.finish(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # node: xdist's WorkerController
+    scheduling.configure_node(node)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    if scheduling.active(config):
+        return scheduling.make_scheduler(config, log)
+    return None
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -102,7 +159,10 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
         raise AssertionError("this test starts a kernel or renders: mark it @pytest.mark.slow")
 
     monkeypatch.setattr(kernels.KernelPool, "_start", refuse)
-    monkeypatch.setattr(render, "render_paper", refuse)
+    # Both renderers' entry points too: a test module that imported ``render_paper`` by name
+    # holds the real function, which still calls these.
+    for name in ("render_paper", "_render_with_quarto", "render_with_pandoc"):
+        monkeypatch.setattr(render, name, refuse)
 
 
 @pytest.fixture
@@ -429,32 +489,102 @@ def repo_root() -> Path:
 SEED_QUARTER = "2019-20-Q1"
 
 
-@pytest.fixture(scope="session")
-def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seed quarter run end to end by the real pipeline (papermill, the fallback or Quarto
-    renderer, publish) from a copy of the sample data into a clean reports folder, once per
-    test session (per xdist worker).  Tests read it; a test that tampers copies it first."""
-    import shutil
-
-    from analysis.publishing.run import RunOptions, run_quarter
-
-    root = tmp_path_factory.mktemp("published-seed")
+def _copy_sample_data(root: Path) -> Path:
     data = root / "data"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns(".cache"))
-    reports = root / "reports"
-    lines: list[str] = []
-    result = run_quarter(SEED_QUARTER, RunOptions(data, reports, progress=lines.append))
-    folder = reports / SEED_QUARTER
-    assert folder.is_dir(), "\n".join(lines) + f"\n{result}"
-    return folder
+    return data
+
+
+@pytest.fixture(scope="session")
+def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed quarter run end to end by the real pipeline (papermill, the default renderer:
+    Quarto where it is on PATH, else the fallback; publish) from a copy of the sample data into
+    a clean reports folder, once per test run.  ``<root>/data`` beside ``<root>/reports`` is
+    the data it was published from.  Tests read it; a test that tampers copies it first."""
+    from analysis.publishing.run import RunOptions, run_quarter
+
+    def build(root: Path) -> None:
+        lines: list[str] = []
+        options = RunOptions(_copy_sample_data(root), root / "reports", progress=lines.append)
+        result = run_quarter(SEED_QUARTER, options)
+        assert result.status == "published", "\n".join(lines) + f"\n{result}"
+
+    return built_once(tmp_path_factory, "published-seed", build) / "reports" / SEED_QUARTER
+
+
+QUARTERS_RENDERER = "pandoc"
+"""The renderer of ``published_quarters``: the fallback, which every machine has.  What the nine
+quarters are asked (restricted text, the marking on every page) depends on the data, which
+differs by quarter, not on the renderer; Quarto's paper is asked the same of the seed quarter
+(``published_seed``) and of the hostile quarter, and ``test_renderers_agree`` compares the two
+renderers' seed papers, this fixture's with ``published_seed``'s."""
+
+
+@pytest.fixture(scope="session")
+def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed: Path) -> Path:
+    """reports/ with every sample quarter published by the real pipeline (``run_all``, the
+    fallback renderer), once per test run.  Where ``published_seed`` was drawn by the fallback
+    too (no Quarto on PATH) it is copied in and ``run_all`` reuses it as unchanged, so the seed
+    quarter is not run twice for the same question."""
+    from analysis.inputs.snapshots import list_quarters
+    from analysis.publishing.manifest import read_manifest
+    from analysis.publishing.run import RunOptions, run_all
+
+    def build(root: Path) -> None:
+        data = _copy_sample_data(root)
+        expected = {q.id: "published" for q in list_quarters(data)}
+        if (read_manifest(published_seed) or {})["renderer"]["name"] == QUARTERS_RENDERER:
+            shutil.copytree(published_seed, root / "reports" / SEED_QUARTER)
+            expected[SEED_QUARTER] = "reused"
+        lines: list[str] = []
+        options = RunOptions(
+            data, root / "reports", renderer=QUARTERS_RENDERER, progress=lines.append
+        )
+        results = run_all(options)
+        assert {r.quarter.id: r.status for r in results} == expected, "\n".join(lines)
+
+    return built_once(tmp_path_factory, "published-quarters", build) / "reports"
+
+
+@dataclass(frozen=True)
+class RecordPaper:
+    """The paper one renderer drew from the committed record: ``outputs`` by format, as in
+    :class:`analysis.publishing.render.RenderResult`."""
+
+    renderer: str
+    outputs: dict[str, Path]
+
+
+@pytest.fixture(scope="session")
+def record_paper(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], RecordPaper]:
+    """``record_paper(renderer)``: the committed record's executed notebooks and figures.json
+    (``reports/2019-20-Q1``, whose outputs tests/notebooks/test_reference_notebooks.py holds
+    equal to the stored reference outputs) rendered by ``renderer``, no kernel started; once
+    per test run and renderer, for every test that asks about that paper."""
+    from analysis.publishing.render import FORMATS, render_paper
+
+    record = ROOT / "reports" / SEED_QUARTER
+
+    def paper(renderer: str) -> RecordPaper:
+        def build(root: Path) -> None:
+            staging = root / SEED_QUARTER
+            staging.mkdir()
+            shutil.copytree(record / "notebooks", staging / "notebooks")
+            shutil.copy2(record / "figures.json", staging / "figures.json")
+            render_paper(staging, renderer=renderer)
+
+        staging = built_once(tmp_path_factory, f"record-paper-{renderer}", build) / SEED_QUARTER
+        return RecordPaper(renderer, {fmt: staging / f"paper.{fmt}" for fmt in FORMATS})
+
+    return paper
 
 
 @pytest.fixture(scope="session")
 def verified_record():
     """The committed record ``reports/2019-20-Q1`` verified in this process against the sample
-    data, its five notebooks rerun once per session: the one rerun of the paper notebooks that
-    the record, the reference-notebook and the verify tests all read (see
-    tests/backtest/test_published_record.py)."""
+    data, its five notebooks rerun once per run (its tests go to one worker): the one rerun of
+    the paper notebooks that the record, the reference-notebook and the verify tests all read
+    (see tests/backtest/test_published_record.py)."""
     from analysis.publishing.verify import verify_quarter
 
     lines: list[str] = []

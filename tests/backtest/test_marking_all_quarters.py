@@ -2,9 +2,11 @@
 
 The contract: OFFICIAL-SENSITIVE rows count in every total, but their free text (inspection or
 audit title, lead, owner, delay reason) never reaches the paper, the published notebooks or
-figures.json.  The seed backtest checks one quarter; here every snapshot in ``data/`` is run
-once by the real pipeline (``run_all``, a few minutes on two cores) and every file of every
-quarter is searched.  Expected counts are derived in the test from the loaded frames with the
+figures.json.  The seed backtest checks one quarter; here every snapshot in ``data/`` is
+published by the real pipeline (``run_all`` with the fallback renderer: the
+``published_quarters`` fixture of tests/conftest.py, built once per test run) and every file of
+every quarter is searched.  Quarto's papers are searched for the seed quarter
+(tests/backtest/test_seed_paper.py) and for the hostile quarter.  Expected counts are derived in the test from the loaded frames with the
 contract's rules, never copied from a run.
 
 The last tests are quick: the search helpers catch a planted leak (so a clean result means
@@ -16,9 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shutil
 from pathlib import Path
 
 import docx
@@ -31,7 +31,6 @@ from analysis.inputs import snapshots
 from analysis.inputs.vocabulary import OFFICIAL, OFFICIAL_SENSITIVE, SOURCE_ROW
 from analysis.presentation import explore, paper
 from analysis.presentation.markup import literal
-from analysis.publishing.run import RunOptions, run_all
 from analysis.quarters import Quarter
 from tests.helpers.marking import frame_leaks, leaks, output_texts, restricted_strings
 
@@ -61,35 +60,7 @@ def sensitive(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[frame["marking"] == OFFICIAL_SENSITIVE]
 
 
-# --- every quarter, run once ------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def every_quarter(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """reports/ with every sample quarter published by the real pipeline.
-
-    Under pytest-xdist (``make test`` runs ``-n auto``) each worker would build its own copy,
-    doubling minutes of work on a two-core machine; the first worker builds it in the session's
-    shared temporary folder and the others wait for it and read it."""
-    from filelock import FileLock
-
-    base = tmp_path_factory.getbasetemp()
-    # A worker's base is <session>/popen-gwN; without xdist the base is the session's own.
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    root = shared / "marking-all-quarters"
-    done = root / "DONE"
-    with FileLock(str(shared / "marking-all-quarters.lock")):
-        if not done.is_file():
-            shutil.rmtree(root, ignore_errors=True)
-            data = root / "data"
-            shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(".cache"))
-            lines: list[str] = []
-            results = run_all(RunOptions(data, root / "reports", progress=lines.append))
-            statuses = [r.status for r in results]
-            assert statuses == ["published"] * len(results), "\n".join(lines)
-            assert len(results) == len(snapshots.list_quarters(DATA))
-            done.write_text("\n".join(lines))
-    return root / "reports"
-
-
+# --- every quarter, run once (tests/conftest.py ``published_quarters``) -----------------------
 @pytest.fixture(scope="module")
 def restricted() -> set[str]:
     found = restricted_strings(DATA)
@@ -101,15 +72,15 @@ QUARTERS = [q.id for q in snapshots.list_quarters(DATA)]
 
 
 @pytest.mark.slow
-def test_every_sample_quarter_is_published(every_quarter):
-    assert sorted(p.name for p in every_quarter.iterdir()) == QUARTERS
+def test_every_sample_quarter_is_published(published_quarters):
+    assert sorted(p.name for p in published_quarters.iterdir()) == QUARTERS
     assert len(QUARTERS) == 9
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("quarter", QUARTERS)
-def test_no_restricted_text_in_any_published_file(every_quarter, restricted, quarter):
-    texts = output_texts(every_quarter / quarter)
+def test_no_restricted_text_in_any_published_file(published_quarters, restricted, quarter):
+    texts = output_texts(published_quarters / quarter)
     expected = {"paper.docx", "paper.pdf", "paper.html", "figures.json", "manifest.json"}
     assert expected <= set(texts)
     notebooks = [name for name in texts if name.endswith(".ipynb")]
@@ -122,9 +93,9 @@ def test_no_restricted_text_in_any_published_file(every_quarter, restricted, qua
 
 @pytest.mark.slow
 @pytest.mark.parametrize("quarter", QUARTERS)
-def test_restricted_rows_still_count(every_quarter, quarter):
+def test_restricted_rows_still_count(published_quarters, quarter):
     snap = snapshots.load_snapshot(DATA, Quarter.parse(quarter))
-    figures = json.loads((every_quarter / quarter / "figures.json").read_text())
+    figures = json.loads((published_quarters / quarter / "figures.json").read_text())
 
     outstanding = outstanding_rows(snap.actions)
     assert figures["actions"]["outstanding"] == len(outstanding)
@@ -159,9 +130,11 @@ def _expected_marking(quarter: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("quarter", QUARTERS)
-def test_each_paper_states_its_marking_on_every_page_and_in_the_docx_header(every_quarter, quarter):
+def test_each_paper_states_its_marking_on_every_page_and_in_the_docx_header(
+    published_quarters, quarter
+):
     marking = _expected_marking(quarter)
-    folder = every_quarter / quarter
+    folder = published_quarters / quarter
     assert json.loads((folder / "figures.json").read_text())["paper"]["marking"] == marking
 
     pages = PdfReader(str(folder / "paper.pdf")).pages
@@ -180,12 +153,12 @@ def test_each_paper_states_its_marking_on_every_page_and_in_the_docx_header(ever
 
 
 @pytest.mark.slow
-def test_no_published_quarter_holds_a_csv_or_spreadsheet(every_quarter):
+def test_no_published_quarter_holds_a_csv_or_spreadsheet(published_quarters):
     """The project publishes no tabular file (see docs/robustness.md), so no spreadsheet can
     run a formula planted in a tracker cell."""
     tabular = [
-        p.relative_to(every_quarter).as_posix()
-        for p in every_quarter.rglob("*")
+        p.relative_to(published_quarters).as_posix()
+        for p in published_quarters.rglob("*")
         if p.suffix.lower() in (".csv", ".tsv", ".xlsx", ".xls", ".xlsm", ".ods")
     ]
     assert tabular == []

@@ -1,7 +1,9 @@
 """The paper's tables fit their page: no header word and no number breaks or overprints.
 
-The seed quarter's paper is rendered from the notebooks' stored reference outputs (the tables
-exactly as today's code writes them) by the fallback and, where installed, by Quarto.  Then:
+The seed quarter's paper is rendered from the committed record's notebooks, whose outputs equal
+the notebooks' stored reference outputs (the tables exactly as today's code writes them; see
+tests/notebooks/test_reference_notebooks.py), by the fallback and, where installed, by Quarto
+(the ``record_paper`` fixture of tests/conftest.py, shared with test_renderers_agree.py).  Then:
 
 * PDF: on no page does a word overlap the next one on its line (Typst lets a word too long
   for its column run into the next column: "Assurance" over "Business group"), and every
@@ -22,11 +24,8 @@ import docx
 import pytest
 from docx.shared import Length
 
-from analysis.publishing.render import RenderResult, render_paper
-from tests.conftest import RENDERERS
+from tests.conftest import RENDERERS, RecordPaper
 
-ROOT = Path(__file__).resolve().parents[2]
-PAPER_NOTEBOOKS = ("hmicfrs", "dara_actions", "delays", "trends", "summary")
 LIBERATION = Path("/usr/share/fonts/truetype/liberation")
 TABLE_TEXT_PT = 10
 CELL_MARGIN_PT = 5  # paper/make_reference_docx.py: 100 twips either side
@@ -35,14 +34,9 @@ CELL_MARGIN_PT = 5  # paper/make_reference_docx.py: 100 twips either side
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module", params=RENDERERS)
-def rendered(request, tmp_path_factory) -> RenderResult:
-    staging = tmp_path_factory.mktemp(request.param) / "2019-20-Q1"
-    (staging / "notebooks").mkdir(parents=True)
-    for name in PAPER_NOTEBOOKS:
-        shutil.copy2(ROOT / "notebooks" / f"{name}.ipynb", staging / "notebooks")
-    shutil.copy2(ROOT / "reports" / "2019-20-Q1" / "figures.json", staging / "figures.json")
-    return render_paper(staging, renderer=request.param)
+@pytest.fixture(params=RENDERERS)
+def rendered(request, record_paper) -> RecordPaper:
+    return record_paper(request.param)
 
 
 def _words_on_lines(pdf: Path, page: int) -> list[list[tuple[float, float, str]]]:

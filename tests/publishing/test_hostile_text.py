@@ -43,6 +43,7 @@ from tests.conftest import (
     chromium_command,
 )
 from tests.helpers.hostile import CATALOGUE, flat, has_rtl, squeezed
+from tests.helpers.shared import built_once
 
 QUARTER = "2019-20-Q1"
 SECRET = "<b>Vault</b> review {{< meta contact >}} restricted-7731"
@@ -145,26 +146,29 @@ HOSTILE_META = {
 }
 
 
-@pytest.fixture(scope="module", params=RENDERERS)
-def published(request, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp(f"hostile-{request.param}")
-    actions, recommendations = hostile_rows()
-    folder = build_snapshot(
-        root / "data",
-        QUARTER,
-        meta=HOSTILE_META,
-        actions=actions,
-        recommendations=recommendations,
-    )
-    hostile_tracker(recommendations).to_csv(folder / "hmicfrs_tracker.csv", index=False)
-    lines: list[str] = []
-    run_quarter(
-        QUARTER,
-        RunOptions(root / "data", root / "reports", renderer=request.param, progress=lines.append),
-    )
-    folder = root / "reports" / QUARTER
-    assert (folder / "paper.html").is_file(), "\n".join(lines)
-    return folder
+@pytest.fixture(scope="session", params=RENDERERS)
+def published_hostile(request, tmp_path_factory) -> Path:
+    """The hostile quarter published by one renderer, once per test run (the fallback's and
+    Quarto's builds are separate, so the two can run on different workers)."""
+
+    def build(root: Path) -> None:
+        actions, recommendations = hostile_rows()
+        folder = build_snapshot(
+            root / "data",
+            QUARTER,
+            meta=HOSTILE_META,
+            actions=actions,
+            recommendations=recommendations,
+        )
+        hostile_tracker(recommendations).to_csv(folder / "hmicfrs_tracker.csv", index=False)
+        lines: list[str] = []
+        options = RunOptions(
+            root / "data", root / "reports", renderer=request.param, progress=lines.append
+        )
+        run_quarter(QUARTER, options)
+        assert (root / "reports" / QUARTER / "paper.html").is_file(), "\n".join(lines)
+
+    return built_once(tmp_path_factory, f"hostile-{request.param}", build) / "reports" / QUARTER
 
 
 def _strings(value) -> list[str]:
@@ -181,12 +185,12 @@ def _shown(text: str) -> str:
 
 
 @pytest.mark.slow
-def test_figures_json_holds_every_entry_unchanged(published):
-    figures = json.loads((published / "figures.json").read_text(encoding="utf-8"))
+def test_figures_json_holds_every_entry_unchanged(published_hostile):
+    figures = json.loads((published_hostile / "figures.json").read_text(encoding="utf-8"))
     strings = set(_strings(figures))
     for key, text in CATALOGUE.items():
         assert text.strip() in strings, key
-    assert "restricted-7731" not in (published / "figures.json").read_text(encoding="utf-8")
+    assert "restricted-7731" not in (published_hostile / "figures.json").read_text(encoding="utf-8")
 
 
 class Page(HTMLParser):
@@ -229,11 +233,11 @@ def _chromium(page: Path, profile: Path) -> subprocess.CompletedProcess:
 
 @pytest.mark.slow
 @NEEDS_CHROMIUM
-def test_html_shows_every_entry_as_text_and_runs_none_of_it(published, tmp_path):
-    source = (published / "paper.html").read_text(encoding="utf-8")
+def test_html_shows_every_entry_as_text_and_runs_none_of_it(published_hostile, tmp_path):
+    source = (published_hostile / "paper.html").read_text(encoding="utf-8")
     title = re.search(r"<title>(.*?)</title>", source, re.S)
     assert title is not None
-    result = _chromium(published / "paper.html", tmp_path / "profile")
+    result = _chromium(published_hostile / "paper.html", tmp_path / "profile")
     dom = _page(result.stdout)
     assert dom.tags, result.stderr[-2000:]
     # The title the page was written with, untouched by any script.
@@ -269,9 +273,9 @@ def _pdf_holds(text: str, value: str) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(PDFTOTEXT is None, reason="pdftotext (poppler-utils) not installed")
-def test_pdf_text_holds_every_entry(published):
+def test_pdf_text_holds_every_entry(published_hostile):
     result = subprocess.run(
-        [PDFTOTEXT, "-enc", "UTF-8", str(published / "paper.pdf"), "-"],
+        [PDFTOTEXT, "-enc", "UTF-8", str(published_hostile / "paper.pdf"), "-"],
         capture_output=True,
         text=True,
         check=True,
@@ -294,8 +298,8 @@ def _docx_text(path: Path) -> str:
 
 
 @pytest.mark.slow
-def test_docx_text_holds_every_entry(published):
-    text = _shown(_docx_text(published / "paper.docx"))
+def test_docx_text_holds_every_entry(published_hostile):
+    text = _shown(_docx_text(published_hostile / "paper.docx"))
     missing = [key for key, value in CATALOGUE.items() if _shown(value) not in text]
     assert missing == []
     assert "restricted-7731" not in text

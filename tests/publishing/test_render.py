@@ -436,6 +436,7 @@ def test_html_opens_in_headless_chromium_without_script_errors(fallback, tmp_pat
     assert dom.stdout.count('aria-sort="none"') == 2
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("renderer", RENDERERS)
 def test_an_empty_markdown_output_adds_nothing_to_the_paper(renderer, tmp_path) -> None:
     """A quarter without the force's own tracker: its reconciliation cell outputs empty

@@ -1,21 +1,19 @@
 """Quarto and the fallback renderer draw the same paper from the seed quarter's notebooks.
 
 Both renderers read the executed notebooks and figures.json published in the committed record
-(reports/2019-20-Q1), so no kernel runs here.  Each format is reduced to what a reader sees
-(tests/helpers/paper_structure.py) and the two are compared item by item; a difference fails
-with the item, both versions and the items before it.  The one sentence allowed to differ is
-the method annex's "rendered ... with <renderer>", which names the tools.
+(reports/2019-20-Q1: the ``record_paper`` fixture of tests/conftest.py, rendered once per run
+and renderer and shared with the table-width tests), so no kernel runs here.  Each format is
+reduced to what a reader sees (tests/helpers/paper_structure.py) and the two are compared item
+by item; a difference fails with the item, both versions and the items before it.  The one
+sentence allowed to differ is the method annex's "rendered ... with <renderer>", which names
+the tools.
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from analysis.publishing.render import RenderResult, render_paper
-from tests.conftest import NEEDS_QUARTO
+from tests.conftest import NEEDS_QUARTO, RecordPaper
 from tests.helpers.paper_structure import (
     docx_structure,
     first_difference,
@@ -24,9 +22,6 @@ from tests.helpers.paper_structure import (
     pdf_pages,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-RECORD = ROOT / "reports" / "2019-20-Q1"
-
 pytestmark = [
     pytest.mark.quarto,
     pytest.mark.slow,
@@ -34,20 +29,9 @@ pytestmark = [
 ]
 
 
-def _render(root: Path, renderer: str) -> RenderResult:
-    staging = root / "2019-20-Q1"
-    staging.mkdir()
-    shutil.copytree(RECORD / "notebooks", staging / "notebooks")
-    shutil.copy2(RECORD / "figures.json", staging / "figures.json")
-    return render_paper(staging, renderer=renderer)
-
-
-@pytest.fixture(scope="module")
-def both(tmp_path_factory) -> dict[str, RenderResult]:
-    return {
-        renderer: _render(tmp_path_factory.mktemp(renderer), renderer)
-        for renderer in ("quarto", "pandoc")
-    }
+@pytest.fixture
+def both(record_paper) -> dict[str, RecordPaper]:
+    return {renderer: record_paper(renderer) for renderer in ("quarto", "pandoc")}
 
 
 def test_the_word_papers_have_the_same_headings_tables_captions_and_pictures(both):
