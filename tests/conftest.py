@@ -153,7 +153,7 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
     in this process, such a test that tries either fails at once, naming the mark it lacks."""
     if request.node.get_closest_marker("slow") is not None:
         return
-    from analysis.publishing import kernels, render
+    from analysis.publishing import kernels, pandoc_typst, quarto, render
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("this test starts a kernel or renders: mark it @pytest.mark.slow")
@@ -161,8 +161,10 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
     monkeypatch.setattr(kernels.KernelPool, "_start", refuse)
     # Both renderers' entry points too: a test module that imported ``render_paper`` by name
     # holds the real function, which still calls these.
-    for name in ("render_paper", "_render_with_quarto", "render_with_pandoc"):
+    for name in ("render_paper", "render_with_quarto", "render_with_pandoc"):
         monkeypatch.setattr(render, name, refuse)
+    monkeypatch.setattr(quarto, "render_with_quarto", refuse)
+    monkeypatch.setattr(pandoc_typst, "render_with_pandoc", refuse)
 
 
 @pytest.fixture

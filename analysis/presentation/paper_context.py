@@ -30,7 +30,7 @@ import_jsonschema()
 """Every notebook loads its settings and rules files, and those are checked with jsonschema
 (:mod:`analysis.inputs.declared`): importing it with this module puts its half second into a
 notebook kernel's warm-up, which imports the paper's modules before the notebook is given to
-it (``analysis.publishing.pipeline.WARM_UP``), rather than into the notebook's own run."""
+it (``analysis.publishing.execute.WARM_UP``), rather than into the notebook's own run."""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from tests.publishing.test_run import (
     tree,
 )
 
+pytestmark = pytest.mark.usefixtures("light_kernels")
+
 ROOT = Path(__file__).resolve().parents[2]
 QUARTER = Q1.id
 

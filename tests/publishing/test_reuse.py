@@ -8,10 +8,13 @@ from __future__ import annotations
 import json
 
 import papermill
+import pytest
 
 from analysis.publishing import reuse
 from tests.publishing.test_run import FIXTURES, Q1, no_kernels, run
 from tests.publishing.test_run import data_dir as data_dir  # the fixture
+
+pytestmark = pytest.mark.usefixtures("light_kernels")
 
 
 def test_naming_another_renderer_counts_as_a_change(data_dir, reports, monkeypatch):

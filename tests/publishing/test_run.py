@@ -27,6 +27,8 @@ from analysis.publishing.locking import LockTimeout, quarter_lock
 from analysis.publishing.run import RunOptions
 from analysis.quarters import Quarter
 
+pytestmark = pytest.mark.usefixtures("light_kernels")
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "notebooks"
 Q1 = Quarter(2019, 1)
 Q2 = Quarter(2019, 2)
