@@ -257,6 +257,7 @@ def returns_(
     """Read the leads' returned lists back, check every row against the snapshot and, when
     clean, print and write the summary for the tracker owner (exit 2 on any error)."""
     from analysis.followup import returns as rt
+    from analysis.followup import summary as owner_summary
 
     data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
@@ -266,8 +267,8 @@ def returns_(
     if not result.ok:
         typer.echo(rt.report(result))
         raise typer.Exit(EXIT_BAD_INPUT)
-    path = rt.write_summary(result)
-    typer.echo(rt.summary(result), nl=False)
+    path = owner_summary.write_summary(result)
+    typer.echo(owner_summary.summary(result), nl=False)
     typer.echo(f"Summary written to {path}")
 
 

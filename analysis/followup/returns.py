@@ -14,17 +14,12 @@ person typed, and a formula's result can change when the workbook is opened else
 that merely starts like a formula (``- waiting for funding``, typed after Excel's apostrophe)
 is a text cell and is read as the text it is.
 
-The summary for the tracker owner lists the changes each lead asks for, the actions not yet
-confirmed (answered No, left blank, or in a list not returned) and, per group, how many were
-confirmed.  It carries the lists' free text, so it is marked like the most sensitive list.
+What the tracker owner is then given is written by :mod:`analysis.followup.summary`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
-import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,13 +32,11 @@ from analysis.followup.lists import (
     CONFIRMED_VALUES,
     FORMAT,
     HEADER_ROW,
-    NO,
     PROPOSED_DATE,
     PROPOSED_STATUS,
     READ_ONLY,
     REASON,
     SHEET,
-    YES,
     Column,
     by_group,
     columns_for,
@@ -124,7 +117,7 @@ class Returns:
 
 
 # --- reading ----------------------------------------------------------------------------------
-def _text(value: object) -> str:
+def cell_text(value: object) -> str:
     """A read cell as text, blank for missing: how expected and returned cells are compared."""
     return "" if value is None or pd.isna(value) else str(value).strip()
 
@@ -159,7 +152,7 @@ def _about(path: Path, file: str, findings: list[Finding]) -> dict[str, tuple[st
         findings.append(Finding("error", file, f"sheet {ABOUT_SHEET!r} has no key/value table"))
         return None
     cells = frame[["key", "value", SOURCE_ROW]].itertuples(index=False)
-    return {_text(key): (_text(value), int(row)) for key, value, row in cells}
+    return {cell_text(key): (cell_text(value), int(row)) for key, value, row in cells}
 
 
 def read_returns(
@@ -299,7 +292,7 @@ class _Rows:
             row = int(record[SOURCE_ROW])
             if self.formula(row, ACTION_ID):
                 continue
-            action_id = _text(record[_name(ACTION_ID)])
+            action_id = cell_text(record[_name(ACTION_ID)])
             problem = self.unmatched(action_id, seen)
             if problem:
                 self.error(problem, row, ACTION_ID.header, action_id)
@@ -311,7 +304,9 @@ class _Rows:
                 self.result.answers.append(answer)
 
     def error(self, message: str, row: int | None, column: str, value: object) -> None:
-        self.result.findings.append(Finding("error", self.file, message, row, column, _text(value)))
+        self.result.findings.append(
+            Finding("error", self.file, message, row, column, cell_text(value))
+        )
 
     def formula(self, row: int, column: Column) -> bool:
         return (row, _name(column)) in self.formulas
@@ -342,7 +337,7 @@ class _Rows:
             if column.key not in READ_ONLY_KEYS or self.formula(row, column):
                 continue
             was = _sent_text(sent[column.key], column)
-            now = _text(record[_name(column)])
+            now = cell_text(record[_name(column)])
             if now != was:
                 self.error(
                     f"read-only cell edited: the list sent said {was!r}; put a change in the "
@@ -355,7 +350,7 @@ class _Rows:
     def cell(self, record: dict[str, object], row: int, column: Column) -> str | None:
         if self.formula(row, column):
             return None
-        return _text(record[_name(column)]) or None
+        return cell_text(record[_name(column)]) or None
 
     def coded(
         self, record: dict[str, object], row: int, column: Column, values: tuple[str, ...], why: str
@@ -418,126 +413,6 @@ class _Rows:
             self.cell(record, row, REASON),
             self.cell(record, row, COMMENT),
         )
-
-
-# --- the summary ------------------------------------------------------------------------------
-def _date(value: object) -> str:
-    return "none" if value is None or pd.isna(value) else pd.Timestamp(value).strftime("%d/%m/%Y")
-
-
-def changes(returns: Returns) -> list[tuple[Answer, list[str]]]:
-    """The answers that ask for a change to the tracker, each with its changes in words."""
-    found = []
-    for answer in returns.answers:
-        sent = returns.sent[answer.group].set_index("action_id").loc[answer.action_id]
-        asked = []
-        if answer.proposed_status and answer.proposed_status != sent["status"]:
-            asked.append(f"status {sent['status']} -> {answer.proposed_status}")
-        revised = sent["revised_due_date"]
-        if answer.proposed_date and (pd.isna(revised) or answer.proposed_date != revised.date()):
-            asked.append(
-                f"revised date {_date(revised)} -> {answer.proposed_date.strftime('%d/%m/%Y')}"
-            )
-        if answer.reason and answer.reason != _text(sent["delay_reason"]):
-            asked.append(f"reason: {answer.reason!r}")
-        if asked:
-            found.append((answer, asked))
-    return found
-
-
-def summary(returns: Returns) -> str:
-    """The tracker owner's summary: confirmed per group, changes asked for, not yet confirmed,
-    and any comment a lead left on an action confirmed without a change."""
-    answered = {(a.group, a.action_id): a for a in returns.answers}
-    lines = [
-        returns.marking,
-        f"Follow-up returns for {returns.quarter.id} ({returns.quarter.label}), as at "
-        f"{returns.as_of.strftime('%d/%m/%Y')}: {len(returns.returned)} of "
-        f"{len(returns.sent)} lists returned ({returns.folder})",
-        "",
-        "Confirmed, per business group",
-        f"  {'business group':<26} {'sent':>5} {'returned':>9} {'confirmed':>10} {'No':>4} "
-        f"{'blank':>6}",
-    ]
-    totals = [0, 0, 0, 0, 0]
-    not_confirmed: list[str] = []
-    waiting = 0
-    for group, sent in returns.sent.items():
-        counts = [len(sent), 0, 0, 0, 0]
-        if group not in returns.returned:
-            waiting += len(sent)
-            ids = ", ".join(sent["action_id"])
-            not_confirmed += textwrap.wrap(
-                f"{group}: no return ({len(sent)} action{'' if len(sent) == 1 else 's'}: {ids})",
-                width=96,
-                initial_indent="  ",
-                subsequent_indent="      ",
-                break_on_hyphens=False,
-            )
-        for action_id in sent["action_id"] if group in returns.returned else ():
-            answer = answered.get((group, action_id))
-            if answer is None:
-                why = "row missing from return"
-            else:
-                counts[1] += 1
-                if answer.confirmed == YES:
-                    counts[2] += 1
-                    continue
-                counts[3 if answer.confirmed == NO else 4] += 1
-                why = "answered No" if answer.confirmed == NO else "left blank"
-                if answer.comment:
-                    why += f"; comment: {answer.comment!r}"
-            waiting += 1
-            not_confirmed.append(f"  {action_id:<12} {group:<26} {why}")
-        totals = [t + c for t, c in zip(totals, counts, strict=True)]
-        lines.append(
-            f"  {group:<26} {counts[0]:>5} {counts[1]:>9} {counts[2]:>10} {counts[3]:>4} "
-            f"{counts[4]:>6}"
-        )
-    lines.append(
-        f"  {'Total':<26} {totals[0]:>5} {totals[1]:>9} {totals[2]:>10} {totals[3]:>4} "
-        f"{totals[4]:>6}"
-    )
-    asked = changes(returns)
-    lines += ["", f"Changes asked for ({len(asked)})"]
-    for answer, what in asked:
-        comment = f"; comment: {answer.comment!r}" if answer.comment else ""
-        lines.append(f"  {answer.action_id:<12} {answer.group:<26} {'; '.join(what)}{comment}")
-    if not asked:
-        lines.append("  none")
-    lines += ["", f"Not yet confirmed ({waiting})"]
-    lines += not_confirmed or ["  none"]
-    changed = {id(answer) for answer, _ in asked}
-    remarks = [
-        f"  {a.action_id:<12} {a.group:<26} {a.comment!r}"
-        for a in returns.answers
-        if a.confirmed == YES and a.comment and id(a) not in changed
-    ]
-    if remarks:
-        lines += ["", f"Comments on confirmed actions ({len(remarks)})", *remarks]
-    return "\n".join(lines) + "\n"
-
-
-def summary_path(returns: Returns) -> Path:
-    """Where the summary is written: beside the returns, marked in its name."""
-    return returns.folder / f"{returns.quarter.id}_returns-summary_{returns.marking}.txt"
-
-
-def write_summary(returns: Returns) -> Path:
-    """Write the summary in one step (a temporary file renamed into place); refuses when any
-    error remains, so nothing is written from returns that did not check clean."""
-    if not returns.ok:
-        raise ValueError("the returns have errors; nothing is written")
-    target = summary_path(returns)
-    handle, temporary = tempfile.mkstemp(prefix=".summary-", dir=returns.folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(summary(returns))
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return target
 
 
 def report(returns: Returns) -> str:

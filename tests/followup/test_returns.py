@@ -16,6 +16,7 @@ import pytest
 
 from analysis.followup import lists as fu
 from analysis.followup import returns as rt
+from analysis.followup import summary as owner
 from analysis.quarters import Quarter
 from tests.helpers.followup_data import LISTS, QUARTER, fill, make_data, returned_copies
 
@@ -51,7 +52,7 @@ def test_unchanged_lists_read_back_clean_and_nothing_confirmed(sent, tmp_path):
     result = _read(data, folder)
     assert result.ok, result.findings
     assert len(result.answers) == 5
-    text = rt.summary(result)
+    text = owner.summary(result)
     assert text.splitlines()[0] == "OFFICIAL-SENSITIVE"
     assert "3 of 3 lists returned" in text
     assert "Not yet confirmed (5)" in text
@@ -91,12 +92,12 @@ def test_round_trip_summary(sent, tmp_path):
     assert by_id["F3"].proposed_date == dt.date(2019, 12, 31)
     assert by_id["F3"].reason == "=supplier late"
 
-    asked = {a.action_id: what for a, what in rt.changes(result)}
+    asked = {a.action_id: what for a, what in owner.changes(result)}
     assert asked == {
         "F1": ["status Open -> Implemented"],
         "F3": ["revised date none -> 31/12/2019", "reason: '=supplier late'"],
     }
-    text = rt.summary(result)
+    text = owner.summary(result)
     lines = text.splitlines()
     assert lines[0] == "OFFICIAL-SENSITIVE"
     assert "2 of 3 lists returned" in lines[1]
@@ -111,7 +112,7 @@ def test_round_trip_summary(sent, tmp_path):
         "  S1           Specialist Operations      'Reviewed with DARA'\n"
     )
 
-    path = rt.write_summary(result)
+    path = owner.write_summary(result)
     assert path.name == f"{QUARTER}_returns-summary_OFFICIAL-SENSITIVE.txt"
     assert path.read_text(encoding="utf-8") == text
     # The summary beside the returns does not disturb reading them again.
@@ -127,7 +128,7 @@ def test_official_only_returns_give_an_official_summary(tmp_path):
     fu.write_followup(data, Q, tmp_path / "followup")
     result = _read(data, tmp_path / "followup" / QUARTER)
     assert result.ok and result.marking == "OFFICIAL"
-    assert rt.summary(result).splitlines()[0] == "OFFICIAL"
+    assert owner.summary(result).splitlines()[0] == "OFFICIAL"
 
 
 def test_a_row_deleted_from_a_return_is_not_confirmed(sent, tmp_path):
@@ -140,7 +141,9 @@ def test_a_row_deleted_from_a_return_is_not_confirmed(sent, tmp_path):
     book.save(back / FRONTLINE)
     result = _read(data, back)
     assert result.ok
-    assert "F2           Frontline Policing         row missing from return" in rt.summary(result)
+    assert "F2           Frontline Policing         row missing from return" in owner.summary(
+        result
+    )
 
 
 REFUSALS = {
@@ -243,7 +246,7 @@ def test_refused_answers_name_file_row_column_and_value(sent, tmp_path, case):
     if where is not None:
         assert where in _errors(result), _errors(result)
     with pytest.raises(ValueError, match="nothing is written"):
-        rt.write_summary(result)
+        owner.write_summary(result)
     assert not list(back.glob("*summary*"))
     report = rt.report(result)
     assert report.startswith(f"{QUARTER} returns  ") and "ERROR: " in report
