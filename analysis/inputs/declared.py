@@ -55,29 +55,38 @@ class Problem:
 def load_schema(name: str) -> dict[str, Any]:
     """The declared schema of ``name``, with its references (``"$ref":
     "phrase_rules.schema.json#/$defs/entries"``, ``"#/$defs/entry"``) put in place, so that
-    the tree can be walked from the top to any mistake; keys beside a ``$ref`` win."""
-    return _inlined(_document(f"{name}{SCHEMA_SUFFIX}"), _document(f"{name}{SCHEMA_SUFFIX}"))
+    the tree can be walked from the top to any mistake; keys beside a ``$ref`` win.  The
+    references are looked up by ``referencing`` (jsonschema's own resolver), among the
+    schemas packaged in ``analysis/rules``."""
+    file = f"{name}{SCHEMA_SUFFIX}"
+    resolver = _registry().resolver(base_uri=file)
+    return _inlined(resolver.lookup(file).contents, resolver)
 
 
-def _document(file: str) -> Any:
-    return json.loads((RULES / file).read_text(encoding="utf-8"))
+@cache
+def _registry() -> Any:
+    """Every packaged schema, by its file name (what a ``$ref`` between them names)."""
+    import_jsonschema()  # jsonschema first, without the grammar it does not need here
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    return Registry().with_resources(
+        (path.name, DRAFT202012.create_resource(json.loads(path.read_text(encoding="utf-8"))))
+        for path in sorted(RULES.glob(f"*{SCHEMA_SUFFIX}"))
+    )
 
 
-def _inlined(node: Any, document: Any) -> Any:
+def _inlined(node: Any, resolver: Any) -> Any:
     if isinstance(node, list):
-        return [_inlined(item, document) for item in node]
+        return [_inlined(item, resolver) for item in node]
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
     if not isinstance(ref, str):
-        return {key: _inlined(value, document) for key, value in node.items()}
-    file, _, pointer = ref.partition("#")
-    source = _document(file) if file else document
-    target = source
-    for part in filter(None, pointer.split("/")):
-        target = target[part]
+        return {key: _inlined(value, resolver) for key, value in node.items()}
+    found = resolver.lookup(ref)
     rest = {key: value for key, value in node.items() if key != "$ref"}
-    return _inlined({**target, **rest}, source)
+    return _inlined({**found.contents, **rest}, found.resolver)
 
 
 def problems(instance: Any, name: str) -> list[Problem]:
