@@ -64,3 +64,26 @@ def test_overdue_is_monitored_outstanding_and_due_by_as_of():
     assert is_overdue(frame, as_of, SETTINGS).tolist() == [True, False, False, False, True]
     revised = replace(SETTINGS, deadline_basis="revised")
     assert is_overdue(frame, as_of, revised).tolist() == [True, False, False, False, False]
+
+
+@pytest.mark.parametrize("basis", ["original", "revised"])
+def test_every_answer_lines_up_with_the_rows_it_judges(basis):
+    # A tracker filtered before it is judged keeps its own row labels (here 7, 3 and 12): each
+    # answer must carry them, or a later join would pair one action with another's verdict.
+    frame = actions_frame(
+        [
+            {"due_date": "2019-01-31"},
+            {"due_date": "2019-01-31", "risk": "Low"},
+            {"due_date": "2019-12-31"},
+        ]
+    ).set_axis([7, 3, 12])
+    rules = replace(SETTINGS, deadline_basis=basis)
+    monitored = is_monitored(frame, rules)
+    due = deadline(frame, basis)
+    overdue = is_overdue(frame, dt.date(2019, 6, 30), rules)
+    for answer in (monitored, due, overdue):
+        assert answer.index.tolist() == [7, 3, 12]
+    assert monitored.dtype == bool and monitored.tolist() == [True, False, True]
+    assert overdue.dtype == bool and overdue.to_dict() == {7: True, 3: False, 12: False}
+    # Named, so that a frame built from them has columns that say what they hold.
+    assert (due.name, overdue.name) == ("deadline", "is_overdue")
