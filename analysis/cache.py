@@ -307,18 +307,11 @@ def derived_key(
 
 
 def figures_key(sources: Sequence[Key | None], settings: object) -> Key | None:
-    """The key of a quarter's figures record: every snapshot it draws on, the settings with
-    the content of their delay-reason and theme rules, and all of the package's code and rules."""
-    rules = getattr(settings, "delay_rules_path", None)
-    themes = getattr(settings, "theme_rules_path", None)
-    try:
-        rules_digest = None if rules is None else file_digest(rules)
-        if themes is not None:
-            rules_digest = [rules_digest, file_digest(themes)]
-    except OSError:
-        return None
+    """The key of a quarter's figures record: every snapshot it draws on, the settings (with
+    the content of their delay-reason and theme rules, see :func:`settings_part`), and all of
+    the package's code and rules."""
     base = derived_key("figures", sources, settings, (__name__,))
-    return None if base is None else _hash([base, rules_digest, package_version()])
+    return None if base is None else _hash([base, package_version()])
 
 
 def _hash(parts: list[Any]) -> Key:

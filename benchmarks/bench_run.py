@@ -231,6 +231,16 @@ def fmt(seconds: float | None) -> str:
     return "skipped" if seconds is None else f"{seconds:.2f} s"
 
 
+def machine_and_times(rows: dict, samples: dict[str, list[float]]) -> list[str]:
+    """The Machine section and the Times table (median and samples) both results files open with."""
+    lines = ["## Machine", "", *machine(), "", "## Times", "", "| measurement | median | samples |"]
+    lines.append("|---|---|---|")
+    for key, value in rows.items():
+        shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
+        lines.append(f"| {key} | {fmt(value)} | {shown} |")
+    return lines
+
+
 def write_verify_results(
     rows: dict[str, float | None],
     samples: dict[str, list[float]],
@@ -248,18 +258,8 @@ def write_verify_results(
         "files, reruns the five notebooks on warm kernels and compares them under nbval's "
         "rules, and recomputes figures.json.",
         "",
-        "## Machine",
-        "",
-        *machine(),
-        "",
-        "## Times",
-        "",
-        "| measurement | median | samples |",
-        "|---|---|---|",
+        *machine_and_times(rows, samples),
     ]
-    for key, value in rows.items():
-        shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
-        lines.append(f"| {key} | {fmt(value)} | {shown} |")
     lines += [
         "",
         "CPU seconds (user + system of the command and every process it waited for, kernels "
@@ -385,18 +385,8 @@ def main() -> None:
         "Written by `benchmarks/bench_run.py`; medians of "
         f"{args.repeat} runs (the --all comparison once), each a fresh process.",
         "",
-        "## Machine",
-        "",
-        *machine(),
-        "",
-        "## Times",
-        "",
-        "| measurement | median | samples |",
-        "|---|---|---|",
+        *machine_and_times(rows, samples),
     ]
-    for key, value in rows.items():
-        shown = ", ".join(f"{s:.2f}" for s in samples.get(key, []))
-        lines.append(f"| {key} | {fmt(value)} | {shown} |")
     lines += [
         "",
         "## Goals",

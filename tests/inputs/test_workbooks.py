@@ -18,14 +18,7 @@ from analysis.inputs.readers import (
 )
 from analysis.inputs.schemas import ACTIONS
 from analysis.inputs.workbooks import MAX_XLSX_MB_VARIABLE, read_xlsx_table
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    if isinstance(content, str):
-        path.write_text(content, encoding="utf-8", newline="")
-    else:
-        path.write_bytes(content)
-    return path
+from tests.inputs.test_readers import write
 
 
 def workbook(path: Path, sheet: str = "Actions", start_row: int = 0) -> Path:
