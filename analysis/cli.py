@@ -7,6 +7,8 @@ other failure.  The logic lives in the modules so that tests and notebooks reach
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -320,6 +322,40 @@ def main() -> None:
             exc.show()
             sys.exit(EXIT_BAD_INPUT)
         raise
+
+
+def console() -> None:
+    """The ``panelpaper`` command: :func:`main`, then straight out of the process.
+
+    When a command returns, everything it wrote is closed and its kernels are stopped.  What
+    remains is Python's own teardown, which frees the objects of every module loaded (pandas,
+    matplotlib, jupyter_client, ...) one by one and took a fifth of a second of each run
+    (benchmarks/RENDERERS_RESULTS.md).  So the console script flushes the output streams and
+    logging and leaves with the exit status :func:`main` chose.  An exception other than an
+    exit still ends the usual way, with its traceback; ``python -m analysis.cli`` and tests
+    calling :func:`main` or ``app`` keep the normal exit."""
+    import logging
+
+    try:
+        main()
+        status = EXIT_OK
+    except SystemExit as exc:
+        status = _exit_status(exc.code)
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
+
+
+def _exit_status(code: object) -> int:
+    """What ``sys.exit(code)`` would make the process's status (a message is printed, then 1)."""
+    if code is None:
+        return EXIT_OK
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:

@@ -12,7 +12,6 @@ give the same bytes and a malformed record never leaves the program.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Sequence
 from functools import cache
@@ -25,6 +24,7 @@ from analysis import cache as disk_cache
 from analysis.figures import actions as act
 from analysis.figures import delays, recommendations, reconciliation, themes
 from analysis.figures.attention import ORDERS, attention_list, rule_wording, selected_audits
+from analysis.figures.cached import record_text, text_digest
 from analysis.figures.marking import tally
 from analysis.figures.trends import trends
 from analysis.inputs.history import History, load_history, revised_deadlines
@@ -406,18 +406,14 @@ the disk cache passed it when it was built, under the same schema (the cache key
 rules file), so printing it need not walk its thousands of entries again."""
 
 
-def _digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def to_json(figures: dict[str, Any]) -> str:
     """The record as the bytes figures.json holds: validated, indented, UTF-8 text as written."""
     try:
-        text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
+        text = record_text(figures)
     except (TypeError, ValueError):
         validate(figures)  # a malformed record is reported by the schema, as before
         raise
-    digest = _digest(text)
+    digest = text_digest(text)
     if digest not in _CHECKED_TEXTS:
         validate(figures)
         _CHECKED_TEXTS.add(digest)
@@ -436,8 +432,7 @@ def remembered_figures(
 
     def build() -> dict[str, Any]:
         figures = build_figures(snapshot, history, settings)  # validated on the way
-        text = json.dumps(figures, indent=2, ensure_ascii=False) + "\n"
-        return {"figures": figures, "checked": _digest(text)}
+        return {"figures": figures, "checked": text_digest(record_text(figures))}
 
     key = disk_cache.figures_key([*History.of(history).source_keys, snapshot.source_key], settings)
     built = disk_cache.remembered("figures", key, build)

@@ -47,7 +47,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.narrative import placeholder_errors, split_narrative
 from analysis.inputs.row_warnings import action_warnings, recommendation_warnings, tracker_warnings
 from analysis.inputs.settings import Settings, load_settings
+from analysis.inputs.snapshot_cache import folder_entries, snapshot_folder, source_key
 from analysis.inputs.snapshot_meta import read_meta
 from analysis.inputs.vocabulary import (
     ACTIONS_SHEET,
@@ -104,18 +105,7 @@ class Snapshot:
     carrying a key that no longer describes the frames."""
 
 
-def snapshot_folder(data_dir: Path, quarter: Quarter) -> Path:
-    return Path(data_dir) / "snapshots" / quarter.id
-
-
 # --- folders ----------------------------------------------------------------------------------
-def folder_entries(data_dir: Path) -> list[Path]:
-    root = Path(data_dir) / "snapshots"
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-
-
 def _folder_problem(name: str) -> str | None:
     """Why a folder name is not a canonical quarter id (None when it is one)."""
     try:
@@ -154,34 +144,6 @@ def latest_quarter(data_dir: Path) -> Quarter:
 
 
 # --- one snapshot -----------------------------------------------------------------------------
-def source_key(folder: Path, settings: Settings) -> cache.Key | None:
-    """The disk-cache key of a snapshot folder's loaded result; None when the cache is off or
-    the folder cannot be read.
-
-    It names everything the result depends on besides the loader's code (which
-    :func:`analysis.cache.key` adds): every entry of the folder by name (which files are present
-    matters: an ``audit_actions.csv`` beside the workbook is an error) and, for files, by
-    content; the quarter (the folder's name); the settings (every rule, by content, not by
-    where they were read from: :func:`analysis.cache.settings_part`; the delay and theme rules
-    are left out, since the loader never reads them); and the environment
-    variables the readers obey (:func:`workbooks.environment`), since a workbook under one
-    size limit is an error under a smaller one.
-    """
-    if not cache.enabled():
-        return None
-    entries = cache.folder_digest(folder)
-    if entries is None:
-        return None
-    return cache.key(
-        "snapshot",
-        (__name__,),
-        cache.settings_part(replace(settings, delay_rules_path=None, theme_rules_path=None)),
-        folder.name,
-        entries,
-        workbooks.environment(),
-    )
-
-
 def check_snapshot(
     data_dir: Path, quarter: Quarter, settings: Settings | None = None
 ) -> tuple[Snapshot | None, list[Finding]]:

@@ -32,10 +32,10 @@ from analysis.inputs.readers import (
     expected_names,
     text_table,
 )
+from analysis.inputs.snapshot_cache import MAX_XLSX_MB_VARIABLE
 from analysis.inputs.vocabulary import SOURCE_ROW
 from analysis.inputs.workbook_xml import SheetMarks, column_letters, scan_sheet
 
-MAX_XLSX_MB_VARIABLE = "PANELPAPER_MAX_XLSX_MB"
 DEFAULT_MAX_XLSX_MB = 50.0
 """A workbook above this many megabytes (MiB, as Windows shows sizes) is refused before it is
 parsed: calamine holds the whole sheet in memory, about twenty times the file's size."""
@@ -102,13 +102,6 @@ def _read_name(table: Table, col: int, expected: Expected) -> str | None:
 
 
 # --- is it a workbook at all? ----------------------------------------------------------------
-def environment() -> dict[str, str]:
-    """The environment variables reading obeys, as set now.  A cached read is only valid under
-    the same values, so they are part of its key: a workbook read under a generous size limit
-    must still be refused once the limit is lowered."""
-    return {MAX_XLSX_MB_VARIABLE: os.environ.get(MAX_XLSX_MB_VARIABLE, "").strip()}
-
-
 def max_xlsx_mb() -> float:
     """The size limit in MiB: :data:`DEFAULT_MAX_XLSX_MB` unless the environment says."""
     raw = os.environ.get(MAX_XLSX_MB_VARIABLE, "").strip()

@@ -59,9 +59,21 @@ class WarmKernel:
     name: str
 
     def shutdown(self) -> None:
-        """Stop the kernel at once: a run's kernels hold nothing worth a graceful shutdown."""
+        """Stop the kernel at once: a run's kernels hold nothing worth a graceful shutdown.
+
+        The provisioner kills the kernel's process group and the process is reaped here, before
+        jupyter_client's ``shutdown_kernel(now=True)``: left to itself, that polls the dead
+        process every 0.1 s, so every run would wait a tenth of a second for nothing."""
         with contextlib.suppress(Exception):
             self.kc.stop_channels()
+        provisioner = getattr(self.km, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        if provisioner is not None and process is not None:
+            from jupyter_core.utils import run_sync
+
+            with contextlib.suppress(Exception):
+                run_sync(provisioner.kill)()
+                process.wait(timeout=5)
         with contextlib.suppress(Exception):
             self.km.shutdown_kernel(now=True)
         with contextlib.suppress(Exception):

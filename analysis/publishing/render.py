@@ -3,7 +3,9 @@
 :func:`render_paper` chooses the renderer, stages the sources
 (:mod:`analysis.publishing.paper_sources`), has the renderer draw the three formats, checks
 they were all written and says which renderer drew them, since the run manifest and the
-paper's annex both record it.  Two renderers read the same staged sources:
+paper's annex both record it.  It is two steps, :func:`stage_paper` and :func:`draw_paper`,
+because only the second reads the executed notebooks: ``panelpaper run`` stages the paper
+while the notebooks execute.  Two renderers read the same staged sources:
 
 * ``quarto`` (:mod:`analysis.publishing.quarto`): the Quarto CLI, when it is on PATH.
 * ``pandoc`` (:mod:`analysis.publishing.pandoc_typst`): a fallback for machines without
@@ -98,15 +100,43 @@ def _outputs(staging: Path) -> dict[str, Path]:
     return outputs
 
 
-def render_paper(staging: Path, renderer: str = "auto") -> RenderResult:
-    """Render paper.docx, paper.pdf and paper.html into ``staging`` (see module docstring)."""
+@dataclass(frozen=True)
+class StagedPaper:
+    """A staging folder made ready to draw: the renderer chosen and its versions asked, the
+    sources copied and reference.docx built with the paper's marking.  None of it needs the
+    executed notebooks, so a run stages the paper while they execute (:func:`stage_paper`)
+    and only draws it once they are done (:func:`draw_paper`)."""
+
+    staging: Path
+    renderer: Renderer
+    versions: dict[str, str]
+    warnings: tuple[str, ...]
+    seconds: float
+
+
+def stage_paper(staging: Path, renderer: str = "auto") -> StagedPaper:
+    """Everything a render does before it reads a notebook (needs figures.json only)."""
     staging = Path(staging).resolve()
-    chosen = _resolve_renderer(renderer)
     started = time.perf_counter()
+    chosen = _resolve_renderer(renderer)
     warnings = stage_sources(staging, renderer_text(chosen))
     for fmt in FORMATS:
         (staging / f"paper.{fmt}").unlink(missing_ok=True)
-    if chosen == "quarto":
+    return StagedPaper(
+        staging=staging,
+        renderer=chosen,
+        versions=renderer_versions(chosen),
+        warnings=tuple(warnings),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def draw_paper(staged: StagedPaper) -> RenderResult:
+    """Draw the three formats from a staged folder whose notebooks have been executed."""
+    started = time.perf_counter()
+    staging = staged.staging
+    warnings = list(staged.warnings)
+    if staged.renderer == "quarto":
         render_with_quarto(staging)
     else:
         warnings += render_with_pandoc(staging)
@@ -114,9 +144,14 @@ def render_paper(staging: Path, renderer: str = "auto") -> RenderResult:
     protect_html(staging)
     remove_working_files(staging)
     return RenderResult(
-        renderer=chosen,
-        versions=renderer_versions(chosen),
+        renderer=staged.renderer,
+        versions=staged.versions,
         outputs=outputs,
-        seconds=round(time.perf_counter() - started, 3),
+        seconds=round(staged.seconds + time.perf_counter() - started, 3),
         warnings=tuple(warnings),
     )
+
+
+def render_paper(staging: Path, renderer: str = "auto") -> RenderResult:
+    """Render paper.docx, paper.pdf and paper.html into ``staging`` (see module docstring)."""
+    return draw_paper(stage_paper(staging, renderer))

@@ -22,6 +22,7 @@ discovery, so adding a scratch notebook cannot change the paper.
 from __future__ import annotations
 
 import contextlib
+import functools
 import threading
 import time
 import traceback
@@ -46,28 +47,52 @@ from analysis.quarters import Quarter
 
 RENDERERS = ("auto", "quarto", "pandoc")
 
-RenderFn = Callable[[Path, str], Any]
+RenderFn = Callable[..., Any]
+"""``render(staging, renderer)``, or ``render(staging, renderer, staged)`` after ``stage``."""
+StageFn = Callable[[Path, str], Any]
 FiguresFn = Callable[[Path, Quarter], str]
 CheckFn = Callable[[Path, Quarter], tuple[object, list[Finding]]]
 
 
 # --- the steps a test may replace ----------------------------------------------------------------
 def check_snapshot(data_dir: Path, quarter: Quarter) -> tuple[object, list[Finding]]:
+    """The snapshot's findings.  One validated before from the same files, settings and code is
+    answered from the cache without importing pandas (the snapshot itself is not needed here),
+    so the kernels, which may only start once the data is known to be valid, start sooner."""
+    from analysis.inputs.snapshot_cache import cached_findings
+
+    findings = cached_findings(data_dir, quarter)
+    if findings is not None:
+        return None, findings
     from analysis.inputs.snapshots import check_snapshot
 
     return check_snapshot(data_dir, quarter)
 
 
 def compute_figures(data_dir: Path, quarter: Quarter) -> str:
+    """figures.json.  A record already in the cache (the notebooks of an earlier run, or
+    ``panelpaper figures``, built it from these files, settings and code) is read without
+    importing pandas: this process then leaves the cores to the kernels warming up."""
+    from analysis.figures.cached import cached_record_text
+
+    text = cached_record_text(data_dir, quarter)
+    if text is not None:
+        return text
     from analysis.figures.record import figures_for_quarter, to_json
 
     return to_json(figures_for_quarter(data_dir, quarter))
 
 
-def render_paper(staging: Path, renderer: str) -> Any:
-    from analysis.publishing.render import render_paper
+def stage_paper(staging: Path, renderer: str) -> Any:
+    from analysis.publishing.render import stage_paper
 
-    return render_paper(staging, renderer=renderer)
+    return stage_paper(staging, renderer=renderer)
+
+
+def render_paper(staging: Path, renderer: str, staged: Any = None) -> Any:
+    from analysis.publishing.render import draw_paper, stage_paper
+
+    return draw_paper(staged if staged is not None else stage_paper(staging, renderer))
 
 
 @dataclass(frozen=True)
@@ -75,7 +100,9 @@ class RunOptions:
     """Everything a run can be told, for one quarter or all of them.
 
     ``notebooks`` names the paper notebooks to run from ``notebooks_dir``; ``render``,
-    ``figures`` and ``check`` are the steps tests replace with stand-ins; ``jobs`` is the
+    ``figures`` and ``check`` are the steps tests replace with stand-ins (``stage``, the part of
+    the render done while the notebooks execute, belongs to the default ``render``: a stand-in
+    renderer is called once, with no staging before); ``jobs`` is the
     number of warm kernels (default: one per core); ``lock_timeout`` how long to wait for
     another run of the same quarter; ``execution_timeout`` a per-cell limit in seconds."""
 
@@ -87,6 +114,7 @@ class RunOptions:
     notebooks_dir: Path = NOTEBOOKS
     notebooks: Sequence[str] = PAPER_NOTEBOOKS
     render: RenderFn = render_paper
+    stage: StageFn | None = stage_paper
     figures: FiguresFn = compute_figures
     check: CheckFn = check_snapshot
     progress: Progress = print
@@ -99,6 +127,8 @@ class RunOptions:
                 f"renderer must be one of {', '.join(RENDERERS)}, not {self.renderer!r}"
             )
         object.__setattr__(self, "notebooks", tuple(self.notebooks))
+        if self.render is not render_paper and self.stage is stage_paper:
+            object.__setattr__(self, "stage", None)
 
 
 class RunError(RuntimeError):
@@ -254,8 +284,8 @@ def build_quarter(
         began = publish.utc_now()
         runs: list[NotebookRun] = []
         try:
-            runs = figures_and_notebooks(run, q, staging, pool, kernels)
-            rendered = render(run, q, staging, pool)
+            runs, draw = figures_and_notebooks(run, q, staging, pool, kernels)
+            rendered = render(run, q, draw, pool)
             write_manifest(run, plan, staging, runs, rendered, began, started)
             folder = publish_staging(run, q, staging)
         except StepFailed as failure:
@@ -297,9 +327,10 @@ def validate(run: Run, plans: Sequence[reuse.Plan]) -> None:
 
 def figures_and_notebooks(
     run: Run, quarter: Quarter, staging: Path, pool: ThreadPoolExecutor, kernels: KernelPool
-) -> list[NotebookRun]:
-    """figures.json in this thread while the notebooks run on the warm kernels; the first
-    failure of either cancels the notebooks not yet started."""
+) -> tuple[list[NotebookRun], Callable[[], Any]]:
+    """figures.json, then the paper staged, in this thread while the notebooks run on the
+    warm kernels; the first failure of either cancels the notebooks not yet started.  Returns
+    the notebooks' runs and the call that draws the paper."""
     notebooks = execute.start_notebooks(
         run.notebooks,
         staging / "notebooks",
@@ -316,13 +347,35 @@ def figures_and_notebooks(
         failure = write_figures(run, quarter, staging)
         if failure:
             notebooks.cancel()
+        else:
+            draw = stage_render(run, staging)
         runs, failure = notebooks.finish(failure)
     except KeyboardInterrupt:
         interrupt.stop(run.interrupted, [future for _, future in notebooks.futures], kernels)
         raise
     if failure:
         raise StepFailed(failure, runs)
-    return runs
+    return runs, draw
+
+
+def stage_render(run: Run, staging: Path) -> Callable[[], Any]:
+    """Stage the paper now, while the notebooks execute (see
+    :func:`analysis.publishing.render.stage_paper`), and return the call that draws it once
+    they are done.  A staging failure is kept for that call to raise, so it is reported and
+    quarantined as the render's failure, as it was when both happened together."""
+    options = run.options
+    if options.stage is None:
+        return functools.partial(options.render, staging, options.renderer)
+    try:
+        staged = options.stage(staging, options.renderer)
+    except Exception as exc:
+        failure = exc
+
+        def fail() -> Any:
+            raise failure
+
+        return fail
+    return functools.partial(options.render, staging, options.renderer, staged)
 
 
 def write_figures(run: Run, quarter: Quarter, staging: Path) -> str | None:
@@ -335,10 +388,10 @@ def write_figures(run: Run, quarter: Quarter, staging: Path) -> str | None:
     return None
 
 
-def render(run: Run, quarter: Quarter, staging: Path, pool: ThreadPoolExecutor) -> Any:
-    """The paper in every format, rendered in a worker thread so Ctrl-C reaches this one."""
+def render(run: Run, quarter: Quarter, draw: Callable[[], Any], pool: ThreadPoolExecutor) -> Any:
+    """The paper in every format, drawn in a worker thread so Ctrl-C reaches this one."""
     started = time.perf_counter()
-    future = pool.submit(run.options.render, staging, run.options.renderer)
+    future = pool.submit(draw)
     try:
         try:
             result = future.result()
@@ -500,16 +553,7 @@ def latest_snapshot(data_dir: Path) -> Quarter | None:
     """The newest snapshot by folder name, without importing the loader (and pandas) so that an
     unchanged rerun stays quick.  None when a folder name is not a canonical quarter id: the
     loader's ``latest_quarter`` then gives the proper error."""
-    root = Path(data_dir) / "snapshots"
-    found = []
-    for child in root.iterdir() if root.is_dir() else ():
-        if not child.is_dir() or child.name.startswith("."):
-            continue
-        try:
-            quarter = Quarter.parse(child.name)
-        except ValueError:
-            return None
-        if quarter.id != child.name:
-            return None
-        found.append(quarter)
-    return max(found) if found else None
+    from analysis.inputs.snapshot_cache import snapshot_quarters
+
+    quarters = snapshot_quarters(data_dir)
+    return quarters[-1] if quarters else None

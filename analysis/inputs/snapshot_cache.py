@@ -1,0 +1,108 @@
+"""A snapshot's disk-cache key, and the findings the cache already holds for it.
+
+A run must know that a snapshot is valid before it starts any kernel.  Reading and checking
+the files takes pandas, and importing pandas alone took 0.3 s of the run's critical path, by
+which the kernels started later.  A snapshot validated before, by the same loader code and
+settings, from the same files, has its findings stored (with no frame in them: plain tuples)
+under this key by :func:`analysis.inputs.snapshots.check_snapshot`; :func:`cached_findings`
+reads them back without importing pandas or numpy, so the kernels start as soon as they may.
+
+The key itself is built here for the same reason, and :mod:`analysis.inputs.snapshots` uses
+this one definition.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from analysis import cache
+from analysis.inputs.findings import Finding
+from analysis.inputs.settings import Settings, load_settings
+from analysis.quarters import Quarter
+
+LOADER = "analysis.inputs.snapshots"
+"""The module whose code (and every module of the package it imports) the key covers."""
+
+MAX_XLSX_MB_VARIABLE = "PANELPAPER_MAX_XLSX_MB"
+"""The workbook size limit's variable (:func:`analysis.inputs.workbooks.max_xlsx_mb`)."""
+
+
+def reading_environment() -> dict[str, str]:
+    """The environment variables reading obeys, as set now.  A cached read is only valid under
+    the same values, so they are part of its key: a workbook read under a generous size limit
+    must still be refused once the limit is lowered."""
+    return {MAX_XLSX_MB_VARIABLE: os.environ.get(MAX_XLSX_MB_VARIABLE, "").strip()}
+
+
+def snapshot_folder(data_dir: Path, quarter: Quarter) -> Path:
+    return Path(data_dir) / "snapshots" / quarter.id
+
+
+def folder_entries(data_dir: Path) -> list[Path]:
+    """The folders under ``snapshots/``, hidden ones left out: the candidates for snapshots."""
+    root = Path(data_dir) / "snapshots"
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def snapshot_quarters(data_dir: Path) -> list[Quarter] | None:
+    """The quarters of the snapshot folders, oldest first; None when a folder's name is not a
+    canonical quarter id (the loader's :func:`analysis.inputs.snapshots.list_quarters` then
+    says so properly)."""
+    found = []
+    for folder in folder_entries(data_dir):
+        try:
+            quarter = Quarter.parse(folder.name)
+        except ValueError:
+            return None
+        if quarter.id != folder.name:
+            return None
+        found.append(quarter)
+    return sorted(found)
+
+
+def source_key(folder: Path, settings: Settings) -> cache.Key | None:
+    """The disk-cache key of a snapshot folder's loaded result; None when the cache is off or
+    the folder cannot be read.
+
+    It names everything the result depends on besides the loader's code (which
+    :func:`analysis.cache.key` adds): every entry of the folder by name (which files are present
+    matters: an ``audit_actions.csv`` beside the workbook is an error) and, for files, by
+    content; the quarter (the folder's name); the settings (every rule, by content, not by
+    where they were read from: :func:`analysis.cache.settings_part`; the delay and theme rules
+    are left out, since the loader never reads them); and the environment
+    variables the readers obey (:func:`reading_environment`), since a workbook under one
+    size limit is an error under a smaller one.
+    """
+    if not cache.enabled():
+        return None
+    entries = cache.folder_digest(folder)
+    if entries is None:
+        return None
+    return cache.key(
+        "snapshot",
+        (LOADER,),
+        cache.settings_part(replace(settings, delay_rules_path=None, theme_rules_path=None)),
+        folder.name,
+        entries,
+        reading_environment(),
+    )
+
+
+def cached_findings(
+    data_dir: Path, quarter: Quarter, settings: Settings | None = None
+) -> list[Finding] | None:
+    """Every error and warning of the snapshot as validated before, or None when the cache
+    holds no result for exactly these files, settings and code (the caller then reads the
+    files)."""
+    folder = snapshot_folder(data_dir, quarter)
+    if not folder.is_dir():
+        return None
+    settings = load_settings(data_dir) if settings is None else settings
+    head = cache.load("head", source_key(folder, settings))
+    if head is None:
+        return None
+    return [Finding(*finding) for finding in head["findings"]]
