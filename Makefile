@@ -18,6 +18,12 @@ help: ## List the targets
 	@echo "Usage: make <target> [QUARTER=2019-20-Q1] [DATA_DIR=data] [PYTEST_ARGS=...]"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
+# Compiled bytecode kept in the venv, never beside the sources, even where PYTHONDONTWRITEBYTECODE
+# is set (CI machines often set it): otherwise every test worker, CLI run and Jupyter kernel
+# compiles the package again (a twentieth of a second per process, three per run) and pytest
+# rewrites every test module again (about a sixth of the fast tests' CPU time).
+PY_ENV := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
+
 CHECK_PYTHON := import sys; sys.exit(0 if (3, 11) <= sys.version_info[:2] <= (3, 13) else "panelpaper needs Python 3.11 to 3.13, found " + sys.version.split()[0])
 
 # The environment is rebuilt whenever pyproject.toml or the lock is newer than the last install.
@@ -47,21 +53,17 @@ lock: ## Re-resolve every dependency to its newest allowed version and rewrite r
 	@echo "$(LOCK) rewritten: review 'git diff $(LOCK)', run 'make venv test', then commit it."
 
 report: $(STAMP) ## Run the latest sample quarter and render the paper
-	@$(BIN)/panelpaper run $(QUARTER) --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
+	@$(PY_ENV) $(BIN)/panelpaper run $(QUARTER) --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
 
 COVERAGE := --cov=analysis --cov-report=term-missing:skip-covered
-# Compiled bytecode kept in the venv, never beside the sources, even where PYTHONDONTWRITEBYTECODE
-# is set: otherwise every test worker, CLI run and Jupyter kernel compiles the package again and
-# pytest rewrites every test module again (about a sixth of the fast tests' CPU time).
-TEST_ENV := env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/$(VENV)/pycache
 
 # --dist loadgroup: every test reading one publication runs on the worker that builds it
 # (tests/helpers/scheduling.py).
 test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render) with coverage of analysis/
-	@$(TEST_ENV) $(BIN)/python -m pytest -n auto --dist loadgroup $(COVERAGE) $(PYTEST_ARGS)
+	@$(PY_ENV) $(BIN)/python -m pytest -n auto --dist loadgroup $(COVERAGE) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## The tests that start no Jupyter kernel and render no paper (marked `slow` otherwise)
-	@$(TEST_ENV) $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
+	@$(PY_ENV) $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 
 mutation: $(STAMP) ## Mutation testing of the rule modules with mutmut (slow; not part of `make test`)
@@ -76,13 +78,13 @@ export QUARTO_SHARED
 quarto-dev: $(STAMP) ## Install Quarto from ../shared/quarto (outside the repo) and run the Quarto tests
 	@bin="$$(scripts/install_quarto.sh)" || { echo "Quarto not installed: see the messages above"; exit 1; }; \
 	echo "Put it on PATH for other commands:  export PATH=\"$$bin:\$$PATH\""; \
-	PATH="$$bin:$$PATH" $(BIN)/python -m pytest -m quarto -n 0 $(PYTEST_ARGS)
+	PATH="$$bin:$$PATH" $(PY_ENV) $(BIN)/python -m pytest -m quarto -n 0 $(PYTEST_ARGS)
 
 check: $(STAMP) ## Validate every snapshot under DATA_DIR and print the report
-	@$(BIN)/panelpaper check --all --data-dir $(DATA_DIR)
+	@$(PY_ENV) $(BIN)/panelpaper check --all --data-dir $(DATA_DIR)
 
 figures: $(STAMP) ## Print figures.json for QUARTER (default: latest)
-	@$(BIN)/panelpaper figures $(QUARTER) --data-dir $(DATA_DIR)
+	@$(PY_ENV) $(BIN)/panelpaper figures $(QUARTER) --data-dir $(DATA_DIR)
 
 notebooks: $(STAMP) ## Refresh the paper notebooks from their .py pairs and store new reference outputs
 	@$(BIN)/python -m analysis.publishing.notebooks
@@ -109,14 +111,14 @@ sample-data: $(STAMP) ## Regenerate the sample snapshots in data/snapshots (dete
 	@$(BIN)/python scripts/generate_sample_data.py --out data/snapshots
 
 benchmark: $(STAMP) ## Time `panelpaper run` against its floor (writes benchmarks/RESULTS.md)
-	@$(BIN)/python benchmarks/bench_run.py
+	@$(PY_ENV) $(BIN)/python benchmarks/bench_run.py
 
 benchmark-verify: $(STAMP) ## Time `panelpaper verify` against the cold run of the same quarter (benchmarks/VERIFY_RESULTS.md)
-	@$(BIN)/python benchmarks/bench_run.py --verify-only
+	@$(PY_ENV) $(BIN)/python benchmarks/bench_run.py --verify-only
 
 benchmark-renderers: $(STAMP) ## Time both renderers' cold runs against their floors (benchmarks/RENDERERS_RESULTS.md)
 	@bin="$$(scripts/install_quarto.sh 2>/dev/null)" && export PATH="$$bin:$$PATH"; \
-	$(BIN)/python benchmarks/bench_renderers.py
+	$(PY_ENV) $(BIN)/python benchmarks/bench_renderers.py
 
 clean: ## Remove caches (keeps .venv and reports)
 	@rm -rf .pytest_cache .ruff_cache .hypothesis **/__pycache__

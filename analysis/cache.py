@@ -62,10 +62,11 @@ FORMAT = 1
 
 LIBRARIES = ("pandas", "numpy", "pandera", "python-calamine", "pyyaml")
 
-KINDS = ("head", "frames", "revisions", "trend", "figures")
+KINDS = ("head", "frames", "revisions", "trend", "figures", "fits")
 """head: findings and snapshot.yml details; frames: the two tables; revisions: the action ids
 with a revised deadline; trend: one quarter's row of the trends table; figures: a quarter's
-whole figures record."""
+whole figures record; fits: that a YAML file's values fit their declared schema
+(:func:`analysis.inputs.declared.first_problem`)."""
 
 Key = str
 

@@ -33,6 +33,15 @@ def import_jsonschema() -> ModuleType:
     return jsonschema
 
 
+def import_nbformat() -> ModuleType:
+    """nbformat, which imports jsonschema at once: loaded through :func:`import_jsonschema`,
+    whichever module of the run happens to need it first."""
+    import_jsonschema()
+    import nbformat
+
+    return nbformat
+
+
 def import_pandera() -> ModuleType:
     """``pandera.pandas``, imported on first need (about 0.3 s) under the same lock: only a
     run that reads files validates them, and a run on cached snapshots (every notebook

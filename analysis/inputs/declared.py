@@ -27,11 +27,15 @@ marking, case aside).  And a whole number is a YAML integer, never ``2.0`` or ``
 
 from __future__ import annotations
 
+import hashlib
 import json
+import pickle
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from typing import Any
 
+from analysis import cache as disk_cache
 from analysis.inputs.vocabulary import MARKINGS
 from analysis.lazy import import_jsonschema
 from analysis.paths import RULES
@@ -105,9 +109,51 @@ def problems(instance: Any, name: str) -> list[Problem]:
 
 
 def first_problem(instance: Any, name: str) -> Problem | None:
-    """The mistake a file is refused for, or None when it fits its schema."""
+    """The mistake a file is refused for, or None when it fits its schema.
+
+    A file found to fit is remembered in the disk cache (:mod:`analysis.cache`) by its values,
+    the schemas' text, this module's code and jsonschema's version: every run and every
+    notebook kernel reads the settings, and checking them again means importing jsonschema
+    (0.06 s) before the run can start its kernels.  Mistakes are never cached, so every
+    refusal comes from jsonschema itself."""
+    verdict = _fits_key(instance, name)
+    if verdict is not None and disk_cache.load("fits", verdict) is True:
+        return None
     found = problems(instance, name)
+    if not found:
+        disk_cache.store("fits", verdict, True)
     return found[0] if found else None
+
+
+def raw_schema(name: str) -> dict[str, Any]:
+    """The schema of ``name`` as written, its references left unresolved: enough to read what
+    it declares in place (a list of allowed values, say) without loading jsonschema."""
+    return _schema_texts()[f"{name}{SCHEMA_SUFFIX}"][1]
+
+
+@cache
+def _schema_texts() -> dict[str, tuple[str, dict[str, Any]]]:
+    return {
+        path.name: (text, json.loads(text))
+        for path in sorted(RULES.glob(f"*{SCHEMA_SUFFIX}"))
+        for text in [path.read_text(encoding="utf-8")]
+    }
+
+
+def _fits_key(instance: Any, name: str) -> disk_cache.Key | None:
+    """What a verdict on ``instance`` depends on; None when the values cannot be named."""
+    if not disk_cache.enabled():
+        return None
+    try:
+        values = hashlib.sha256(pickle.dumps(instance, protocol=5)).hexdigest()
+    except Exception:  # a value pickle cannot write: checked every time
+        return None
+    try:
+        validator = metadata.version("jsonschema")
+    except metadata.PackageNotFoundError:
+        validator = "absent"
+    schemas = [[file, text] for file, (text, _) in _schema_texts().items()]
+    return disk_cache.key("fits", (__name__,), name, values, schemas, validator)
 
 
 # --- jsonschema errors, located -----------------------------------------------------------------

@@ -33,7 +33,7 @@ THEME_RULES_FILE = "theme_rules.yml"
 SETTINGS_SCHEMA = "settings"
 """The settings files' declared shape: ``analysis/rules/settings.schema.json``."""
 
-_ATTENTION = declared.load_schema(SETTINGS_SCHEMA)["properties"]["attention"]["properties"]
+_ATTENTION = declared.raw_schema(SETTINGS_SCHEMA)["properties"]["attention"]["properties"]
 ATTENTION_RULE_CODES: tuple[str, ...] = tuple(_ATTENTION["rules"]["items"]["enum"])
 """The attention rules a settings file may name, as the schema declares them (see
 :mod:`analysis.figures.attention` for what each selects)."""

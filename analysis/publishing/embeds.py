@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import yaml
 
+from analysis.lazy import import_nbformat
 from analysis.publishing.paper_sources import EMBED, RenderError
+
+nbformat = import_nbformat()
 
 FALLBACK_DIR = "paper_files"
 META = re.compile(r"\{\{<\s*meta\s+(?P<key>[^\s>]+)\s*>\}\}")

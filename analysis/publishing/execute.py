@@ -162,7 +162,9 @@ def settle_notebook(path: Path, name: str) -> None:
     quarter differ byte for byte and put a machine's paths in the publication.  Run times are
     kept in the manifest instead, and the injected parameters cell gets a fixed id in place of
     papermill's random one.  Failed runs keep everything, for debugging."""
-    import nbformat
+    from analysis.lazy import import_nbformat
+
+    nbformat = import_nbformat()
 
     notebook = nbformat.read(path, as_version=4)
     papermill = notebook.metadata.get("papermill", {})
@@ -209,7 +211,9 @@ def _source_cell(cells: list[dict], executed_index: int) -> tuple[int, str]:
 
 def _last_started_cell(output: Path) -> tuple[int, str] | None:
     """The cell a kernel was running when it died: the last one papermill stamped a start on."""
-    import nbformat
+    from analysis.lazy import import_nbformat
+
+    nbformat = import_nbformat()
 
     try:
         nb = nbformat.read(output, as_version=4)
@@ -229,7 +233,9 @@ def describe_failure(exc: BaseException, source: Path, output: Path) -> str:
 
     if isinstance(exc, PapermillExecutionError):
         # cell_index counts the notebook as executed: the source plus the injected cell.
-        import nbformat
+        from analysis.lazy import import_nbformat
+
+        nbformat = import_nbformat()
 
         cells = nbformat.read(source, as_version=4).cells
         injected_at = next(

@@ -80,6 +80,40 @@ class WarmKernel:
             self.km.cleanup_resources()
 
 
+async def _until_ready(kc: Any, timeout: float) -> None:
+    """Wait until the kernel answers on its shell channel and its IOPub channel is connected.
+
+    jupyter_client's ``wait_for_ready`` does the same, then waits until IOPub has been silent
+    for 0.2 s, which every kernel start paid in full (the start's whole critical path was 0.5 s;
+    see benchmarks/RENDERERS_RESULTS.md).  Nothing needs that silence: the warm-up and the
+    notebooks' clients only read the replies to their own requests.  As there, a kernel_info
+    reply that comes before any IOPub message means IOPub is not connected yet (its first
+    messages are lost), so the request is sent again."""
+    deadline = time.monotonic() + timeout
+    while True:
+        msg_id = kc.kernel_info()
+        try:
+            reply = await kc.get_shell_msg(timeout=1)
+        except Empty:
+            reply = None
+        if reply is not None and reply["parent_header"].get("msg_id") == msg_id:
+            try:
+                await kc.get_iopub_msg(timeout=0.2)  # ipykernel's welcome, or kernel_info's status
+            except Empty:
+                pass
+            else:
+                from jupyter_client._version import protocol_version_info
+
+                major = int(reply["content"]["protocol_version"].split(".")[0])
+                if major != protocol_version_info[0]:  # as jupyter_client does
+                    kc.session.adapt_version = major
+                return
+        if not await kc.is_alive():
+            raise KernelStartError("the kernel died before it answered")
+        if time.monotonic() > deadline:
+            raise KernelStartError(f"the kernel did not answer in {timeout:.0f} s")
+
+
 async def _silently(kc: Any, code: str, timeout: float) -> dict[str, Any]:
     """Run ``code`` without history or displayed output; its reply's content.
 
@@ -158,7 +192,7 @@ class KernelPool:
             kc = km.client()
             kc.start_channels()
             kc.allow_stdin = False
-            run_sync(kc.wait_for_ready)(timeout=STARTUP_TIMEOUT)
+            run_sync(_until_ready)(kc, STARTUP_TIMEOUT)
         except Exception as exc:
             with contextlib.suppress(Exception):
                 km.shutdown_kernel(now=True)

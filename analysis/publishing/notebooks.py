@@ -47,8 +47,10 @@ def paired_text(ipynb: Path) -> Path:
 def sync_from_text(ipynb: Path) -> None:
     """Rebuild the notebook's cells from its ``.py`` pair (the file people edit and review),
     keeping the notebook's metadata; outputs are recomputed by :func:`execute` afterwards."""
+    from analysis.lazy import import_nbformat
+
+    nbformat = import_nbformat()  # before jupytext, which imports it
     import jupytext
-    import nbformat
 
     text = jupytext.read(paired_text(ipynb))
     if ipynb.exists():
@@ -68,7 +70,9 @@ def execute(ipynb: Path) -> None:
 
     nbclient is used directly (papermill would add run timestamps to every cell, which would
     churn the committed reference notebooks for no information)."""
-    import nbformat
+    from analysis.lazy import import_nbformat
+
+    nbformat = import_nbformat()
     from nbclient import NotebookClient
 
     from analysis.lazy import import_jsonschema
@@ -90,8 +94,10 @@ def execute(ipynb: Path) -> None:
 
 def stale(ipynb: Path) -> list[str]:
     """Why a reference notebook cannot be trusted as it stands; empty when it can."""
+    from analysis.lazy import import_nbformat
+
+    nbformat = import_nbformat()  # before jupytext, which imports it
     import jupytext
-    import nbformat
 
     problems = []
     notebook = nbformat.read(ipynb, as_version=4)
