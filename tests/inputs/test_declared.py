@@ -127,3 +127,76 @@ def test_an_entry_is_named_once_its_name_is_good() -> None:
     assert problem.message == "theme 2 (B): unknown key(s) ['x']"
     unnamed = declared.first_problem({"themes": [{"name": " ", "x": 1}]}, "theme_rules")
     assert unnamed is not None and unnamed.message == "theme 1: 'name' must be non-empty text"
+
+
+# --- a file found to fit is remembered -------------------------------------------------------
+@pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from analysis import cache
+
+    monkeypatch.setenv(cache.ENV_DIR, str(tmp_path / "cache"))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    return tmp_path / "cache"
+
+
+def _counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real = declared.problems
+
+    def counting(instance: Any, name: str) -> list[declared.Problem]:
+        calls.append(name)
+        return real(instance, name)
+
+    monkeypatch.setattr(declared, "problems", counting)
+    return calls
+
+
+def test_a_file_that_fits_is_checked_once(own_cache, monkeypatch) -> None:
+    calls = _counted(monkeypatch)
+    settings = {"coming_quarters": 3, "deadline_basis": "revised"}
+    assert declared.first_problem(settings, "settings") is None
+    assert declared.first_problem(dict(settings), "settings") is None
+    assert calls == ["settings"]
+    # Other values are other files: checked again.
+    assert declared.first_problem({"coming_quarters": 2}, "settings") is None
+    assert calls == ["settings", "settings"]
+
+
+def test_a_mistake_is_found_by_jsonschema_every_time(own_cache, monkeypatch) -> None:
+    calls = _counted(monkeypatch)
+    wrong = {"coming_quarters": "three"}
+    first = declared.first_problem(wrong, "settings")
+    assert first is not None and "coming_quarters" in first.message
+    assert declared.first_problem(wrong, "settings") == first
+    assert calls == ["settings", "settings"]
+
+
+def test_a_changed_schema_checks_the_file_again(own_cache, monkeypatch) -> None:
+    calls = _counted(monkeypatch)
+    settings = {"coming_quarters": 3}
+    assert declared.first_problem(settings, "settings") is None
+    texts = dict(declared._schema_texts())
+    name = "settings.schema.json"
+    texts[name] = (texts[name][0] + " ", texts[name][1])
+    monkeypatch.setattr(declared, "_schema_texts", lambda: texts)
+    assert declared.first_problem(settings, "settings") is None
+    assert calls == ["settings", "settings"]
+
+
+def test_with_the_cache_off_every_file_is_checked(own_cache, monkeypatch) -> None:
+    from analysis import cache
+
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    calls = _counted(monkeypatch)
+    for _ in range(2):
+        assert declared.first_problem({"coming_quarters": 3}, "settings") is None
+    assert calls == ["settings", "settings"]
+
+
+def test_the_attention_rules_are_read_from_the_schema_as_written() -> None:
+    from analysis.inputs.settings import ATTENTION_RULE_CODES
+
+    written = declared.raw_schema("settings")["properties"]["attention"]["properties"]
+    assert tuple(written["rules"]["items"]["enum"]) == ATTENTION_RULE_CODES
+    resolved = declared.load_schema("settings")["properties"]["attention"]["properties"]
+    assert tuple(resolved["rules"]["items"]["enum"]) == ATTENTION_RULE_CODES

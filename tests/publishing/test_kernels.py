@@ -15,7 +15,7 @@ import nbformat
 import psutil
 import pytest
 
-from analysis.publishing.execute import execute_notebook
+from analysis.publishing.execute import WARM_UP, execute_notebook
 from analysis.publishing.kernels import KernelPool, KernelStartError
 
 pytestmark = pytest.mark.slow
@@ -163,3 +163,27 @@ def test_kernels_get_the_environment_the_pool_is_given_and_nothing_leaks(tmp_pat
         nb = execute(pool, source, tmp_path, "env")
     assert printed(nb) == "1\n"
     assert os.environ.get("PANELPAPER_NO_CACHE") == before
+
+
+def test_a_stopped_kernel_is_reaped_at_once(pool, tmp_path):
+    """The pool kills and reaps its kernels itself rather than leave jupyter_client to poll
+    them: once shut down, no kernel process is left, not even as a zombie."""
+    pids = notebook(tmp_path / "pid.ipynb", "import os\nprint('pid', os.getpid())")
+    pid = int(printed(execute(pool, pids, tmp_path, "a")).split()[1])
+    assert psutil.pid_exists(pid)
+    pool.shutdown()
+    assert not psutil.pid_exists(pid)
+
+
+def test_the_run_s_warm_up_leaves_its_imports_frozen_and_the_collector_on(tmp_path):
+    """After the warm-up the collector is on again, and what the imports loaded is frozen
+    (later collections, the reset before each notebook among them, skip it)."""
+    kernels = tmp_path / "k"
+    kernels.mkdir()
+    probe = notebook(
+        tmp_path / "gc.ipynb",
+        "import gc\nprint(gc.isenabled(), gc.get_freeze_count() > 100_000, 'pandas' in dir())",
+    )
+    with KernelPool(kernels, tmp_path, warm_up=WARM_UP) as warm:
+        nb = execute(warm, probe, tmp_path, "gc")
+    assert printed(nb) == "True True False\n"

@@ -6,13 +6,16 @@ installed); these tests need no Quarto.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
+import pytest
 import yaml
 
 from analysis.paths import PROJECT_ROOT
 from analysis.publishing import quarto
+from analysis.publishing.paper_sources import RenderError
 
 
 def test_the_staging_folder_never_reaches_the_page(tmp_path: Path) -> None:
@@ -55,3 +58,53 @@ def test_the_cell_metadata_filter_runs_before_quartos_own_on_the_html() -> None:
     filters = config["format"]["html"]["filters"]
     assert {"path": "paper/quarto-cell-attributes.lua", "at": "pre-ast"} in filters
     assert (PROJECT_ROOT / "paper" / "quarto-cell-attributes.lua").is_file()
+
+
+FAKE_QUARTO = """#!/bin/sh
+# Stand-in for `quarto render --to FORMAT`: notes when it starts and ends, then writes the
+# format's output, or fails for the format named in FAIL.
+fmt="$3"
+echo "start $fmt $SOURCE_DATE_EPOCH" >> calls.log
+sleep 0.5
+if [ "$fmt" = "$FAIL" ]; then echo "$fmt broke" >&2; exit 3; fi
+echo "$fmt" > "paper.$fmt"
+echo "end $fmt" >> calls.log
+"""
+
+
+def _fake_quarto(tmp_path: Path, monkeypatch, fail: str = "") -> Path:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    script = bin_dir / "quarto"
+    script.write_text(FAKE_QUARTO)
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
+    monkeypatch.setenv("FAIL", fail)
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    (staging / "_quarto.yml").write_text((PROJECT_ROOT / "_quarto.yml").read_text())
+    (staging / "figures.json").write_text('{"as_of": "2019-06-30"}')
+    return staging
+
+
+@pytest.mark.slow  # calls the renderer, if a stand-in one
+def test_each_format_is_rendered_by_its_own_quarto_side_by_side(tmp_path, monkeypatch) -> None:
+    staging = _fake_quarto(tmp_path, monkeypatch)
+    quarto.render_with_quarto(staging)
+    calls = (staging / "calls.log").read_text().splitlines()
+    formats = list(yaml.safe_load((PROJECT_ROOT / "_quarto.yml").read_text())["format"])
+    assert sorted(c.split()[1] for c in calls if c.startswith("start")) == sorted(formats)
+    # Every format had started before the first finished, each with the as-at date's epoch.
+    first_end = next(i for i, c in enumerate(calls) if c.startswith("end"))
+    assert all(c.startswith("start") for c in calls[:first_end]) and first_end == len(formats)
+    assert {c.split()[2] for c in calls if c.startswith("start")} == {"1561852800"}
+    assert all((staging / f"paper.{fmt}").read_text() == f"{fmt}\n" for fmt in formats)
+
+
+@pytest.mark.slow
+def test_a_format_that_fails_is_named_with_quartos_message(tmp_path, monkeypatch) -> None:
+    staging = _fake_quarto(tmp_path, monkeypatch, fail="typst")
+    with pytest.raises(RenderError, match=r"quarto render --to typst failed \(3\):\ntypst broke"):
+        quarto.render_with_quarto(staging)
+    # The other formats were left to finish, not killed half-way.
+    assert (staging / "paper.docx").is_file() and (staging / "paper.html").is_file()

@@ -429,3 +429,49 @@ def test_a_failed_run_leaves_no_staging_folder_and_no_publication(
     assert [p.parent for p in (reports / ".failed").glob("*/REASON.txt")] == [result.failed_folder]
     reason = (result.failed_folder / "REASON.txt").read_text()
     assert ("no figures today" if where == "figures" else "No space left on device") in reason
+
+
+# --- the paper staged while the notebooks run -------------------------------------------------
+def test_the_default_render_is_staged_first_and_a_stand_in_is_called_once(data_dir, reports):
+    assert RunOptions(data_dir, reports).stage is recipe.stage_paper
+    assert RunOptions(data_dir, reports, render=fake_render).stage is None
+
+
+@pytest.mark.slow
+def test_the_paper_is_staged_while_the_notebooks_run_then_drawn(data_dir, reports):
+    lines: list[str] = []
+    staged_with: list[object] = []
+
+    def stage(staging: Path, renderer: str) -> dict:
+        assert (staging / "figures.json").is_file()
+        lines.append("staged")
+        return {"staging": staging, "renderer": renderer}
+
+    def draw(staging: Path, renderer: str, staged: object) -> SimpleNamespace:
+        staged_with.append(staged)
+        return fake_render(staging, renderer)
+
+    result = run(data_dir, reports, lines=lines, render=draw, stage=stage, renderer="pandoc")
+
+    assert result.status == "published"
+    assert staged_with == [{"staging": staged_with[0]["staging"], "renderer": "pandoc"}]
+    # Staged right after figures.json, before the first notebook had finished.
+    notebook_line = next(i for i, line in enumerate(lines) if "alpha.ipynb" in line)
+    assert lines.index("staged") < notebook_line
+
+
+def test_a_staging_failure_is_reported_as_the_render_s(data_dir, reports):
+    from analysis.publishing.paper_sources import RenderError
+
+    def stage(staging: Path, renderer: str) -> None:
+        raise RenderError("figures.json: no readable 'paper' object")
+
+    def draw(staging: Path, renderer: str, staged: object) -> None:
+        raise AssertionError("a paper that could not be staged is never drawn")
+
+    result = run(data_dir, reports, notebooks=(), render=draw, stage=stage)
+
+    assert result.status == "failed"
+    reason = (result.failed_folder / "REASON.txt").read_text()
+    assert "render: RenderError: figures.json: no readable 'paper' object" in reason
+    assert not (reports / Q1.id).exists()
