@@ -37,12 +37,17 @@ from analysis.quarters import Quarter
 
 KERNEL = "python3"
 
-WARM_UP = (
-    "import gc\n"
-    "gc.disable()\n"
+PRELOAD = (
     "import IPython.display, pandas, seaborn, matplotlib.pyplot\n"
     "import analysis.presentation.paper, analysis.presentation.plots\n"
-    "import io\n"
+)
+"""What every paper notebook imports: loaded once in the factory the kernels are forked from
+(analysis.publishing.kernel_factory), and again by each kernel's warm-up where kernels cannot
+be forked."""
+
+WARM_UP = (
+    "import gc\n"
+    "gc.disable()\n" + PRELOAD + "import io\n"
     "analysis.presentation.plots.use_house_style()\n"
     "fig, ax = matplotlib.pyplot.subplots(layout='constrained')\n"
     "ax.barh(['warm'], [1])\n"
@@ -107,7 +112,12 @@ def warm_kernels(
     characters), removed with the kernels at the end."""
     kernel_dir = Path(tempfile.mkdtemp(prefix="pp-kernels-"))
     kernels = KernelPool(
-        kernel_dir, notebooks_dir, kernel_name=KERNEL, warm_up=WARM_UP, on_ready=on_ready
+        kernel_dir,
+        notebooks_dir,
+        kernel_name=KERNEL,
+        warm_up=WARM_UP,
+        preload=PRELOAD,
+        on_ready=on_ready,
     )
     try:
         yield kernels

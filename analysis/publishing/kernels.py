@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import threading
 import time
 import uuid
@@ -148,6 +149,7 @@ class KernelPool:
         *,
         kernel_name: str = "python3",
         warm_up: str = "",
+        preload: str = "",
         on_ready: Callable[[int, float], None] | None = None,
         env: dict[str, str] | None = None,
     ) -> None:
@@ -155,6 +157,10 @@ class KernelPool:
         self.cwd = Path(cwd)
         self.kernel_name = kernel_name
         self.warm_up = warm_up
+        self.preload = preload
+        """Imports run once, in the factory the kernels are forked from (see
+        :mod:`analysis.publishing.kernel_factory`), before any kernel exists."""
+        self._factory: Any = None
         self.on_ready = on_ready
         self.env = env
         """The kernels' whole environment (default: this process's), so a caller can change a
@@ -186,6 +192,7 @@ class KernelPool:
             connection_file=str(self.kernel_dir / f"{name}.json"),
             client_class="jupyter_client.asynchronous.AsyncKernelClient",
         )
+        self._fork_from_factory(km)
         try:
             options: dict[str, Any] = {"env": dict(self.env)} if self.env is not None else {}
             km.start_kernel(cwd=str(self.cwd), extra_arguments=[HISTORY_IN_MEMORY], **options)
@@ -208,6 +215,25 @@ class KernelPool:
         if self.on_ready is not None:
             self.on_ready(number, time.perf_counter() - began)
         return kernel
+
+    def _fork_from_factory(self, km: Any) -> None:
+        """Have ``km``'s kernel forked by the pool's factory, started on first need (see
+        :mod:`analysis.publishing.kernel_factory`); left as it is where forking is not possible."""
+        from analysis.publishing import kernel_factory
+
+        if not kernel_factory.forking_possible():
+            return
+        with self._lock:
+            if self._factory is None:
+                env = dict(self.env) if self.env is not None else dict(os.environ)
+                self._factory = kernel_factory.KernelFactory(
+                    self.kernel_dir, self.cwd, self.preload, env
+                )
+        km.kernel_factory = self._factory
+        km.kernel_id = str(uuid.uuid4())
+        km.provisioner = kernel_factory.ForkedProvisioner(
+            kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km
+        )
 
     def _discard(self, kernel: WarmKernel) -> None:
         with self._lock:
@@ -287,6 +313,10 @@ class KernelPool:
             stopper.start()
         for stopper in stoppers:
             stopper.join()
+        with self._lock:
+            factory, self._factory = self._factory, None
+        if factory is not None:
+            factory.stop()
 
     def __enter__(self) -> KernelPool:
         return self

@@ -35,6 +35,7 @@ from analysis.cache import ENV_DIR, ENV_OFF
 from analysis.publishing.compare import cell_options, cell_source, compare_notebooks, sanitize_rules
 from analysis.publishing.execute import (
     KERNEL,
+    PRELOAD,
     WARM_UP,
     execute_notebook,
     import_papermill,
@@ -208,7 +209,14 @@ def start_reruns(
             kernel_dir = work / f"k{len(kernels)}"
             kernel_dir.mkdir()
             kernels[copy.parent] = stack.enter_context(
-                KernelPool(kernel_dir, copy.parent, kernel_name=KERNEL, warm_up=WARM_UP, env=env)
+                KernelPool(
+                    kernel_dir,
+                    copy.parent,
+                    kernel_name=KERNEL,
+                    warm_up=WARM_UP,
+                    preload=PRELOAD,
+                    env=env,
+                )
             )
     if len(kernels) == 1:
         next(iter(kernels.values())).start_in(pool, min(threads, len(staged)))

@@ -74,12 +74,18 @@ def failed_folders(reports: Path) -> list[Path]:
     return sorted(root.iterdir()) if root.is_dir() else []
 
 
+KERNEL_COMMANDS = ("ipykernel_launcher", "analysis.publishing.kernel_factory")
+"""How a kernel's command line reads: started by jupyter_client, or forked by the run's kernel
+factory (whose command line its kernels keep), the factory itself counted with them."""
+
+
 def kernels_of(pid: int) -> list[psutil.Process]:
     """Kernel processes started by ``pid`` that are still alive (zombies count as gone)."""
     found = []
     for proc in psutil.process_iter(["cmdline", "status"]):
         try:
-            if "ipykernel_launcher" not in " ".join(proc.info["cmdline"] or []):
+            command = " ".join(proc.info["cmdline"] or [])
+            if not any(name in command for name in KERNEL_COMMANDS):
                 continue
             if proc.info["status"] == psutil.STATUS_ZOMBIE:
                 continue
