@@ -13,9 +13,10 @@ imported modules are shared copy-on-write, so the second kernel costs next to no
 jupyter_client still manages the kernel: :class:`ForkedProvisioner` is its own local
 provisioner (connection file, ports, signals, kill and wait), except that the process is
 asked of the factory instead of started with ``Popen``; :class:`ForkedProcess` stands for the
-child, which is the factory's, not this process's.  Where the factory cannot be used (no
-``fork`` on Windows, a kernel spec that is not ``ipykernel_launcher`` on this Python,
-``PANELPAPER_FORK_KERNELS=0``, or a factory that failed), the kernel is started the usual way.
+child, which is the factory's, not this process's.  Where the factory cannot be used (any
+system but Linux, see :func:`forking_possible`; a kernel spec that is not
+``ipykernel_launcher`` on this Python; ``PANELPAPER_FORK_KERNELS=0``; or a factory that failed),
+the kernel is started the usual way.
 
 Only the factory forks, and only before any thread or ZeroMQ context exists in it: it imports
 modules and reads requests, nothing else.  Its command line names the run's kernel folder, as
@@ -47,8 +48,10 @@ LAUNCHER = "ipykernel_launcher"
 
 
 def forking_possible() -> bool:
-    """Whether kernels can be forked here: a POSIX system, and not switched off."""
-    return hasattr(os, "fork") and sys.platform != "win32" and os.environ.get(ENV_SWITCH) != "0"
+    """Whether kernels are forked here: on Linux, unless switched off.  Windows cannot fork, and
+    on macOS a process that has loaded the system's numerical libraries (Accelerate, under
+    numpy) is not safe to fork, so both start each kernel the usual way."""
+    return sys.platform.startswith("linux") and os.environ.get(ENV_SWITCH) != "0"
 
 
 # --- this process's side -----------------------------------------------------------------------

@@ -42,9 +42,23 @@ def test_a_kernel_spec_the_factory_cannot_start_is_started_the_usual_way(cmd) ->
     assert kernel_argv(cmd) is None
 
 
-def test_forking_can_be_switched_off(monkeypatch) -> None:
-    monkeypatch.setenv(kernel_factory.ENV_SWITCH, "0")
-    assert not kernel_factory.forking_possible()
+@pytest.mark.parametrize(
+    ("platform", "switch", "forked"),
+    [
+        ("linux", None, True),
+        ("linux", "1", True),
+        ("linux", "0", False),
+        ("darwin", None, False),
+        ("win32", None, False),
+    ],
+)
+def test_kernels_are_forked_on_linux_unless_switched_off(monkeypatch, platform, switch, forked):
+    monkeypatch.setattr(kernel_factory.sys, "platform", platform)
+    if switch is None:
+        monkeypatch.delenv(kernel_factory.ENV_SWITCH, raising=False)
+    else:
+        monkeypatch.setenv(kernel_factory.ENV_SWITCH, switch)
+    assert kernel_factory.forking_possible() is forked
 
 
 def test_a_forked_process_is_watched_and_killed_by_its_pid() -> None:
@@ -81,6 +95,7 @@ def _probe(pool: KernelPool, tmp_path: Path) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels are forked on Linux only")
 def test_kernels_are_forked_from_the_factory_with_the_preload_imported(tmp_path, monkeypatch):
     monkeypatch.delenv(kernel_factory.ENV_SWITCH, raising=False)
     (tmp_path / "k").mkdir()
