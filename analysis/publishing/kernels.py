@@ -103,7 +103,7 @@ async def _until_ready(kc: Any, timeout: float) -> None:
             except Empty:
                 pass
             else:
-                from jupyter_client._version import protocol_version_info
+                from jupyter_client import protocol_version_info
 
                 major = int(reply["content"]["protocol_version"].split(".")[0])
                 if major != protocol_version_info[0]:  # as jupyter_client does

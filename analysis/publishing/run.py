@@ -343,6 +343,7 @@ def figures_and_notebooks(
             nb.name, nb.status, quarter=quarter, seconds=nb.seconds, error=nb.error
         ),
     )
+    draw: Callable[[], Any] | None = None
     try:
         failure = write_figures(run, quarter, staging)
         if failure:
@@ -353,8 +354,8 @@ def figures_and_notebooks(
     except KeyboardInterrupt:
         interrupt.stop(run.interrupted, [future for _, future in notebooks.futures], kernels)
         raise
-    if failure:
-        raise StepFailed(failure, runs)
+    if failure or draw is None:
+        raise StepFailed(failure or "the paper was not staged", runs)
     return runs, draw
 
 
