@@ -5,8 +5,9 @@ is one call to the module that owns it:
 
 1. reuse or refuse an unchanged or changed publication  (:mod:`analysis.publishing.reuse`)
 2. validate the snapshot                                 (:func:`validate`)
-3. figures.json, while the notebooks run on warm kernels (:mod:`analysis.publishing.execute`)
-4. render the paper                                      (:mod:`analysis.publishing.render`)
+3. figures.json and the paper staged, while the notebooks run on warm kernels
+                                                         (:mod:`analysis.publishing.execute`)
+4. draw the paper once the notebooks are done            (:mod:`analysis.publishing.render`)
 5. write the manifest                                    (:mod:`analysis.publishing.manifest`)
 6. publish in one step, or quarantine the staging folder (:mod:`analysis.publishing.publish`)
 
