@@ -119,3 +119,15 @@ def test_without_forking_each_kernel_is_its_own_launcher(tmp_path, monkeypatch):
     with KernelPool(tmp_path / "k", tmp_path, preload="import wave\n") as pool:
         _, parent, preloaded, cwd, _ = _probe(pool, tmp_path)
     assert (int(parent), preloaded, cwd) == (os.getpid(), "False", str(tmp_path))
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kernels are forked on Linux only")
+def test_a_factory_that_fails_leaves_the_kernels_to_start_the_usual_way(tmp_path, monkeypatch):
+    """A preload that cannot be imported ends the factory; each kernel is then started by
+    jupyter_client itself, and the notebooks run as they would have."""
+    monkeypatch.delenv(kernel_factory.ENV_SWITCH, raising=False)
+    (tmp_path / "k").mkdir()
+    with KernelPool(tmp_path / "k", tmp_path, preload="import no_such_module_here\n") as pool:
+        _, parent, preloaded, cwd, _ = _probe(pool, tmp_path)
+    assert (int(parent), preloaded, cwd) == (os.getpid(), "False", str(tmp_path))
