@@ -126,13 +126,33 @@ class ForkedProcess:
     stdin = stdout = stderr = None
 
     def __init__(self, pid: int) -> None:
+        import psutil
+
         self.pid = pid
         self.returncode: int | None = None
+        try:
+            # Held by its start time too, so that a later process given the same pid is
+            # never taken for this kernel.
+            self._process: Any = psutil.Process(pid)
+        except psutil.Error:
+            self._process = None
 
     def poll(self) -> int | None:
-        if self.returncode is None and not _running(self.pid):
+        if self.returncode is None and not self._running():
             self.returncode = -signal.SIGKILL
         return self.returncode
+
+    def _running(self) -> bool:
+        import psutil
+
+        try:
+            return (
+                self._process is not None
+                and self._process.is_running()
+                and self._process.status() != psutil.STATUS_ZOMBIE
+            )
+        except psutil.Error:
+            return False
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -152,15 +172,6 @@ class ForkedProcess:
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
-
-
-def _running(pid: int) -> bool:
-    import psutil
-
-    try:
-        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
 
 
 class ForkedProvisioner(LocalProvisioner):  # type: ignore[misc]
