@@ -107,8 +107,9 @@ def test_kernels_are_forked_from_the_factory_with_the_preload_imported(tmp_path,
         assert (preloaded, cwd) == ("True", str(tmp_path))
         assert argv0.endswith("ipykernel_launcher.py")
         # The factory gone, its kernel follows (ipykernel's parent poller, once a second).
+        kernel = psutil.Process(int(pid))
         factory.kill()
-        psutil.Process(int(pid)).wait(timeout=15)
+        kernel.wait(timeout=15)
     assert not psutil.pid_exists(int(parent))
 
 
