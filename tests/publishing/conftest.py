@@ -15,3 +15,4 @@ def light_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
     about publishing, faults and locks.  The warm-up itself is tested in test_kernels.py and by
     every test that runs the paper's notebooks."""
     monkeypatch.setattr(execute, "WARM_UP", "import os\n")
+    monkeypatch.setattr(execute, "PRELOAD", "")  # nor in the factory the kernels are forked from
