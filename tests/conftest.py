@@ -168,6 +168,18 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
 
 
 @pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty disk cache for this test alone, switched on: a hit can only come from an entry
+    the test itself wrote."""
+    from analysis import cache
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_DIR, str(folder))
+    monkeypatch.delenv(cache.ENV_OFF, raising=False)
+    return folder
+
+
+@pytest.fixture
 def reports(tmp_path: Path) -> Path:
     """An empty reports folder for a run to publish into."""
     folder = tmp_path / "reports"

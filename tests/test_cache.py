@@ -38,11 +38,8 @@ DEFAULTS = Settings()
 
 
 @pytest.fixture(autouse=True)
-def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.ENV_DIR, str(folder))
-    monkeypatch.delenv(cache.ENV_OFF, raising=False)
-    return folder
+def cache_folder(own_cache: Path) -> Path:
+    return own_cache
 
 
 @pytest.fixture

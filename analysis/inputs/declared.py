@@ -75,8 +75,7 @@ def _registry() -> Any:
     from referencing.jsonschema import DRAFT202012
 
     return Registry().with_resources(
-        (path.name, DRAFT202012.create_resource(json.loads(path.read_text(encoding="utf-8"))))
-        for path in sorted(RULES.glob(f"*{SCHEMA_SUFFIX}"))
+        (name, DRAFT202012.create_resource(schema)) for name, (_, schema) in _schema_texts().items()
     )
 
 
@@ -148,12 +147,16 @@ def _fits_key(instance: Any, name: str) -> disk_cache.Key | None:
         values = hashlib.sha256(pickle.dumps(instance, protocol=5)).hexdigest()
     except Exception:  # a value pickle cannot write: checked every time
         return None
-    try:
-        validator = metadata.version("jsonschema")
-    except metadata.PackageNotFoundError:
-        validator = "absent"
     schemas = [[file, text] for file, (text, _) in _schema_texts().items()]
-    return disk_cache.key("fits", (__name__,), name, values, schemas, validator)
+    return disk_cache.key("fits", (__name__,), name, values, schemas, _jsonschema_version())
+
+
+@cache
+def _jsonschema_version() -> str:
+    try:
+        return metadata.version("jsonschema")
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 # --- jsonschema errors, located -----------------------------------------------------------------

@@ -130,15 +130,6 @@ def test_an_entry_is_named_once_its_name_is_good() -> None:
 
 
 # --- a file found to fit is remembered -------------------------------------------------------
-@pytest.fixture
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    from analysis import cache
-
-    monkeypatch.setenv(cache.ENV_DIR, str(tmp_path / "cache"))
-    monkeypatch.delenv(cache.ENV_OFF, raising=False)
-    return tmp_path / "cache"
-
-
 def _counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = declared.problems

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -17,12 +16,7 @@ from analysis.quarters import Quarter
 Q1 = Quarter(2019, 1)
 
 
-@pytest.fixture(autouse=True)
-def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.ENV_DIR, str(folder))
-    monkeypatch.delenv(cache.ENV_OFF, raising=False)
-    return folder
+pytestmark = pytest.mark.usefixtures("own_cache")
 
 
 def test_nothing_is_known_of_a_snapshot_never_checked(data_dir, make_snapshot):
