@@ -20,7 +20,7 @@ from pathlib import Path
 from analysis import cache
 from analysis.inputs.findings import Finding
 from analysis.inputs.settings import Settings, load_settings
-from analysis.quarters import Quarter
+from analysis.quarters import Quarter, QuarterError
 
 LOADER = "analysis.inputs.snapshots"
 """The module whose code (and every module of the package it imports) the key covers."""
@@ -48,20 +48,25 @@ def folder_entries(data_dir: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
+def folder_problem(name: str) -> str | None:
+    """Why a folder name is not a canonical quarter id (None when it is one)."""
+    try:
+        quarter = Quarter.parse(name)
+    except QuarterError:
+        return "folder name is not a quarter id such as 2019-20-Q1"
+    if quarter.id != name:
+        return f"folder name is not in the canonical form; rename it to {quarter.id}"
+    return None
+
+
 def snapshot_quarters(data_dir: Path) -> list[Quarter] | None:
     """The quarters of the snapshot folders, oldest first; None when a folder's name is not a
     canonical quarter id (the loader's :func:`analysis.inputs.snapshots.list_quarters` then
     says so properly)."""
-    found = []
-    for folder in folder_entries(data_dir):
-        try:
-            quarter = Quarter.parse(folder.name)
-        except ValueError:
-            return None
-        if quarter.id != folder.name:
-            return None
-        found.append(quarter)
-    return sorted(found)
+    folders = folder_entries(data_dir)
+    if any(folder_problem(folder.name) for folder in folders):
+        return None
+    return sorted(Quarter.parse(folder.name) for folder in folders)
 
 
 def source_key(folder: Path, settings: Settings) -> cache.Key | None:

@@ -59,13 +59,18 @@ from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.narrative import placeholder_errors, split_narrative
 from analysis.inputs.row_warnings import action_warnings, recommendation_warnings, tracker_warnings
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshot_cache import folder_entries, snapshot_folder, source_key
+from analysis.inputs.snapshot_cache import (
+    folder_entries,
+    folder_problem,
+    snapshot_folder,
+    source_key,
+)
 from analysis.inputs.snapshot_meta import read_meta
 from analysis.inputs.vocabulary import (
     ACTIONS_SHEET,
     TRACKER_SHEET,
 )
-from analysis.quarters import Quarter, QuarterError
+from analysis.quarters import Quarter
 
 SNAPSHOT_YML = "snapshot.yml"
 RECOMMENDATIONS_CSV = "recommendations.csv"
@@ -106,19 +111,8 @@ class Snapshot:
 
 
 # --- folders ----------------------------------------------------------------------------------
-def _folder_problem(name: str) -> str | None:
-    """Why a folder name is not a canonical quarter id (None when it is one)."""
-    try:
-        quarter = Quarter.parse(name)
-    except QuarterError:
-        return "folder name is not a quarter id such as 2019-20-Q1"
-    if quarter.id != name:
-        return f"folder name is not in the canonical form; rename it to {quarter.id}"
-    return None
-
-
 def folder_finding(data_dir: Path, folder: Path) -> Finding | None:
-    problem = _folder_problem(folder.name)
+    problem = folder_problem(folder.name)
     if problem is None:
         return None
     return Finding("error", _relative(data_dir, folder), problem, value=folder.name)
