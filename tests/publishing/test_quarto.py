@@ -6,6 +6,7 @@ installed); these tests need no Quarto.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 from pathlib import Path
@@ -97,7 +98,8 @@ def test_each_format_is_rendered_by_its_own_quarto_side_by_side(tmp_path, monkey
     # Every format had started before the first finished, each with the as-at date's epoch.
     first_end = next(i for i, c in enumerate(calls) if c.startswith("end"))
     assert all(c.startswith("start") for c in calls[:first_end]) and first_end == len(formats)
-    assert {c.split()[2] for c in calls if c.startswith("start")} == {"1561852800"}
+    as_of = dt.datetime(2019, 6, 30, tzinfo=dt.UTC)  # figures.json's as_of, written above
+    assert {c.split()[2] for c in calls if c.startswith("start")} == {str(int(as_of.timestamp()))}
     assert all((staging / f"paper.{fmt}").read_text() == f"{fmt}\n" for fmt in formats)
 
 
