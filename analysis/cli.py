@@ -278,10 +278,18 @@ def returns_(
 def new(
     quarter: Annotated[str, typer.Argument(help="The quarter to start, e.g. 2020-21-Q2.")],
     data_dir: DataDir = Path("data"),
+    allow_gap: Annotated[
+        bool,
+        typer.Option(
+            "--allow-gap",
+            help="Start it even though quarters after the latest snapshot have none (named).",
+        ),
+    ] = False,
 ) -> None:
     """Start the next quarter's snapshot folder from the latest quarter: snapshot.yml with as_of
-    at the quarter's end, narrative.md with last quarter's headings and placeholders."""
-    from analysis.inputs.new_quarter import EXPORTS, NewQuarterError, start_quarter
+    at the quarter's end and panel_date to fill in, narrative.md with last quarter's headings
+    and placeholders.  A quarter that would skip quarters is refused unless --allow-gap."""
+    from analysis.inputs.new_quarter import EXPORTS, NewQuarterError, skipped_text, start_quarter
 
     data_dir = _data_dir(data_dir)
     try:
@@ -289,14 +297,22 @@ def new(
     except QuarterError as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from exc
     try:
-        started = start_quarter(data_dir, q)
+        started = start_quarter(data_dir, q, allow_gap=allow_gap)
     except NewQuarterError as exc:
         raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
     carried = f" (carried from {started.carried_from.id})" if started.carried_from else ""
     typer.echo(f"{q.id}: started {started.folder}{carried}")
+    if started.skipped:
+        typer.echo(
+            f"  skipped {skipped_text(started.skipped)}: no snapshot folder; start one with "
+            f"panelpaper new {started.skipped[0].id}"
+        )
     for path in started.files:
         typer.echo(f"  wrote {path.name}")
-    typer.echo(f"Next: edit snapshot.yml and narrative.md, {EXPORTS}; then panelpaper check {q.id}")
+    typer.echo(
+        f"Next: edit snapshot.yml (panel_date: the meeting's date) and narrative.md, {EXPORTS}; "
+        f"then panelpaper check {q.id}"
+    )
     raise typer.Exit(EXIT_OK)
 
 

@@ -2,12 +2,19 @@
 
 Each quarter the analyst copies last quarter's details and headings and then edits them; doing
 it by hand is where a stale ``as_of`` or last quarter's prose slips into a new paper.  So the
-folder is started here: ``snapshot.yml`` with ``as_of`` set to the quarter's last day and every
+folder is started here: ``snapshot.yml`` with ``as_of`` set to the quarter's last day,
+``panel_date`` left as :data:`~analysis.inputs.snapshot_meta.PANEL_DATE_PLACEHOLDER` and every
 other key carried from the latest quarter for editing, and ``narrative.md`` with the latest
 quarter's headings, each followed by :data:`PLACEHOLDER`.  ``panelpaper check`` reports every
-placeholder line as an error until it is replaced, so an unedited narrative cannot reach a
-paper.  The exports themselves are dropped in as downloaded.  A quarter that already has a
-folder is refused: a snapshot, once started, is the analyst's.
+placeholder as an error until it is replaced, so an unedited narrative or last quarter's
+meeting date cannot reach a paper.  The panel date is not computed: the panel sets its own
+meetings (the sample panel met 71 to 87 days after a quarter's end), and a guessed date that
+looks right is the one nobody checks.  The exports themselves are dropped in as downloaded.
+
+A quarter that already has a folder is refused: a snapshot, once started, is the analyst's.
+So is a quarter that would leave a gap after the latest earlier snapshot (``new 2021-22-Q3``
+when the latest is 2020-21-Q1), unless the gap is asked for (``allow_gap``, the command's
+``--allow-gap``): the quarters skipped are named, with the command that starts each.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from analysis.inputs.narrative import PLACEHOLDER
+from analysis.inputs.snapshot_meta import PANEL_DATE_PLACEHOLDER
 from analysis.inputs.snapshots import (
     ACTIONS_XLSX,
     NARRATIVE_MD,
@@ -29,7 +37,7 @@ from analysis.inputs.snapshots import (
     snapshot_folder,
 )
 from analysis.inputs.vocabulary import ACTIONS_SHEET
-from analysis.quarters import Quarter
+from analysis.quarters import Quarter, quarter_range
 
 DEFAULT_HEADINGS = ("## Inspection activity", "## Commentary")
 
@@ -44,7 +52,8 @@ _FENCE = re.compile(r"^[ \t]{0,3}(```|~~~)")
 
 
 class NewQuarterError(ValueError):
-    """The folder cannot be started (it exists, or the data folder has no snapshots/)."""
+    """The folder cannot be started (it exists, the data folder has no snapshots/, or quarters
+    would be skipped without ``allow_gap``)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,21 @@ class NewQuarter:
     folder: Path
     carried_from: Quarter | None
     files: tuple[Path, ...]
+    skipped: tuple[Quarter, ...] = ()
+    """Quarters between ``carried_from`` and ``quarter`` that have no snapshot folder."""
+
+
+def skipped_quarters(source: Quarter | None, quarter: Quarter) -> tuple[Quarter, ...]:
+    """The quarters strictly between the latest earlier snapshot and the new quarter."""
+    if source is None or quarter - source <= 1:
+        return ()
+    return tuple(quarter_range(source.next(), quarter.previous()))
+
+
+def skipped_text(skipped: tuple[Quarter, ...]) -> str:
+    """'2020-21-Q2, 2020-21-Q3 (2 quarters)': the skipped quarters, named."""
+    count = f"{len(skipped)} quarter{'s' if len(skipped) != 1 else ''}"
+    return f"{', '.join(q.id for q in skipped)} ({count})"
 
 
 def headings(narrative: str) -> list[str]:
@@ -64,6 +88,21 @@ def headings(narrative: str) -> list[str]:
         elif not fenced and _HEADING.match(line):
             found.append(line.rstrip())
     return found
+
+
+def gap_refusal(quarter: Quarter, source: Quarter, skipped: tuple[Quarter, ...]) -> str:
+    """Why a quarter that skips others is not started, and the commands that start them."""
+    first = f"panelpaper new {skipped[0].id}"
+    how = (
+        f"start it first ({first})"
+        if len(skipped) == 1
+        else f"start them in order first ({first}, and so on to {skipped[-1].id})"
+    )
+    return (
+        f"{quarter.id} would skip {skipped_text(skipped)} after the latest snapshot before it, "
+        f"{source.id}: {how}, or give --allow-gap if the panel has no paper for "
+        f"{'it' if len(skipped) == 1 else 'them'}"
+    )
 
 
 def narrative_template(previous: str | None) -> str:
@@ -80,17 +119,25 @@ def snapshot_template(quarter: Quarter, previous: str | None, source: Quarter | 
         if isinstance(loaded, dict):
             carried = {str(k): v for k, v in loaded.items()}
     carried.pop("as_of", None)
-    meta = {"as_of": quarter.last_day.isoformat(), **carried}
+    carried.pop("panel_date", None)
+    meta = {
+        "as_of": quarter.last_day.isoformat(),
+        "panel_date": f"{PANEL_DATE_PLACEHOLDER}, on or after {quarter.last_day.isoformat()}",
+        **carried,
+    }
     head = (
         f"# {quarter.id}: started by panelpaper new"
         + (f" from {source.id}; check every key below" if source else "")
         + " (panel_date, authors, contact).\n"
+        + "# panel_date: write the meeting's date (check refuses this placeholder), or delete\n"
+        + "# the line for the paper to say 'date to be confirmed'.\n"
     )
     return head + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, width=200)
 
 
-def start_quarter(data_dir: Path, quarter: Quarter) -> NewQuarter:
-    """Write the new quarter's folder; refuses one that exists."""
+def start_quarter(data_dir: Path, quarter: Quarter, *, allow_gap: bool = False) -> NewQuarter:
+    """Write the new quarter's folder; refuses one that exists, and one that would skip
+    quarters after the latest earlier snapshot unless ``allow_gap``."""
     data_dir = Path(data_dir)
     if not (data_dir / "snapshots").is_dir():
         raise NewQuarterError(f"{data_dir}: has no snapshots/ folder")
@@ -101,6 +148,10 @@ def start_quarter(data_dir: Path, quarter: Quarter) -> NewQuarter:
         )
     earlier = [q for q in list_quarters(data_dir) if q < quarter]
     source = earlier[-1] if earlier else None
+    skipped = skipped_quarters(source, quarter)
+    if skipped and not allow_gap:
+        assert source is not None
+        raise NewQuarterError(gap_refusal(quarter, source, skipped))
     source_folder = snapshot_folder(data_dir, source) if source else None
 
     def previous(name: str) -> str | None:
@@ -113,4 +164,4 @@ def start_quarter(data_dir: Path, quarter: Quarter) -> NewQuarter:
     written = (folder / SNAPSHOT_YML, folder / NARRATIVE_MD)
     written[0].write_text(meta, encoding="utf-8")
     written[1].write_text(narrative, encoding="utf-8")
-    return NewQuarter(quarter, folder, source, written)
+    return NewQuarter(quarter, folder, source, written, skipped)

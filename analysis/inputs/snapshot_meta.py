@@ -4,7 +4,8 @@ The file must exist (it is how a folder says it is a snapshot) but may be empty:
 a default.  Its shape (the keys it may set and what each may hold) is declared once, in
 ``analysis/rules/snapshot.schema.json``, and checked through :mod:`analysis.inputs.declared`;
 what depends on the quarter (``as_of`` before its first day is an error, after its last day a
-warning) is checked here.  Dates follow the table rules (``2019-06-30`` or ``30/06/2019``):
+warning) and on other keys (a ``panel_date`` before ``as_of``, or still the placeholder that
+``panelpaper new`` writes, is an error) is checked here.  Dates follow the table rules (``2019-06-30`` or ``30/06/2019``):
 YAML's own date typing is switched off so that a bad date is reported, not crashed on.  Each
 mistake is a :class:`~analysis.inputs.findings.Finding` naming the file, the key and the value,
 and all of them are collected, as for the snapshot's tables.
@@ -12,6 +13,7 @@ and all of them are collected, as for the snapshot's tables.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,11 @@ SNAPSHOT_SCHEMA = "snapshot"
 """snapshot.yml's declared shape: ``analysis/rules/snapshot.schema.json``."""
 
 DEFAULT_PANEL = "Audit Panel"
+
+PANEL_DATE_PLACEHOLDER = "TODO (panelpaper new): the panel's meeting date"
+"""How ``panelpaper new`` leaves ``panel_date``: the meeting is the panel's to set (the sample
+panel met 71 to 87 days after a quarter's end), so no date is guessed, and a value starting
+with this text is reported as an error until the analyst writes the date in."""
 
 
 class _TextDatesLoader(yaml.SafeLoader):
@@ -69,10 +76,14 @@ def read_meta(
         )
 
     for column in ("as_of", "panel_date", "marking", "authors"):
-        if (column,) in wrong:
+        if column == "panel_date" and _is_placeholder(raw.get(column)):
+            _check_panel_date(raw, quarter, ("as_of",) not in wrong, error)
+        elif (column,) in wrong:
             error(column, wrong[(column,)].message)
         elif column == "as_of":
             _check_as_of(raw, quarter, file, findings, error)
+        elif column == "panel_date":
+            _check_panel_date(raw, quarter, ("as_of",) not in wrong, error)
     if any(f.severity == "error" for f in findings[before:]):
         return None
     return _filled_in(raw, quarter)
@@ -98,6 +109,43 @@ def _check_as_of(
                 value=_shown(raw["as_of"]),
             )
         )
+
+
+def _is_placeholder(value: object) -> bool:
+    return isinstance(value, str) and value.strip().startswith(PANEL_DATE_PLACEHOLDER)
+
+
+def _as_of(raw: dict[str, Any], quarter: Quarter) -> str:
+    """The as-at date a panel date must not precede, as the error shows it."""
+    if raw.get("as_of") is None:
+        return f"{quarter.last_day} (as_of's default, the last day of {quarter.id})"
+    return f"{schemas.parse_date(raw['as_of'])} (as_of)"
+
+
+def _check_panel_date(
+    raw: dict[str, Any], quarter: Quarter, as_of_ok: bool, error: Callable[[str, str], None]
+) -> None:
+    """``panel_date``: the placeholder ``panelpaper new`` leaves, or a meeting before the
+    data's as-at date (last quarter's date carried over, typically), would put no meeting or
+    the wrong one on the paper: both are errors."""
+    value = raw.get("panel_date")
+    if _is_placeholder(value):
+        error(
+            "panel_date",
+            "still the placeholder panelpaper new wrote: write the date the panel meets "
+            "(YYYY-MM-DD or DD/MM/YYYY)"
+            + (f", on or after {_as_of(raw, quarter)}" if as_of_ok else "")
+            + ", or delete the line for the paper to say 'date to be confirmed'",
+        )
+    elif value is not None and as_of_ok:
+        as_of = quarter.last_day if raw.get("as_of") is None else schemas.parse_date(raw["as_of"])
+        if schemas.parse_date(value) < as_of:
+            error(
+                "panel_date",
+                f"before the data's as-at date {_as_of(raw, quarter)}: the paper would go to "
+                "a meeting held before its figures were taken (last quarter's date carried "
+                "over?); write the date the panel meets",
+            )
 
 
 def _filled_in(raw: dict[str, Any], quarter: Quarter) -> dict[str, object]:

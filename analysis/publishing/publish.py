@@ -10,6 +10,13 @@ power cut) is finished by the next run of the quarter (:func:`recover`).
 
 Every function here that touches a quarter's folders is called with the quarter's lock held
 (:mod:`analysis.publishing.locking`).
+
+Permissions: the staging folder is private (``mkdtemp`` makes it 700) while the run writes in
+it, so nobody reads a half-built quarter.  Just before it becomes the publication (or a failed
+run's folder under ``.failed/``), every folder and file in it is given the permissions the
+user's umask gives anything they write (:func:`share`): under umask 022 folders 755 and files
+644, so colleagues on a shared drive can open a published quarter; under 077 it stays the
+user's alone.  Files copied in with their source's mode are brought to the same rule.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -63,6 +71,46 @@ def new_staging(reports_dir: Path, quarter: Quarter) -> Path:
     raise PublishError(f"could not create a staging folder under {root}")
 
 
+def umask_modes(private: Path) -> tuple[int, int]:
+    """(folder mode, file mode) that a new folder and file get: ``0o777`` and ``0o666`` less
+    the umask.  Read by making a folder in ``private`` (a folder only this run writes in)
+    rather than by ``os.umask``, which sets the process's umask to read it and so would race
+    with threads writing files meanwhile."""
+    probe = private / ".umask-probe"
+    probe.mkdir(mode=0o777)
+    try:
+        folder_mode = stat.S_IMODE(probe.stat().st_mode) & 0o777
+    finally:
+        probe.rmdir()
+    return folder_mode, folder_mode & 0o666
+
+
+def share(staging: Path) -> None:
+    """Give every folder and file under ``staging`` (itself included) the umask's permissions,
+    keeping special bits such as a shared drive's setgid; symbolic links are left alone.  An
+    executable file keeps its execute bits as the umask allows."""
+    folder_mode, file_mode = umask_modes(staging)
+    for root, folders, files in os.walk(staging):
+        for name in [*folders, *files]:
+            _chmod(Path(root) / name, folder_mode, file_mode)
+    _chmod(staging, folder_mode, file_mode)
+
+
+def _chmod(path: Path, folder_mode: int, file_mode: int) -> None:
+    info = path.lstat()
+    if stat.S_ISLNK(info.st_mode):
+        return
+    if stat.S_ISDIR(info.st_mode):
+        wanted = folder_mode
+    elif info.st_mode & stat.S_IXUSR:
+        wanted = folder_mode  # what the umask leaves of rwxrwxrwx
+    else:
+        wanted = file_mode
+    special = stat.S_IMODE(info.st_mode) & ~0o777
+    if stat.S_IMODE(info.st_mode) != special | wanted:
+        os.chmod(path, special | wanted)
+
+
 def tidy(reports_dir: Path) -> None:
     """Remove ``.staging`` when nothing is left in it, so a failed run leaves no trace there."""
     with contextlib.suppress(OSError):
@@ -77,6 +125,8 @@ def quarantine(reports_dir: Path, quarter: Quarter, staging: Path, reason: str) 
         (staging / "REASON.txt").write_text(reason.rstrip() + "\n", encoding="utf-8")
     root = reports_dir / FAILED
     root.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):  # a failed run's evidence is kept even so
+        share(staging)
     target = unique(root / f"{quarter.id}-{stamp()}")
     os.rename(staging, target)
     return target
@@ -88,6 +138,8 @@ def file_history(aside: Path, target: Path, when: str) -> Path:
     after an interruption finishes the job."""
     history = target / mf.HISTORY_DIR
     history.mkdir(exist_ok=True)
+    with contextlib.suppress(OSError):  # one published before folders were shared
+        share(aside)
     old_history = aside / mf.HISTORY_DIR
     if old_history.is_dir():
         for entry in sorted(old_history.iterdir()):
@@ -111,6 +163,7 @@ def publish(reports_dir: Path, quarter: Quarter, staging: Path, report: Reporter
     run of the quarter (reused or not, see :func:`recover_parked`).
     """
     target = reports_dir / quarter.id
+    share(staging)
     if not target.exists():
         os.rename(staging, target)
         return target

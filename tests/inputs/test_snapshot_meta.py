@@ -112,3 +112,50 @@ def test_a_file_that_cannot_be_read_is_one_error(tmp_path: Path, text: str, mess
     (finding,) = findings
     assert (finding.severity, finding.file, finding.column) == ("error", FILE, None)
     assert finding.message.startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of"),
+    [
+        ("as_of: 2019-06-15\npanel_date: 2019-06-14\n", "2019-06-15 (as_of)"),
+        ("panel_date: 29/06/2019\n", "2019-06-30 (as_of's default, the last day of 2019-20-Q1)"),
+    ],
+)
+def test_a_panel_date_before_as_of_is_an_error(tmp_path: Path, text: str, as_of: str) -> None:
+    meta, findings = read(tmp_path, text)
+    assert meta is None
+    [finding] = findings
+    value = text.split("panel_date: ")[1].strip()
+    assert (finding.severity, finding.file, finding.column, finding.value) == (
+        "error",
+        FILE,
+        "panel_date",
+        value,
+    )
+    assert finding.message.startswith(f"before the data's as-at date {as_of}:")
+    assert str(finding) == f"ERROR: {FILE}, column panel_date: {finding.message} (value: {value!r})"
+
+
+def test_a_panel_date_on_as_of_or_later_is_read(tmp_path: Path) -> None:
+    for text, day in [
+        ("as_of: 2019-06-15\npanel_date: 2019-06-15\n", dt.date(2019, 6, 15)),
+        ("panel_date: 2019-06-30\n", dt.date(2019, 6, 30)),
+        ("as_of: 2019-06-15\npanel_date: 24/09/2019\n", dt.date(2019, 9, 24)),
+    ]:
+        meta, findings = read(tmp_path, text)
+        assert findings == []
+        assert meta is not None and meta["panel_date"] == day
+
+
+def test_the_panel_date_placeholder_is_an_error_until_replaced(tmp_path: Path) -> None:
+    from analysis.inputs.snapshot_meta import PANEL_DATE_PLACEHOLDER
+
+    value = f"{PANEL_DATE_PLACEHOLDER}, on or after 2019-06-30"
+    meta, findings = read(tmp_path, f'as_of: 2019-06-30\npanel_date: "{value}"\n')
+    assert meta is None
+    assert [(f.severity, f.column, f.value) for f in findings] == [("error", "panel_date", value)]
+    assert findings[0].message == (
+        "still the placeholder panelpaper new wrote: write the date the panel meets "
+        "(YYYY-MM-DD or DD/MM/YYYY), on or after 2019-06-30 (as_of), or delete the line for "
+        "the paper to say 'date to be confirmed'"
+    )
