@@ -7,16 +7,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LOCK := requirements.lock
+# The CLI targets (new, check, figures, followup, returns, run, verify) pass these on:
+#   QUARTER=2019-20-Q1  the quarter (check, figures, run, verify: default as each target says)
+#   ALL=1               every quarter (run, verify; check does every one unless QUARTER=)
+#   DATA_DIR, REPORTS_DIR, FOLLOWUP_DIR  the folders (--data-dir, --reports-dir, --followup-dir)
+#   RETURNS=folder      the returned workbooks (returns)
+#   ARGS=...            further options, e.g. ARGS=--force (run), ARGS=--allow-gap (new)
 DATA_DIR ?= data
 REPORTS_DIR ?= reports
+FOLLOWUP_DIR ?= followup
 QUARTER ?=
+ALL ?=
+RETURNS ?=
+ARGS ?=
 PYTEST_ARGS ?=
+LAB_ARGS ?=
 
-.PHONY: help venv lock report test test-fast mutation quarto-dev check figures run verify notebooks lab lint format sample-data benchmark benchmark-verify benchmark-renderers clean
+.PHONY: help venv lock report test test-fast mutation quarto-dev new check figures followup returns run verify notebooks lab lint format sample-data benchmark benchmark-verify benchmark-renderers clean
 
+# `make help`: every line `target: ... ## what it does`, the names padded to the longest.
 help: ## List the targets
-	@echo "Usage: make <target> [QUARTER=2019-20-Q1] [DATA_DIR=data] [PYTEST_ARGS=...]"
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-12s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Usage: make <target> [QUARTER=2019-20-Q1] [ALL=1] [DATA_DIR=data] [REPORTS_DIR=reports] [ARGS=...]"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {name[++n] = $$1; text[n] = $$2; \
+	        if (length($$1) > width) width = length($$1)} \
+	      END {format = "  %-" width "s  %s\n"; for (i = 1; i <= n; i++) printf format, name[i], text[i]}' $(MAKEFILE_LIST)
 
 # Compiled bytecode kept in the venv, never beside the sources, even where PYTHONDONTWRITEBYTECODE
 # is set (CI machines often set it): otherwise every test worker, CLI run and Jupyter kernel
@@ -39,6 +53,7 @@ $(STAMP): pyproject.toml $(LOCK)
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create or refresh .venv from pyproject.toml, at the versions in requirements.lock
+	@echo "$(VENV) is up to date with pyproject.toml and $(LOCK): $(BIN)/panelpaper, $(BIN)/python"
 
 lock: ## Re-resolve every dependency to its newest allowed version and rewrite requirements.lock
 	@test -n "$(PYTHON)" && $(PYTHON) -c '$(CHECK_PYTHON)'
@@ -52,8 +67,43 @@ lock: ## Re-resolve every dependency to its newest allowed version and rewrite r
 	@rm -rf .venv-lock
 	@echo "$(LOCK) rewritten: review 'git diff $(LOCK)', run 'make venv test', then commit it."
 
-report: $(STAMP) ## Run the latest sample quarter and render the paper
-	@$(PY_ENV) $(BIN)/panelpaper run $(QUARTER) --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
+# The CLI's commands.  $(PANELPAPER) is the venv's console script under $(PY_ENV); a quarter and
+# the folders are quoted, so 'Q1 19/20' and paths with spaces pass through whole.
+PANELPAPER := $(PY_ENV) $(BIN)/panelpaper
+Q_ARG = $(if $(QUARTER),"$(QUARTER)")
+ALL_ARG = $(if $(filter 1 yes true,$(ALL)),--all)
+DATA_ARG = --data-dir "$(DATA_DIR)"
+REPORTS_ARG = --reports-dir "$(REPORTS_DIR)"
+# `$(call need,VAR,example)`: stop with a usage line when a target's required VAR is empty.
+need = @test -n "$($(1))" || { echo "make $@ needs $(1)=, e.g. make $@ $(2)" >&2; exit 2; }
+
+report: $(STAMP) ## Run and publish the latest quarter (QUARTER= another), render the paper
+	@$(PANELPAPER) run $(Q_ARG) $(DATA_ARG) $(REPORTS_ARG) $(ARGS)
+
+new: $(STAMP) ## Start QUARTER's snapshot folder from the latest (ARGS=--allow-gap to skip quarters)
+	$(call need,QUARTER,QUARTER=2020-21-Q2)
+	@$(PANELPAPER) new $(Q_ARG) $(DATA_ARG) $(ARGS)
+
+check: $(STAMP) ## Validate QUARTER's snapshot, or every snapshot without QUARTER=, and print the report
+	@$(PANELPAPER) check $(or $(Q_ARG),--all) $(DATA_ARG) $(ARGS)
+
+figures: $(STAMP) ## Print figures.json for QUARTER (default: latest)
+	@$(PANELPAPER) figures $(Q_ARG) $(DATA_ARG) $(ARGS)
+
+followup: $(STAMP) ## Write QUARTER's follow-up lists for the business group leads (FOLLOWUP_DIR=followup)
+	$(call need,QUARTER,QUARTER=2019-20-Q1)
+	@$(PANELPAPER) followup $(Q_ARG) $(DATA_ARG) --followup-dir "$(FOLLOWUP_DIR)" $(ARGS)
+
+returns: $(STAMP) ## Read QUARTER's returned follow-up lists from the folder RETURNS=
+	$(call need,QUARTER,QUARTER=2019-20-Q1 RETURNS=returned/)
+	$(call need,RETURNS,QUARTER=$(or $(QUARTER),2019-20-Q1) RETURNS=returned/)
+	@$(PANELPAPER) returns $(Q_ARG) "$(RETURNS)" $(DATA_ARG) $(ARGS)
+
+run: $(STAMP) ## Run and publish QUARTER (default: latest; ALL=1 every quarter; ARGS=--force)
+	@$(PANELPAPER) run $(or $(Q_ARG),$(ALL_ARG)) $(DATA_ARG) $(REPORTS_ARG) $(ARGS)
+
+verify: $(STAMP) ## Prove published QUARTER reruns to the same paper (default: latest published; ALL=1 every one)
+	@$(PANELPAPER) verify $(or $(Q_ARG),$(ALL_ARG)) $(DATA_ARG) $(REPORTS_ARG) $(ARGS)
 
 COVERAGE := --cov=analysis --cov-report=term-missing:skip-covered
 
@@ -80,18 +130,15 @@ quarto-dev: $(STAMP) ## Install Quarto from ../shared/quarto (outside the repo) 
 	echo "Put it on PATH for other commands:  export PATH=\"$$bin:\$$PATH\""; \
 	PATH="$$bin:$$PATH" $(PY_ENV) $(BIN)/python -m pytest -m quarto -n 0 $(PYTEST_ARGS)
 
-check: $(STAMP) ## Validate every snapshot under DATA_DIR and print the report
-	@$(PY_ENV) $(BIN)/panelpaper check --all --data-dir $(DATA_DIR)
-
-figures: $(STAMP) ## Print figures.json for QUARTER (default: latest)
-	@$(PY_ENV) $(BIN)/panelpaper figures $(QUARTER) --data-dir $(DATA_DIR)
-
 notebooks: $(STAMP) ## Refresh the paper notebooks from their .py pairs and store new reference outputs
 	@$(BIN)/python -m analysis.publishing.notebooks
 	@echo "Reference outputs refreshed: review 'git diff notebooks/' before committing."
 
-lab: $(STAMP) ## Open JupyterLab in the project environment
-	@$(BIN)/jupyter lab notebooks/
+# Jupyter refuses to start as root without --allow-root (containers, CI machines): given then.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ (LAB_ARGS="--port 8890 --no-browser")
+	@$(PY_ENV) $(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_ARGS)
 
 # Notebooks are linted through their paired py:percent scripts (see [tool.jupytext] in
 # pyproject.toml), so the .ipynb copies are left out rather than checked twice.
