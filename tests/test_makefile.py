@@ -297,3 +297,13 @@ def test_make_lab_starts_jupyterlab_with_lab_args(tmp_path: Path) -> None:
             os.killpg(lab.pid, 15)
         lab.wait(timeout=30)
         log.close()
+
+
+def test_every_make_target_the_docs_name_is_listed_by_help() -> None:
+    """README.md and docs/running.md name targets (`make verify QUARTER=...`): each must be one
+    `make help` lists, so the docs cannot send a user to a target that does nothing."""
+    targets = {target for target, _ in help_rows()}
+    for doc in (ROOT / "README.md", ROOT / "docs" / "running.md"):
+        named = set(re.findall(r"`make ([a-z][a-z-]*)", doc.read_text(encoding="utf-8")))
+        assert named, doc
+        assert named <= targets, (doc.name, sorted(named - targets))
