@@ -133,9 +133,11 @@ def test_every_folder_and_file_a_run_publishes_gets_the_umasks_permissions(
     folder = data_dir / "snapshots" / Q1.id
     folder.mkdir(parents=True)
     (folder / "recommendations.csv").write_text("rec_id\nR1\n")
-    assert run(data_dir, reports, notebooks=("alpha", "beta")).status == "published"
+    first = run(data_dir, reports, notebooks=("alpha", "beta"))
+    assert first.status == "published", first
     (folder / "recommendations.csv").write_text("rec_id\nR1\nR2\n")
-    assert run(data_dir, reports, force=True).status == "published"
+    second = run(data_dir, reports, force=True)  # the first goes to history/
+    assert second.status == "published", second
     assert run(data_dir, reports, notebooks=("raises",), force=True).status == "failed"
     published = reports / Q1.id
     assert (published / "history").is_dir() and (published / "notebooks").is_dir()
