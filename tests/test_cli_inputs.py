@@ -169,3 +169,23 @@ def test_the_size_limit_is_set_from_the_environment(workspace: Path) -> None:
     assert result.returncode == 2
     assert "above the 0.001 MB limit" in result.stdout
     assert "PANELPAPER_MAX_XLSX_MB" in result.stdout
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_a_panel_date_before_as_of_stops_every_command(workspace: Path, command: str) -> None:
+    """Last quarter's meeting left in snapshot.yml: check, figures and run all refuse it through
+    the one loader, naming the file, the field and the value."""
+    (workspace / "data" / "snapshots" / "2019-20-Q1" / "snapshot.yml").write_text(
+        "as_of: 2019-06-30\npanel_date: 2019-06-25\n", encoding="utf-8"
+    )
+    before = listing(workspace / "reports")
+    result = panelpaper(workspace, *args_for(command, "2019-20-Q1"))
+    assert result.returncode == 2, result.stdout + result.stderr
+    output = result.stdout + result.stderr
+    assert (
+        "ERROR: snapshots/2019-20-Q1/snapshot.yml, column panel_date: before the data's as-at "
+        "date 2019-06-30 (as_of)"
+    ) in output
+    assert "(value: '2019-06-25')" in output
+    assert "Traceback" not in output
+    assert_nothing_written(workspace, before)
