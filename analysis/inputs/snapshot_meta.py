@@ -29,7 +29,7 @@ SNAPSHOT_SCHEMA = "snapshot"
 
 DEFAULT_PANEL = "Audit Panel"
 
-PANEL_DATE_PLACEHOLDER = "TODO (panelpaper new): the panel's meeting date"
+PANEL_DATE_PLACEHOLDER = "TODO (panelpaper new): the date the panel meets"
 """How ``panelpaper new`` leaves ``panel_date``: the meeting is the panel's to set (the sample
 panel met 71 to 87 days after a quarter's end), so no date is guessed, and a value starting
 with this text is reported as an error until the analyst writes the date in."""
