@@ -5,8 +5,9 @@ a default.  Its shape (the keys it may set and what each may hold) is declared o
 ``analysis/rules/snapshot.schema.json``, and checked through :mod:`analysis.inputs.declared`;
 what depends on the quarter (``as_of`` before its first day is an error, after its last day a
 warning) and on other keys (a ``panel_date`` before ``as_of``, or still the placeholder that
-``panelpaper new`` writes, is an error) is checked here.  Dates follow the table rules (``2019-06-30`` or ``30/06/2019``):
-YAML's own date typing is switched off so that a bad date is reported, not crashed on.  Each
+``panelpaper new`` writes, is an error) is checked here.  Dates follow the table rules
+(``2019-06-30`` or ``30/06/2019``): YAML's own date typing is switched off so that a bad date
+is reported, not crashed on.  Each
 mistake is a :class:`~analysis.inputs.findings.Finding` naming the file, the key and the value,
 and all of them are collected, as for the snapshot's tables.
 """
