@@ -75,6 +75,7 @@ def word_key(word: object, loose: bool = False) -> str:
 
 
 def is_loose(table: str, column: str) -> bool:
+    """Whether a column's words are matched loosely (:data:`LOOSE_COLUMNS`), its map's too."""
     return column in LOOSE_COLUMNS.get(table, ())
 
 
