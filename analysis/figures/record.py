@@ -28,6 +28,7 @@ from analysis.figures.cached import record_text, text_digest
 from analysis.figures.marking import tally
 from analysis.figures.trends import trends
 from analysis.inputs.history import History, load_history, revised_deadlines
+from analysis.inputs.quarter_maps import for_quarter
 from analysis.inputs.settings import Settings, load_settings
 from analysis.inputs.snapshots import Snapshot
 from analysis.inputs.vocabulary import OFFICIAL, OUTSTANDING_STATUSES, RISKS
@@ -364,10 +365,20 @@ def build_figures(
         "paper": _paper_section(snapshot),
     }
     figures.update(_reconciliation_block(snapshot))
+    figures.update(_input_maps_block(snapshot, settings))
     figures["attention_settings"] = _attention_settings(classified, settings)
     figures.update(_themes_block(snapshot, history, settings, classified))
     validate(figures)
     return figures
+
+
+# --- the column and value maps (when any) ----------------------------------------------------------
+def _input_maps_block(snapshot: Snapshot, settings: Settings) -> dict[str, Any]:
+    """``input_maps`` when the quarter was read through a column or value map, for the method
+    annex; nothing otherwise, so a quarter read by the contract's own names and words keeps the
+    very record it had."""
+    maps = for_quarter(settings, snapshot.meta).record()
+    return {"input_maps": maps} if maps else {}
 
 
 # --- the own HMICFRS tracker (optional) ---------------------------------------------------------

@@ -13,8 +13,15 @@ the correspondence once, in ``settings.yml``::
         Ref: rec_id
 
 and the exports go into the snapshot folder exactly as downloaded.  A header is matched as the
-contract's own names are (case and surrounding space ignored).  The map is part of the settings,
+contract's own names are (case and surrounding space ignored), but kept as typed, so the paper's
+method annex can state the map the way the panel wrote it.  The map is part of the settings,
 so it is part of every cache key and of the manifest's inputs: a changed map is a changed input.
+
+A quarter whose export renamed a header (the portal's ``rec_id`` became ``Reference`` one
+quarter) carries its own ``columns:`` in its ``snapshot.yml``, of the same form; for that
+quarter it wins over the settings' map, entry by entry (:func:`merge_maps`): for the same
+export header, and for the same contract column, the quarter's entry is the one read.  The
+snapshot.yml is one of the snapshot's files, so it too is part of the cache key.
 """
 
 from __future__ import annotations
@@ -58,7 +65,11 @@ _DATES = {
 }
 
 ColumnMap = dict[str, dict[str, str]]
-"""File -> (export header, as matched: trimmed and lower-cased) -> contract column."""
+"""File -> export header (trimmed, as typed; matched case aside) -> contract column."""
+
+SETTINGS_PLACE = "settings.yml"
+"""Where a map for every quarter goes, as a finding names it (files are named relative to the
+data folder: ``snapshots/2019-20-Q1/recommendations.csv``, so ``settings.yml``)."""
 
 
 class ColumnMapError(ValueError):
@@ -93,6 +104,7 @@ def parse_map(raw: object, source: str) -> ColumnMap:
             )
         mapping: dict[str, str] = {}
         seen: dict[str, str] = {}
+        seen_keys: set[str] = set()
         for header, column in headers.items():
             key, target = header_key(header), header_key(column)
             if not key:
@@ -102,7 +114,7 @@ def parse_map(raw: object, source: str) -> ColumnMap:
                     f"{source}: columns.{table} maps {str(header)!r} to {column!r}, which is not "
                     f"a column of the contract's {table} ({', '.join(TABLES[table])})"
                 )
-            if key in mapping:
+            if key in seen_keys:
                 raise ColumnMapError(
                     f"{source}: columns.{table} lists the export header {str(header)!r} twice"
                 )
@@ -112,11 +124,34 @@ def parse_map(raw: object, source: str) -> ColumnMap:
                     f"to {target}; one column can come from one header only"
                 )
             seen[target] = str(header)
+            seen_keys.add(key)
             if key != target:
-                mapping[key] = target
+                mapping[str(header).strip()] = target
         if mapping:
-            parsed[table] = dict(sorted(mapping.items()))
+            parsed[table] = dict(sorted(mapping.items(), key=lambda item: header_key(item[0])))
     return parsed
+
+
+def merge_maps(base: ColumnMap, own: ColumnMap) -> ColumnMap:
+    """The map a quarter is read with: its own entries (``own``, from its snapshot.yml) and
+    every entry of the settings' map (``base``) that names neither an export header nor a
+    contract column the quarter's own map names.  Each map was checked on its own (one header
+    per column), so the merged map still reads each column from one header; that is checked
+    again here all the same, since a file read with two sources for one column would be wrong."""
+    merged: ColumnMap = {}
+    for table in TABLES:
+        mine = own.get(table, {})
+        headers = {header_key(h) for h in mine}
+        targets = set(mine.values())
+        entries = dict(mine)
+        for header, column in base.get(table, {}).items():
+            if header_key(header) not in headers and column not in targets:
+                entries[header] = column
+        if len(set(entries.values())) != len(entries):
+            raise ColumnMapError(f"columns.{table} maps two headers to one column")
+        if entries:
+            merged[table] = dict(sorted(entries.items(), key=lambda item: header_key(item[0])))
+    return merged
 
 
 @dataclass(frozen=True)
@@ -134,7 +169,7 @@ def export_columns(table: str, mapping: Mapping[str, str]) -> ExportColumns | No
     map, so that an unmapped file is read exactly as before."""
     if not mapping:
         return None
-    export = {column: header for header, column in mapping.items()}
+    export = {column: header_key(header) for header, column in mapping.items()}
 
     def named(columns: tuple[str, ...]) -> tuple[str, ...]:
         return tuple(export.get(c, c) for c in columns)
@@ -158,7 +193,8 @@ def to_contract(table: Table, mapping: Mapping[str, str]) -> Table:
     frame = table.frame
     renames: dict[str, str] = {}
     duplicates = list(table.duplicates)
-    for header, column in mapping.items():
+    for typed, column in mapping.items():
+        header = header_key(typed)
         if header not in frame.columns:
             continue
         if column in frame.columns:
@@ -172,24 +208,37 @@ def to_contract(table: Table, mapping: Mapping[str, str]) -> Table:
     return replace(table, frame=renamed, duplicates=duplicates, positions=positions)
 
 
-def explain_missing(findings: list[Finding], mapping: Mapping[str, str]) -> list[Finding]:
-    """Missing-column errors that name both the contract's column and the export header the
-    map expects for it, so the analyst knows which of the two names to look for."""
-    if not mapping:
-        return findings
+def explain_missing(
+    findings: list[Finding], table: str, mapping: Mapping[str, str]
+) -> list[Finding]:
+    """Missing-column errors that say where the map goes: the contract's column, the headers
+    the file has exactly as exported, and either the map entry that names a header the file
+    lacks (so the analyst knows which of the two names to look for) or where to write one."""
     export = {column: header for header, column in mapping.items()}
     explained = []
     for finding in findings:
-        header = export.get(finding.column or "")
-        if header is not None and finding.message.startswith("required column "):
-            found = finding.message.partition(" (columns found: ")[2].rstrip(")")
+        if finding.message.startswith(MISSING_PREFIX) and finding.column:
+            column = finding.column
+            found = finding.message.partition(" (headers found: ")[2].rstrip(")")
+            header = export.get(column)
+            where = f"columns: {table}:"
+            if header is not None:
+                advice = (
+                    f"the column map reads the export header {header!r} as {column}, and the "
+                    f"file has neither: correct the entry under {where} in {SETTINGS_PLACE}, or "
+                    "in this quarter's snapshot.yml for this quarter only"
+                )
+            else:
+                advice = (
+                    f"map the export's header to it under {where} in {SETTINGS_PLACE}, or in "
+                    "this quarter's snapshot.yml for this quarter only"
+                )
             finding = replace(
                 finding,
-                message=(
-                    f"required column {finding.column} is missing: settings.yml maps the "
-                    f"export header {header!r} to it, and the file has neither "
-                    f"(columns found: {found})"
-                ),
+                message=f"required column {column} is missing (headers found: {found}): {advice}",
             )
         explained.append(finding)
     return explained
+
+
+MISSING_PREFIX = "required column "

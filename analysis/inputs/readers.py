@@ -34,6 +34,9 @@ import pandas as pd
 from analysis.inputs import schemas
 from analysis.inputs.vocabulary import SOURCE_ROW
 
+HEADERS = "headers"
+"""The frame attribute holding the header row's names as exported (see :class:`Table`)."""
+
 HEADER_SEARCH_ROWS = 20
 """How far down a title block may push the header row."""
 
@@ -70,7 +73,8 @@ class Table:
 
     ``frame`` has one column per named header (name trimmed and lower-cased), text cells
     trimmed with blanks as missing, wholly blank rows dropped, a fresh RangeIndex, and
-    ``source_row``: the row as Excel shows it.  ``duplicates`` lists header names that
+    ``source_row``: the row as Excel shows it.  ``frame.attrs["headers"]`` keeps the header
+    row's names exactly as exported (trimmed, case and inner spacing kept), for messages.  ``duplicates`` lists header names that
     appear more than once (only the first is kept).  ``header_row`` is the header's row as
     Excel shows it (also in ``frame.attrs["header_row"]``), ``positions`` each kept column's
     position (0 is column A), and ``warnings`` what was read but deserves a look.
@@ -322,7 +326,8 @@ def text_table(columns: list[Sequence[object]], n_rows: int, expected: Expected)
         if not nonblank.any():
             raise ReadError("the file is empty: no header row")
         header_pos = int(nonblank.argmax())
-    header = [normalise_name(_cell_text(c[header_pos])) for c in columns]
+    typed = [_cell_text(c[header_pos]) for c in columns]
+    header = [normalise_name(name) for name in typed]
     for pos, name in enumerate(header):
         if texts[pos] is None or name in expected.dates:
             texts[pos] = _column_text(columns[pos], serial_dates=name in expected.dates)
@@ -354,6 +359,7 @@ def text_table(columns: list[Sequence[object]], n_rows: int, expected: Expected)
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(wanted)))
     frame[SOURCE_ROW] = (wanted + 1).astype("int64")
     frame.attrs["header_row"] = header_pos + 1
+    frame.attrs[HEADERS] = [name for name in typed if name]
     return Table(
         frame=frame,
         duplicates=duplicates,

@@ -11,7 +11,10 @@ ISO ``2019-06-30`` with exactly four, two and two digits, or UK ``30/06/2019`` (
 may have one digit, the year must have four).  A time after the date (``2019-06-30 14:30``,
 as an export of a datetime cell shows it) is dropped.  Nothing else is a date: ``2019-6-30``
 is not ISO, ``06/30/2019`` would be US order, which is never guessed, and a year before 1900
-or after 2199 is treated as a typing slip rather than a date.  A workbook's date cells, and its
+or after 2199 is treated as a typing slip rather than a date.  One value that only US order can
+read shows its whole column may be in US order: every value of that column that reads as two
+different dates (``07/09/2018``) is then an error too, while a column of such values alone is
+read day first (:func:`us_order_ambiguity`).  A workbook's date cells, and its
 plain numbers in date columns (Excel date numbers), reach these rules already as ISO text: the
 reader converts them (see :mod:`analysis.inputs.readers` and docs/inputs.md).
 """
@@ -29,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.inputs.findings import Finding
+from analysis.inputs.value_maps import LOOSE_COLUMNS, LOOSE_GAPS, VALUE_COLUMNS
 from analysis.lazy import import_pandera
 
 if TYPE_CHECKING:
@@ -150,11 +154,63 @@ def parse_dates(text: pd.Series) -> pd.Series:
     return parsed.astype("datetime64[ns]")
 
 
+def _us_only(parts: pd.DataFrame) -> pd.Series:
+    """Cells in day/month/year form that only US order can read: a month part above 12 whose
+    day part could be a month (``09/13/2018``)."""
+    return parts["uk"].astype(bool) & (parts["month"] > 12) & (parts["day"] <= 12)
+
+
+def _either_order(parts: pd.DataFrame) -> pd.Series:
+    """Cells in day/month/year form that read as two different real dates, day first or month
+    first (``07/09/2018``); ``07/07/2018`` reads the same either way, so it is not ambiguous."""
+    return (
+        parts["uk"].astype(bool)
+        & parts["day"].between(1, 12)
+        & parts["month"].between(1, 12)
+        & (parts["day"] != parts["month"])
+    )
+
+
+def us_order_ambiguity(text: pd.Series) -> pd.Series:
+    """For each cell of one date column: the column's first value that only US order can read,
+    where the column has one and this cell reads as two different dates (else ``<NA>``).
+
+    UK order is read day first, as an analyst in a UK force writes it.  But one value that can
+    only be month first (``09/13/2018``) shows the column was written in US order, and then a
+    value such as ``07/09/2018`` may well mean 9 July rather than 7 September: it cannot be read
+    safely, so it is an error too.  A column of ambiguous values alone is read day first.
+    """
+    flags = pd.Series(pd.NA, index=text.index, dtype="object")
+    codes, distinct = pd.factorize(text)
+    if len(distinct) == 0:
+        return flags
+    parts = _date_parts(pd.Series(distinct, dtype="str"))
+    us = _us_only(parts).to_numpy()
+    if not us.any():
+        return flags
+    first_us = int(np.flatnonzero(us[np.where(codes < 0, 0, codes)] & (codes >= 0))[0])
+    ambiguous = _either_order(parts).to_numpy()
+    rows = (codes >= 0) & ambiguous[np.where(codes < 0, 0, codes)]
+    flags[rows] = text.iloc[first_us]
+    return flags
+
+
 def date_problems(text: pd.Series) -> pd.Series:
-    """Why each non-blank cell is not a date (``<NA>`` where it is one or is blank)."""
+    """Why each non-blank cell of one date column is not a date (``<NA>`` where it is one or
+    is blank); a cell that reads as two dates in a column holding US-order dates is not one
+    (:func:`us_order_ambiguity`)."""
     parts = _date_parts(text)
     dates = _to_dates(parts)
     problem = pd.Series(pd.NA, index=text.index, dtype="object")
+    example = us_order_ambiguity(text)
+    ambiguous = example.notna()
+    problem[ambiguous] = [
+        "an ambiguous date in a column that holds US-order dates: "
+        f"{shown!r} can only be read month first, so this one, which reads as a different "
+        "date day first and month first, cannot be read safely; write it as 2019-06-30 "
+        "(year, month, day)"
+        for shown in example[ambiguous]
+    ]
     bad = text.notna() & dates.isna()
     no_form = bad & parts["year"].isna()
     out_of_range = bad & parts["year"].notna() & ~parts["year"].between(FIRST_YEAR, LAST_YEAR)
@@ -198,6 +254,8 @@ class TableSpec:
     """What the contract says about one tracker: its columns and the rule for each."""
 
     label: str
+    key: str
+    """The file's name in the settings' maps (``columns:``, ``values:``): ``audit_actions``."""
     id_column: str
     columns: tuple[str, ...]
     """Every contract column in the order of the loaded frame."""
@@ -210,10 +268,14 @@ class TableSpec:
     loose: tuple[str, ...] = ()
     """Coded columns matched ignoring hyphens and runs of space as well as case: the
     portal exports ``being-progressed`` for the contract's ``Being progressed``."""
+    mappable: tuple[str, ...] = ()
+    """Coded columns whose words a force's ``values:`` map may translate into the contract's
+    (:mod:`analysis.inputs.value_maps`): its ratings and statuses, never the marking."""
 
 
 RECOMMENDATIONS = TableSpec(
     label="recommendations",
+    key="recommendations",
     id_column="rec_id",
     columns=REC_COLUMNS,
     required=REC_REQUIRED,
@@ -221,11 +283,13 @@ RECOMMENDATIONS = TableSpec(
     coded={"type": REC_TYPES, "status": REC_STATUSES, "marking": MARKINGS},
     known={"theme": KNOWN_THEMES},
     defaults={"marking": OFFICIAL},
-    loose=("status",),
+    loose=LOOSE_COLUMNS["recommendations"],
+    mappable=tuple(VALUE_COLUMNS["recommendations"]),
 )
 
 ACTIONS = TableSpec(
     label="actions",
+    key="audit_actions",
     id_column="action_id",
     columns=ACTION_COLUMNS,
     required=ACTION_REQUIRED,
@@ -239,17 +303,20 @@ ACTIONS = TableSpec(
     known={"business_group": KNOWN_BUSINESS_GROUPS},
     financial_years=("audit_year",),
     defaults={"marking": OFFICIAL},
+    mappable=tuple(VALUE_COLUMNS["audit_actions"]),
 )
 
 TRACKER = TableSpec(
     label="hmicfrs_tracker",
+    key="hmicfrs_tracker",
     id_column="rec_id",
     columns=TRACKER_COLUMNS,
     required=TRACKER_REQUIRED,
     dates=TRACKER_DATES,
     coded={"internal_status": INTERNAL_STATUSES, "marking": MARKINGS},
     defaults={"marking": OFFICIAL},
-    loose=("internal_status",),
+    loose=LOOSE_COLUMNS["hmicfrs_tracker"],
+    mappable=tuple(VALUE_COLUMNS["hmicfrs_tracker"]),
 )
 
 SPECS = (RECOMMENDATIONS, ACTIONS, TRACKER)
@@ -261,11 +328,8 @@ assert set(TRACKER.columns) == set(TRACKER_REQUIRED + TRACKER_OPTIONAL)
 _FY = r"^(?P<y1>[0-9]{4})/(?P<y2>[0-9]{2})$"
 
 
-_LOOSE_GAPS = re.compile(r"[\s_-]+")
-
-
 def _loose_key(value: str) -> str:
-    return _LOOSE_GAPS.sub(" ", value.casefold()).strip()
+    return LOOSE_GAPS.sub(" ", value.casefold()).strip()
 
 
 def _lookup(values: tuple[str, ...], loose: bool = False) -> dict[str, str]:
@@ -274,16 +338,16 @@ def _lookup(values: tuple[str, ...], loose: bool = False) -> dict[str, str]:
     return {v.casefold(): v for v in values}
 
 
-def _keys(text: pd.Series, loose: bool) -> pd.Series:
+def word_keys(text: pd.Series, loose: bool) -> pd.Series:
     """The cells as the lookup's keys: case folded and, when loose, with every run of
     hyphens, underscores and space read as one space."""
     folded = text.str.casefold()
-    return folded.str.replace(_LOOSE_GAPS, " ", regex=True).str.strip() if loose else folded
+    return folded.str.replace(LOOSE_GAPS, " ", regex=True).str.strip() if loose else folded
 
 
 def _is_coded(values: tuple[str, ...], loose: bool = False) -> Callable[[pd.Series], pd.Series]:
     lookup = _lookup(values, loose)
-    return lambda s: _per_value(lambda d: _keys(d, loose).isin(lookup), s, True).astype(bool)
+    return lambda s: _per_value(lambda d: word_keys(d, loose).isin(lookup), s, True).astype(bool)
 
 
 def _is_first_occurrence(s: pd.Series) -> pd.Series:
@@ -291,7 +355,17 @@ def _is_first_occurrence(s: pd.Series) -> pd.Series:
 
 
 def _is_date(s: pd.Series) -> pd.Series:
-    return parse_dates(s).notna() | s.isna()
+    """A date by the contract's rules, and not one that reads two ways in a column holding
+    US-order dates (:func:`us_order_ambiguity`).  Each distinct value is parsed once: a date
+    column of 100,000 rows holds a few thousand days."""
+    codes, distinct = pd.factorize(s)
+    if len(distinct) == 0:
+        return pd.Series(True, index=s.index)
+    parts = _date_parts(pd.Series(distinct, dtype="str"))
+    ok = _to_dates(parts).notna().to_numpy()
+    if _us_only(parts).any():
+        ok = ok & ~_either_order(parts).to_numpy()
+    return pd.Series(np.where(codes < 0, True, ok[np.where(codes < 0, 0, codes)]), index=s.index)
 
 
 def _fy_parts(s: pd.Series) -> pd.DataFrame:
@@ -357,15 +431,17 @@ def _findings(
     findings: list[Finding] = []
     present = [c for c in frame.columns if c != SOURCE_ROW]
     first_seen: dict[str, int] | None = None
+    date_reasons: dict[str, pd.Series] = {}
     for case in failures.to_dict("records"):
         check, column = case["check"], case["column"]
         if check == "column_in_dataframe":
-            found = ", ".join(present) or "none"
+            exported = frame.attrs.get("headers") or present
+            found = ", ".join(repr(str(name)) for name in exported) or "none"
             findings.append(
                 Finding(
                     "error",
                     file,
-                    f"required column {case['failure_case']} is missing (columns found: {found})",
+                    f"required column {case['failure_case']} is missing (headers found: {found})",
                     row=int(frame.attrs.get("header_row", 1)),
                     column=str(case["failure_case"]),
                 )
@@ -383,8 +459,16 @@ def _findings(
             message = f"{column} is required but blank"
         elif check == "coded":
             message = f"unknown {column}; expected one of {', '.join(spec.coded[column])}"
+            if column in spec.mappable:
+                message += (
+                    f"; or map the export's word to one of them under values: {spec.key}: "
+                    f"{column}: in settings.yml, or in this quarter's snapshot.yml for this "
+                    "quarter only"
+                )
         elif check == "date":
-            message = str(date_problems(pd.Series([value], dtype="str")).iloc[0])
+            if column not in date_reasons:  # the whole column: one value can condemn another
+                date_reasons[column] = date_problems(frame[column])
+            message = str(date_reasons[column].at[int(index)])
         elif check == "unique":
             if first_seen is None:
                 ids = frame[[column, SOURCE_ROW]].dropna().drop_duplicates(column)
@@ -420,7 +504,7 @@ def canonical(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
             loose = name in spec.loose
             lookup = _lookup(spec.coded[name], loose)
             text = _per_value(
-                lambda d, lookup=lookup, loose=loose: _keys(d, loose).map(lookup), text, None
+                lambda d, lookup=lookup, loose=loose: word_keys(d, loose).map(lookup), text, None
             )
         elif name in spec.known:
             lookup = _lookup(spec.known[name])

@@ -21,6 +21,7 @@ import yaml
 
 from analysis.inputs import declared
 from analysis.inputs.columns import ColumnMap, ColumnMapError, parse_map
+from analysis.inputs.value_maps import ValueMap, ValueMapError, parse_values
 from analysis.inputs.vocabulary import ASSURANCES, RISKS
 from analysis.paths import RULES
 
@@ -82,6 +83,9 @@ class Settings:
 
     theme_rules_path: Path | None = None
     attention: AttentionSettings = field(default_factory=AttentionSettings)
+    values: ValueMap = field(default_factory=dict)
+    """A force's own words -> the contract's, per file and column (see
+    :mod:`analysis.inputs.value_maps`)."""
 
     def is_monitored(self, risk: str, assurance: str) -> bool:
         """The panel's monitoring rule, its one home: an action of ``risk`` in an audit graded
@@ -137,6 +141,11 @@ def _parse(raw: Any, source: str) -> dict[str, Any]:
         try:
             parsed["columns"] = parse_map(raw["columns"], source)
         except ColumnMapError as exc:
+            raise SettingsError(str(exc)) from exc
+    if "values" in raw:
+        try:
+            parsed["values"] = parse_values(raw["values"], source)
+        except ValueMapError as exc:
             raise SettingsError(str(exc)) from exc
     if "attention" in raw:
         parsed["attention"] = _attention(raw["attention"] or {})

@@ -5,9 +5,11 @@ a default.  Its shape (the keys it may set and what each may hold) is declared o
 ``analysis/rules/snapshot.schema.json``, and checked through :mod:`analysis.inputs.declared`;
 what depends on the quarter (``as_of`` before its first day is an error, after its last day a
 warning) and on other keys (a ``panel_date`` before ``as_of``, or still the placeholder that
-``panelpaper new`` writes, is an error) is checked here.  Dates follow the table rules
-(``2019-06-30`` or ``30/06/2019``): YAML's own date typing is switched off so that a bad date
-is reported, not crashed on.  Each
+``panelpaper new`` writes, is an error) is checked here, and so are the quarter's own
+``columns:`` and ``values:`` maps, by the settings' rules (:mod:`analysis.inputs.columns`,
+:mod:`analysis.inputs.value_maps`): where the file has them they are read into the details as
+parsed maps.  Dates follow the table rules (``2019-06-30`` or ``30/06/2019``): YAML's own date
+typing is switched off so that a bad date is reported, not crashed on.  Each
 mistake is a :class:`~analysis.inputs.findings.Finding` naming the file, the key and the value,
 and all of them are collected, as for the snapshot's tables.
 """
@@ -21,7 +23,9 @@ from typing import Any
 import yaml
 
 from analysis.inputs import declared, readers, schemas
+from analysis.inputs.columns import ColumnMapError, parse_map
 from analysis.inputs.findings import Finding
+from analysis.inputs.value_maps import ValueMapError, parse_values
 from analysis.inputs.vocabulary import MARKINGS, OFFICIAL
 from analysis.quarters import Quarter
 
@@ -85,9 +89,34 @@ def read_meta(
             _check_as_of(raw, quarter, file, findings, error)
         elif column == "panel_date":
             _check_panel_date(raw, quarter, ("as_of",) not in wrong, error)
+    maps = _own_maps(raw, file, wrong, findings)
     if any(f.severity == "error" for f in findings[before:]):
         return None
-    return _filled_in(raw, quarter)
+    return {**_filled_in(raw, quarter), **maps}
+
+
+def _own_maps(
+    raw: dict[str, Any],
+    file: str,
+    wrong: dict[tuple[object, ...], declared.Problem],
+    findings: list[Finding],
+) -> dict[str, object]:
+    """The quarter's own ``columns:`` and ``values:`` maps, where the file has them, checked
+    by the rules of the settings' maps and parsed as they are; a mistake is an error naming the
+    file and the key, as in the settings."""
+    maps: dict[str, object] = {}
+    for key, parse in (("columns", parse_map), ("values", parse_values)):
+        if key not in raw:
+            continue
+        if (key,) in wrong:
+            findings.append(Finding("error", file, wrong[(key,)].message, column=key))
+            continue
+        try:
+            maps[key] = parse(raw.get(key), file)
+        except (ColumnMapError, ValueMapError) as exc:
+            message = str(exc).removeprefix(f"{file}: ")
+            findings.append(Finding("error", file, message, column=key))
+    return maps
 
 
 def _check_as_of(

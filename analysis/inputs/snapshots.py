@@ -54,7 +54,7 @@ from typing import Any
 import pandas as pd
 
 from analysis import cache
-from analysis.inputs import columns, readers, schemas, workbooks
+from analysis.inputs import columns, quarter_maps, readers, schemas, value_maps, workbooks
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.narrative import placeholder_errors, split_narrative
 from analysis.inputs.row_warnings import action_warnings, recommendation_warnings, tracker_warnings
@@ -261,19 +261,25 @@ def _check(
     else:
         missing(SNAPSHOT_YML, "the snapshot's details (as_of, panel_date, authors, contact)")
     as_of = meta["as_of"] if meta is not None else quarter.last_day
+    try:
+        maps = quarter_maps.for_quarter(settings, meta)
+    except (
+        columns.ColumnMapError
+    ) as exc:  # each map was checked; kept as a plain error all the same
+        findings.append(Finding("error", f"{rel}/{SNAPSHOT_YML}", str(exc), column="columns"))
+        maps = quarter_maps.QuarterMaps()
 
     recommendations = None
     if RECOMMENDATIONS_CSV in names:
         files[RECOMMENDATIONS_CSV] = folder / RECOMMENDATIONS_CSV
-        rec_map = settings.column_map("recommendations")
-        rec_columns = columns.export_columns("recommendations", rec_map)
+        rec_columns = columns.export_columns("recommendations", maps.column_map("recommendations"))
         recommendations = _read_table(
             files[RECOMMENDATIONS_CSV],
             schemas.RECOMMENDATIONS,
             f"{rel}/{RECOMMENDATIONS_CSV}",
             lambda path: readers.read_csv_table(path, rec_columns),
             findings,
-            rec_map,
+            maps,
         )
     else:
         missing(RECOMMENDATIONS_CSV, "the HMICFRS Monitoring Portal export")
@@ -292,17 +298,14 @@ def _check(
     elif has_xlsx or has_csv:
         name = ACTIONS_XLSX if has_xlsx else ACTIONS_CSV
         files[name] = folder / name
-        action_map = settings.column_map("audit_actions")
-        action_columns = columns.export_columns("audit_actions", action_map)
+        action_columns = columns.export_columns("audit_actions", maps.column_map("audit_actions"))
 
         def reader(path: Path) -> readers.Table:
             if has_xlsx:
                 return workbooks.read_xlsx_table(path, ACTIONS_SHEET, action_columns)
             return readers.read_csv_table(path, action_columns)
 
-        actions = _read_table(
-            files[name], schemas.ACTIONS, f"{rel}/{name}", reader, findings, action_map
-        )
+        actions = _read_table(files[name], schemas.ACTIONS, f"{rel}/{name}", reader, findings, maps)
     else:
         missing(
             ACTIONS_XLSX,
@@ -310,7 +313,7 @@ def _check(
             f"or {ACTIONS_CSV})",
         )
 
-    tracker, tracker_name = _read_tracker(folder, rel, names, settings, files, findings)
+    tracker, tracker_name = _read_tracker(folder, rel, names, maps, files, findings)
 
     narrative: dict[str, str] = {}
     if NARRATIVE_MD in names:
@@ -364,7 +367,7 @@ def _read_tracker(
     folder: Path,
     rel: str,
     names: set[str],
-    settings: Settings,
+    maps: quarter_maps.QuarterMaps,
     files: dict[str, Path],
     findings: list[Finding],
 ) -> tuple[tuple[pd.DataFrame, pd.DataFrame] | None, str]:
@@ -385,8 +388,7 @@ def _read_tracker(
         return None, ""
     name = TRACKER_XLSX if has_xlsx else TRACKER_CSV
     files[name] = folder / name
-    tracker_map = settings.column_map("hmicfrs_tracker")
-    tracker_columns = columns.export_columns("hmicfrs_tracker", tracker_map)
+    tracker_columns = columns.export_columns("hmicfrs_tracker", maps.column_map("hmicfrs_tracker"))
     spec = tracker_columns or schemas.TRACKER
 
     def reader(path: Path) -> readers.Table:
@@ -394,7 +396,7 @@ def _read_tracker(
             return workbooks.read_xlsx_table(path, TRACKER_SHEET, spec)
         return readers.read_csv_table(path, spec)
 
-    read = _read_table(files[name], schemas.TRACKER, f"{rel}/{name}", reader, findings, tracker_map)
+    read = _read_table(files[name], schemas.TRACKER, f"{rel}/{name}", reader, findings, maps)
     return read, name
 
 
@@ -404,15 +406,16 @@ def _read_table(
     file: str,
     read: Callable[[Path], readers.Table],
     findings: list[Finding],
-    column_map: dict[str, str] | None = None,
+    maps: quarter_maps.QuarterMaps | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame] | None:
     """(canonical frame, text frame) of a table that passed, else None with its errors added.
 
     The text frame keeps each cell as written, so a warning can quote the analyst's value.
-    ``column_map`` (export header -> contract column, from settings.yml) renames the file's
-    columns before they are judged.
+    ``maps`` (the settings' maps with the quarter's own) renames the file's columns and reads
+    the force's own words as the contract's before they are judged.
     """
-    column_map = column_map or {}
+    maps = maps or quarter_maps.QuarterMaps()
+    column_map = maps.column_map(spec.key)
     try:
         table = columns.to_contract(read(path), column_map)
     except readers.ReadError as exc:
@@ -429,7 +432,8 @@ def _read_table(
         for name in table.duplicates
     ]
     findings.extend(Finding("warning", file, message) for message in table.warnings)
-    errors += columns.explain_missing(schemas.validate(table.frame, spec, file), column_map)
+    judged = value_maps.translate(table.frame, spec.key, maps.values)
+    errors += columns.explain_missing(schemas.validate(judged, spec, file), spec.key, column_map)
     findings.extend(errors)
     if errors:
         return None
@@ -437,4 +441,4 @@ def _read_table(
         findings.append(
             Finding("warning", file, f"no data rows: the file has a header but no {spec.label}")
         )
-    return schemas.canonical(table.frame, spec), table.frame
+    return schemas.canonical(judged, spec), table.frame

@@ -214,7 +214,38 @@ def annex_method(ctx: PaperContext) -> str:
         "- **Protective marking:** OFFICIAL-SENSITIVE rows count in every figure, but their "
         "titles, owners, reasons and action texts are shown as Restricted item or left out.",
     ]
+    maps = _input_maps_text(f.get("input_maps") or {})
+    if maps:
+        lines.append(f"- **Column and value maps:** {maps}")
     return "\n".join(lines)
+
+
+def _quoted(text: str) -> str:
+    """Text from the settings or a snapshot.yml, in quotes, as typed."""
+    return f"\u2018{literal(text)}\u2019"
+
+
+def _input_maps_text(maps: dict[str, Any]) -> str:
+    """The column and value maps the quarter was read through (``figures.json``'s
+    ``input_maps``), for the method annex; '' when the exports use the contract's own names and
+    words.  Every header and word is the settings' or snapshot.yml's text, shown as typed."""
+    parts = []
+    for table, headers in maps.get("columns", {}).items():
+        entries = [f"{_quoted(header)} as {literal(column)}" for header, column in headers.items()]
+        noun = "header" if len(entries) == 1 else "headers"
+        parts.append(f"{literal(table)} {noun} {join_and(entries)}")
+    for table, columns in maps.get("values", {}).items():
+        for column, words in columns.items():
+            entries = [f"{_quoted(word)} as {literal(target)}" for word, target in words.items()]
+            parts.append(f"{literal(table)} {literal(column)}: {join_and(entries)}")
+    if not parts:
+        return ""
+    return (
+        "the exports' own headers and words were read as the data contract's, by the panel's "
+        "maps (settings.yml, and the quarter's own snapshot.yml, which wins for its quarter): "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def _attention_rules_text(f: dict[str, Any], rules: str) -> str:

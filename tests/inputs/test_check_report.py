@@ -51,7 +51,9 @@ def test_check_report_for_every_folder(data_dir: Path, make_snapshot, contract_r
         Finding(
             "error",
             "snapshots/2019-20-Q2/audit_actions.xlsx",
-            "unknown risk; expected one of High, Medium, Low",
+            "unknown risk; expected one of High, Medium, Low; or map the export's word to one "
+            "of them under values: audit_actions: risk: in settings.yml, or in this quarter's "
+            "snapshot.yml for this quarter only",
             row=2,
             column="risk",
             value="Severe",

@@ -30,7 +30,7 @@ def test_the_map_in_force_is_recorded_with_the_inputs(data_dir) -> None:
         yaml.safe_dump({"columns": {"recommendations": {"Reference": "rec_id"}}}), "utf-8"
     )
     recorded = document(load_settings(data_dir).columns)
-    assert recorded["inputs"]["columns"] == {"recommendations": {"reference": "rec_id"}}
+    assert recorded["inputs"]["columns"] == {"recommendations": {"Reference": "rec_id"}}
 
 
 def test_no_map_records_nothing() -> None:
