@@ -508,7 +508,7 @@ def renderer_note(manifest: dict) -> str | None:
 
     return (
         f"rendered with {named(versions)}; this machine has {named(here)} "
-        "(verify does not re-render; `run --force` here would draw the paper with it)"
+        "(verify does not re-render; a run with --force here would draw the paper with it)"
     )
 
 
