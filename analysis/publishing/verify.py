@@ -4,11 +4,14 @@ A publication is worth something to the panel only if anyone can later rebuild i
 archived inputs and get the same numbers.  Verification checks four things, each against the
 record the run left in ``manifest.json`` or against the publication itself:
 
-1. **Inputs.**  Every file the manifest lists (snapshots up to the quarter, the data folder's
+1. **Inputs.**  Every file the manifest lists (snapshots up to the quarter, the quarter's
    settings, the paper notebooks and their ``*.py`` twins, every file of the ``analysis``
    package, the Quarto sources) is hashed again, with
    :func:`analysis.publishing.manifest.collect_inputs` called exactly as a run calls it, and
-   compared by SHA-256.
+   compared by SHA-256.  The settings are the copies recorded with the quarter
+   (:mod:`analysis.publishing.recorded_settings`), and the notebooks and figures.json below
+   are computed under them too; today's settings differing from them is a note, never a
+   failure.  A renderer here other than the record's is a note too: nothing is rendered.
 2. **Outputs.**  Every published file (executed notebooks, ``figures.json``, the paper) is
    hashed against the manifest, so a file edited after publication is named.
 3. **Notebooks.**  The archived executed notebooks are run again, in this process, on warm
@@ -439,7 +442,10 @@ def _verify_copy(
     threads = max(1, jobs or default_jobs())
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(concurrent.futures.ThreadPoolExecutor(threads))
-        renderer = pool.submit(renderer_note, manifest)
+        # Asking the renderer its version starts a process (Quarto's Deno: about a second):
+        # in a thread of its own, so the kernels' threads start at once.
+        aside = stack.enter_context(concurrent.futures.ThreadPoolExecutor(1))
+        renderer = aside.submit(renderer_note, manifest)
         pending = None
         if rerun:
             archived = archived_notebooks(manifest, published, notebooks)
