@@ -91,9 +91,11 @@ def is_recorded(manifest: dict | None) -> bool:
 
 
 def recorded_files(folder: Path, manifest: dict) -> dict[str, Path]:
-    """The recorded rule files of a publication, by name (a listed file may be missing: the
-    publication's output hashes then say so)."""
-    return {name: Path(folder) / RECORD_DIR / name for name in manifest.get(MANIFEST_KEY, [])}
+    """The recorded rule files of a publication, by name.  A listed file that is missing is
+    left out (read as the contract's defaults); verify's check of the published files against
+    their hashes names it."""
+    paths = {name: Path(folder) / RECORD_DIR / name for name in manifest.get(MANIFEST_KEY, [])}
+    return {name: path for name, path in paths.items() if path.is_file()}
 
 
 def input_hashes(manifest: dict) -> dict[str, str]:

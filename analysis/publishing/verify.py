@@ -473,8 +473,7 @@ def quarter_data(
     from the data folder as it is, which works only while its settings hash as recorded."""
     if not rs.is_recorded(manifest):
         return data_dir, [], rs.predates_record(manifest, data_dir)
-    recorded = rs.recorded_files(published, manifest)
-    present = {name: path for name, path in recorded.items() if path.is_file()}
+    present = rs.recorded_files(published, manifest)
     read_from = rs.overlay(data_dir, present, work / "settings-overlay" / "data")
     changed = rs.differences(present, rs.rule_files(data_dir))
     notes = []
