@@ -320,7 +320,8 @@ def build_manifest(
             "combined_sha256": combined_hash(files),
             "parameters": parameters,
             # The export headers renamed on reading (settings.yml ``columns:``), only when a map
-            # is in force; the settings file's hash above is what makes a changed map refuse.
+            # is in force.  The settings file's hash above tells a later run that today's map
+            # is not the quarter's (the quarter keeps its own copy under settings/).
             **({"columns": column_map} if column_map else {}),
         },
         "notebooks": notebooks,
