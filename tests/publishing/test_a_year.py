@@ -95,7 +95,7 @@ def _start_next_quarter(user: User, quarter: str, carried_from: str) -> Path:
     recommendations = folder / "recommendations.csv"
     with recommendations.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    completed = next(r for r in rows if r["status"] == "Awaiting review")
+    completed = next(r for r in rows if r["status"] in ("Awaiting review", "Being progressed"))
     completed["status"], completed["status_date"] = "Complete", "14/08/2020"
     with recommendations.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -133,13 +133,18 @@ def _return_one_list(user: User, quarter: str) -> Path:
 
 
 def _edit_settings_for_the_future(home: Path) -> None:
-    """What the README invites: a column map for a force's renamed header, and a new rule."""
+    """What the README invites: a column map for a force's renamed header, and new attention
+    rules (a year and a month as long overdue, the list capped at two audits)."""
     settings = home / "data" / "settings.yml"
-    text = settings.read_text(encoding="utf-8")
-    assert "long_overdue_days: 365" in text and "columns: {}" in text
-    text = text.replace("long_overdue_days: 365", "long_overdue_days: 400")
-    text = text.replace("columns: {}", "columns:\n  recommendations:\n    Reference: rec_id")
-    settings.write_text(text, encoding="utf-8")
+    values = yaml.safe_load(settings.read_text(encoding="utf-8"))
+    assert values["attention"]["long_overdue_days"] == 365
+    assert values["attention"]["limit"] is None
+    values["attention"].update(long_overdue_days=400, limit=2)
+    values["columns"] = {
+        **(values.get("columns") or {}),
+        "recommendations": {"Reference": "rec_id"},
+    }
+    settings.write_text(yaml.safe_dump(values, sort_keys=False), encoding="utf-8")
 
 
 def _verdicts(output: str) -> dict[str, str]:
@@ -187,7 +192,8 @@ def test_a_year_of_quarters_and_a_settings_change_for_the_future(home: Path) -> 
     notes = [line.strip() for line in verified.stdout.splitlines() if "settings differ" in line]
     assert notes == [
         f"note: today's settings differ from those recorded with {quarter} in "
-        "columns.recommendations, attention.long_overdue_days; verified under the recorded ones "
+        "columns.recommendations, attention.long_overdue_days, attention.limit; verified under "
+        "the recorded ones "
         "(reports/<quarter>/settings/)"
         for quarter in (SAMPLE, NEXT)
     ]
@@ -196,7 +202,7 @@ def test_a_year_of_quarters_and_a_settings_change_for_the_future(home: Path) -> 
     said = [line for line in reused.stdout.splitlines() if "settings differ" in line]
     assert said == [
         f"{SAMPLE}: today's settings differ from those recorded with it in "
-        "columns.recommendations, attention.long_overdue_days; "
+        "columns.recommendations, attention.long_overdue_days, attention.limit; "
         f"`panelpaper run {SAMPLE} --force` would republish it under them"
     ]
     assert "reused" in reused.stdout and "refused" not in reused.stdout
@@ -209,9 +215,10 @@ def test_a_year_of_quarters_and_a_settings_change_for_the_future(home: Path) -> 
     # ... and a quarter not yet published runs under the new rules.
     user("run", UNPUBLISHED)
     after = json.loads((home / "reports" / UNPUBLISHED / "figures.json").read_text("utf-8"))
-    assert after["attention"] != before["attention"], "400 days long overdue changes the list"
+    assert after["attention"] != before["attention"], "the new attention rules change the list"
+    assert len(after["attention"]) <= 2 < len(before["attention"])
     recorded = home / "reports" / UNPUBLISHED / "settings" / "settings.yml"
-    assert "long_overdue_days: 400" in recorded.read_text(encoding="utf-8")
+    assert yaml.safe_load(recorded.read_text(encoding="utf-8"))["attention"]["limit"] == 2
 
 
 @pytest.mark.xfail(reason="needs per-quarter columns: from h22b", strict=False)
