@@ -221,7 +221,8 @@ def test_cli_run_on_changed_broken_data_exits_2_with_the_errors_and_no_refusal(t
     _publish_stub_of_seed(data, reports)
     csv = data / "snapshots" / SEED / "recommendations.csv"
     rows = csv.read_text(encoding="utf-8").splitlines(keepends=True)
-    rows[4] = rows[4].replace(",Recommendation,", ",Recomendation,", 1)
+    index = next(i for i, row in enumerate(rows) if ",Recommendation," in row)
+    rows[index] = rows[index].replace(",Recommendation,", ",Recomendation,", 1)
     csv.write_text("".join(rows), encoding="utf-8")
 
     done = subprocess.run(
@@ -232,7 +233,8 @@ def test_cli_run_on_changed_broken_data_exits_2_with_the_errors_and_no_refusal(t
     )
 
     assert done.returncode == 2, done.stdout + done.stderr
-    assert f"snapshots/{SEED}/recommendations.csv, row 5, column type" in done.stderr
+    row = index + 1  # as Excel numbers it, the header being row 1
+    assert f"snapshots/{SEED}/recommendations.csv, row {row}, column type" in done.stderr
     assert "'Recomendation'" in done.stderr
     assert "--force" not in done.stdout + done.stderr
     assert "refused" not in done.stdout + done.stderr
