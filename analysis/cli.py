@@ -105,13 +105,28 @@ def check(
 def figures(
     quarter: QuarterArg = None,
     data_dir: DataDir = Path("data"),
+    reports_dir: Annotated[
+        Path,
+        typer.Option(
+            "--reports-dir",
+            help="Folder the quarters are published in: a published quarter's figures are "
+            "computed under the settings recorded with it.",
+            callback=_reports_dir_option,
+        ),
+    ] = Path("reports"),
 ) -> None:
-    """Print the quarter's figures.json on stdout (no notebook, no kernel)."""
+    """Print the quarter's figures.json on stdout (no notebook, no kernel).  A published
+    quarter is computed under the settings it was published with (said on stderr), so this
+    prints what was published; any other quarter under the settings in force."""
     from analysis.figures.record import figures_for_quarter, to_json
+    from analysis.publishing.recorded_settings import settings_folder
 
     data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
-    sys.stdout.write(to_json(figures_for_quarter(data_dir, q)))
+    with settings_folder(data_dir, reports_dir, q) as found:
+        if found.recorded is not None:
+            typer.echo(found.describe(q), err=True)
+        sys.stdout.write(to_json(figures_for_quarter(found.data_dir, q)))
 
 
 @app.command()
@@ -138,8 +153,9 @@ def run(
 ) -> None:
     """Execute the paper notebooks, render the paper and publish reports/<quarter>/ atomically.
 
-    An unchanged rerun reuses the publication without starting a kernel; changed inputs are
-    refused (exit 1) unless --force.
+    An unchanged rerun reuses the publication without starting a kernel, as does one where
+    only today's settings differ from those recorded with the quarter (it says which); other
+    changed inputs are refused (exit 1) unless --force, once the data is known to be valid.
     """
     from analysis.publishing import run as recipe
     from analysis.publishing.locking import LockTimeout

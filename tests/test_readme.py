@@ -10,6 +10,7 @@ row 10 of the seed quarter's recommendations.csv.
 from __future__ import annotations
 
 import csv
+import json
 import os
 import re
 import shutil
@@ -170,3 +171,119 @@ def test_make_help_lists_the_targets_the_readme_names() -> None:
     listed = re.sub(r"\x1b\[[0-9;]*m", "", result.stdout)
     for target in ("report", "test", "lab", "notebooks", "lint", "sample-data"):
         assert re.search(rf"^\s+{target}\s", listed, flags=re.M), target
+
+
+# --- figures in the docs: counts from the record, timings from the benchmarks -----------------
+DOCS = [README, *sorted((ROOT / "docs").glob("*.md"))]
+RECORD = ROOT / "reports" / "2019-20-Q1"
+COUNT = re.compile(r"\b(data inputs|inputs|outputs|notebooks) (\d+)/(\d+)\b")
+VERDICT = re.compile(
+    r"(?P<quarter>\d{4}-\d{2}-Q[1-4])  (?P<verdict>VERIFIED|DIFFERS)  \((?P<tally>[^)]*)\)"
+    r"  (?P<time>\S+) s"
+)
+TIMED_STEP = re.compile(r"^\s*(kernel \d+ \(warm-up\)|\S+\.ipynb|render \(\w+\))\s+\w+\s+(\S+) s")
+PUBLISHED_IN = re.compile(r"published to \S+ in (\S+) s")
+IN_ALL = re.compile(r"quarter\(s\): .* (\S+) s in all")
+ELIDED = "…"
+
+
+def doc_lines() -> list[tuple[str, int, str]]:
+    """(file, line number, text) of every line of the README and docs/."""
+    return [
+        (path.relative_to(ROOT).as_posix(), number, line)
+        for path in DOCS
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+    ]
+
+
+def record_counts() -> dict[str, int]:
+    """What `verify` of the committed record compares: its data inputs (snapshots and
+    settings), its published files and its notebooks, as its manifest lists them."""
+    from analysis.publishing.verify import DATA_PREFIXES
+
+    manifest = json.loads((RECORD / "manifest.json").read_text(encoding="utf-8"))
+    data = [k for k in manifest["inputs"]["files"] if k.startswith(DATA_PREFIXES)]
+    count = {"data inputs": len(data), "outputs": len(manifest["outputs"])}
+    return {**count, "inputs": count["data inputs"], "notebooks": len(manifest["notebooks"])}
+
+
+def benchmark_median(results: str, measurement: str) -> str:
+    """A median as a results file of benchmarks/ writes it, to the tenth of a second a verdict
+    line prints."""
+    text = (ROOT / "benchmarks" / results).read_text(encoding="utf-8")
+    found = re.search(rf"^\| {re.escape(measurement)} \| ([\d.]+) s \|", text, flags=re.M)
+    assert found, f"benchmarks/{results} has no '{measurement}' row"
+    return f"{float(found.group(1)):.1f}"
+
+
+def test_every_count_the_docs_show_is_the_committed_records() -> None:
+    """`inputs N/N`, `outputs N/N`, `notebooks N/N` in the README and docs/: the totals are the
+    record's (issue 22: the docs said inputs 69/69 against a record of 26), and a VERIFIED
+    line matched them all."""
+    expected = record_counts()
+    shown = 0
+    for name, number, line in doc_lines():
+        verified = "VERIFIED" in line
+        for kind, matched, total in COUNT.findall(line):
+            shown += 1
+            where = f"{name}:{number}: {kind} {matched}/{total}"
+            assert int(total) == expected[kind], (
+                f"{where}, but verify of the committed record compares {expected[kind]}"
+            )
+            assert not verified or matched == total, f"{where} on a VERIFIED line"
+    assert shown, "the docs no longer show verify's counts"
+
+
+def test_every_timing_in_the_docs_examples_is_the_benchmarks_or_elided() -> None:
+    """A verdict line shows the median `benchmarks/VERIFY_RESULTS.md` wrote for verify of one
+    quarter (or `…`); the times of a run's steps, of a whole run and of `verify --all` vary
+    with the machine and are shown as `…`, with the benchmark files named for measured ones."""
+    verify = benchmark_median("VERIFY_RESULTS.md", "verify, one quarter")
+    checked = 0
+    for name, number, line in doc_lines():
+        where = f"{name}:{number}: {line.strip()}"
+        for found in VERDICT.finditer(line):
+            checked += 1
+            time = found.group("time")
+            assert time in (verify, ELIDED), (
+                f"{where}: a verdict's time is benchmarks/VERIFY_RESULTS.md's median "
+                f"({verify} s) or {ELIDED}"
+            )
+        for pattern in (TIMED_STEP, PUBLISHED_IN, IN_ALL):
+            for time in pattern.findall(line):
+                time = time[-1] if isinstance(time, tuple) else time
+                checked += 1
+                assert time == ELIDED, f"{where}: a run's times vary; show {ELIDED}"
+    assert checked, "the docs no longer show any timed example"
+
+
+def test_the_readme_points_to_the_benchmark_results_for_times() -> None:
+    text = README.read_text(encoding="utf-8")
+    for results in ("benchmarks/RESULTS.md", "benchmarks/VERIFY_RESULTS.md"):
+        assert results in text
+        assert (ROOT / results).is_file()
+
+
+# --- the conda environment reproduces the record's versions -------------------------------------
+def test_the_conda_environment_installs_the_lock_and_the_records_quarto() -> None:
+    """environment.yml is "the same environment as `make venv`": pip installs the project with
+    requirements.lock as constraints, and Quarto is pinned to the version that rendered the
+    committed record (issue 22 item 7)."""
+    import yaml
+
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    manifest = json.loads((RECORD / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["renderer"]["name"] == "quarto"
+    quarto = manifest["renderer"]["versions"]["quarto"]
+    conda = [d for d in environment["dependencies"] if isinstance(d, str)]
+    assert f"quarto={quarto}" in conda, f"environment.yml must pin quarto={quarto}"
+    assert not [d for d in conda if d.startswith("quarto") and d != f"quarto={quarto}"]
+    pip = next(d["pip"] for d in environment["dependencies"] if isinstance(d, dict))
+    assert "-c requirements.lock" in pip
+    assert pip.index("-c requirements.lock") < next(
+        i for i, line in enumerate(pip) if line.startswith("-e")
+    )
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    python = ".".join(manifest["environment"]["tools"]["python"].split(".")[:2])
+    assert f"python={python}" in conda
+    assert "CPython " + python in lock, "the lock says which Python it was made on"

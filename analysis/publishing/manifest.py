@@ -28,6 +28,9 @@ SCHEMA = 1
 MANIFEST_FILE = "manifest.json"
 HISTORY_DIR = "history"
 SETTINGS_FILES = ("settings.yml", "delay_rules.yml", "theme_rules.yml")
+RECORDED_SETTINGS = "settings_recorded"
+"""The manifest's list of the rule files published in ``settings/`` (kept in step with
+analysis.publishing.recorded_settings)."""
 PAPER_SOURCES = ("_quarto.yml", "paper.qmd", "paper")
 """The Quarto project the paper is rendered from (kept in step with analysis.publishing.paper_sources)."""
 
@@ -300,11 +303,16 @@ def build_manifest(
     outputs: dict[str, str],
     volatile: dict[str, object],
     column_map: dict[str, dict[str, str]] | None = None,
+    settings_recorded: list[str] | None = None,
 ) -> dict:
     """The manifest document.  Everything a rerun with the same inputs would reproduce sits
     outside ``volatile``; the executed notebooks' own hashes do change between runs (they carry
-    execution times), which is why reuse is decided on ``inputs`` alone."""
-    return {
+    execution times), which is why reuse is decided on ``inputs`` alone.
+
+    ``settings_recorded`` names the rule files published with the quarter under ``settings/``
+    (:mod:`analysis.publishing.recorded_settings`); None (a caller that records none) leaves
+    the key out, as in records made before rules were recorded."""
+    document = {
         "schema": SCHEMA,
         "quarter": quarter.id,
         "inputs": {
@@ -312,7 +320,8 @@ def build_manifest(
             "combined_sha256": combined_hash(files),
             "parameters": parameters,
             # The export headers renamed on reading (settings.yml ``columns:``), only when a map
-            # is in force; the settings file's hash above is what makes a changed map refuse.
+            # is in force.  The settings file's hash above tells a later run that today's map
+            # is not the quarter's (the quarter keeps its own copy under settings/).
             **({"columns": column_map} if column_map else {}),
         },
         "notebooks": notebooks,
@@ -324,3 +333,6 @@ def build_manifest(
         "outputs": dict(sorted(outputs.items())),
         "volatile": volatile,
     }
+    if settings_recorded is not None:
+        document[RECORDED_SETTINGS] = list(settings_recorded)
+    return document

@@ -36,7 +36,7 @@ from typing import Any
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.settings import load_settings
 from analysis.paths import NOTEBOOKS, PROJECT_ROOT
-from analysis.publishing import execute, interrupt, publish, reuse
+from analysis.publishing import execute, interrupt, publish, recorded_settings, reuse
 from analysis.publishing import manifest as mf
 from analysis.publishing.execute import NotebookRun
 from analysis.publishing.interrupt import INTERRUPTED
@@ -218,6 +218,8 @@ def run_quarter(quarter: Quarter | str, options: RunOptions) -> QuarterResult:
     quarter = Quarter.parse(quarter)
     run = Run.start(options)
     plan = _plan(run, quarter)
+    if plan.decision == reuse.REFUSE:
+        validate(run, [], refused=[plan])  # bad data is said before any advice about --force
     if plan.decision != reuse.RUN:
         return _kept(run, plan, started)
     validate(run, [plan])
@@ -241,7 +243,7 @@ def run_all(
         quarters = list_quarters(run.options.data_dir)
     plans = [_plan(run, Quarter.parse(q)) for q in quarters]
     to_build = [p for p in plans if p.decision == reuse.RUN]
-    validate(run, to_build)
+    validate(run, to_build, refused=[p for p in plans if p.decision == reuse.REFUSE])
     results = {
         p.quarter: _kept(run, p, time.perf_counter()) for p in plans if p.decision != reuse.RUN
     }
@@ -311,16 +313,20 @@ def build_quarter(
         return QuarterResult(q, "published", seconds, folder=folder, notebooks=runs)
 
 
-def validate(run: Run, plans: Sequence[reuse.Plan]) -> None:
-    """Every error of every quarter about to run, before any kernel or any file under reports/."""
+def validate(run: Run, plans: Sequence[reuse.Plan], *, refused: Sequence[reuse.Plan] = ()) -> None:
+    """Every error of every quarter about to run, before any kernel or any file under reports/.
+
+    ``refused`` are quarters whose changed inputs will be refused: their data is checked too,
+    so that broken data is reported as errors (exit 2) before any advice to run with
+    ``--force``, which would only fail on them."""
     bad: dict[Quarter, list[Finding]] = {}
-    for plan in plans:
+    for plan in [*plans, *refused]:
         _, findings = run.options.check(run.options.data_dir, plan.quarter)
         errors = [f for f in findings if f.severity == "error"]
         warnings = len(findings) - len(errors)
         if errors:
             bad[plan.quarter] = list(findings)
-        elif warnings:
+        elif warnings and plan in plans:
             run.report.quarter(plan.quarter, f"{warnings} warning(s) in the data (see the annex)")
     if bad:
         raise InvalidSnapshots(bad)
@@ -432,6 +438,10 @@ def write_manifest(
 ) -> None:
     """manifest.json: what was published, from which inputs, by which tools (see
     :mod:`analysis.publishing.manifest`)."""
+    try:
+        recorded = recorded_settings.record_settings(run.options.data_dir, staging, plan.files)
+    except (OSError, RuntimeError) as exc:
+        raise StepFailed(f"settings: {type(exc).__name__}: {exc}") from exc
     finished = publish.utc_now()
     document = mf.build_manifest(
         quarter=plan.quarter,
@@ -442,6 +452,7 @@ def write_manifest(
         renderer_versions=dict(rendered.versions),
         outputs=mf.output_hashes(staging),
         column_map=load_settings(run.options.data_dir).columns,
+        settings_recorded=recorded,
         volatile={
             "started_utc": began.isoformat(timespec="seconds"),
             "finished_utc": finished.isoformat(timespec="seconds"),
@@ -503,7 +514,11 @@ def _kept(run: Run, plan: reuse.Plan, started: float) -> QuarterResult:
     seconds = time.perf_counter() - started
     if plan.decision == reuse.REUSE:
         when = plan.published_when()
-        run.report.quarter(q, f"inputs unchanged since {when}; reused {folder} (no kernel started)")
+        note = plan.settings_note()
+        unchanged = "inputs unchanged" if note is None else "data, code and notebooks unchanged"
+        run.report.quarter(q, f"{unchanged} since {when}; reused {folder} (no kernel started)")
+        if note is not None:
+            run.report.quarter(q, note)
         run.report.paper(folder)
         return QuarterResult(q, "reused", seconds, folder=folder)
     run.report.quarter(q, plan.refusal(folder))

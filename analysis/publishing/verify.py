@@ -4,11 +4,14 @@ A publication is worth something to the panel only if anyone can later rebuild i
 archived inputs and get the same numbers.  Verification checks four things, each against the
 record the run left in ``manifest.json`` or against the publication itself:
 
-1. **Inputs.**  Every file the manifest lists (snapshots up to the quarter, the data folder's
+1. **Inputs.**  Every file the manifest lists (snapshots up to the quarter, the quarter's
    settings, the paper notebooks and their ``*.py`` twins, every file of the ``analysis``
    package, the Quarto sources) is hashed again, with
    :func:`analysis.publishing.manifest.collect_inputs` called exactly as a run calls it, and
-   compared by SHA-256.
+   compared by SHA-256.  The settings are the copies recorded with the quarter
+   (:mod:`analysis.publishing.recorded_settings`), and the notebooks and figures.json below
+   are computed under them too; today's settings differing from them is a note, never a
+   failure.  A renderer here other than the record's is a note too: nothing is rendered.
 2. **Outputs.**  Every published file (executed notebooks, ``figures.json``, the paper) is
    hashed against the manifest, so a file edited after publication is named.
 3. **Notebooks.**  The archived executed notebooks are run again, in this process, on warm
@@ -42,6 +45,7 @@ from typing import Any
 from analysis import cache
 from analysis.paths import NOTEBOOKS
 from analysis.publishing import manifest as mf
+from analysis.publishing import recorded_settings as rs
 from analysis.publishing.execute import default_jobs
 from analysis.publishing.locking import DEFAULT_TIMEOUT, quarter_lock
 from analysis.publishing.progress import Progress
@@ -95,6 +99,9 @@ class Verdict:
     figures: Tally
     seconds: float = 0.0
     other: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """Said after the verdict, never failing it: today's settings that differ from the
+    quarter's recorded ones, a renderer here other than the record's."""
 
     @property
     def ok(self) -> bool:
@@ -117,7 +124,7 @@ class Verdict:
             f"(data inputs {self.inputs}, outputs {self.outputs}, {notebooks}, {figures})  "
             f"{self.seconds:.1f} s"
         )
-        notes = [f"note: {line}" for line in self.inputs.notes]
+        notes = [f"note: {line}" for line in [*self.inputs.notes, *self.notes]]
         return [head, *(f"    {line}" for line in [*self.problems, *notes])]
 
 
@@ -418,29 +425,96 @@ def _verify_copy(
     notebooks_dir: Path,
 ) -> Verdict:
     """The four checks of the module docstring on a private copy of the publication: the
-    notebooks rerun on warm kernels in the background while this thread recomputes figures."""
+    notebooks rerun on warm kernels in the background while this thread recomputes figures.
+
+    Everything is read under the quarter's recorded settings (:func:`quarter_data`): the
+    real snapshots, the rule files published with the quarter."""
     other = []
     if manifest.get("schema") != mf.SCHEMA:
         other.append(f"manifest schema {manifest.get('schema')!r}; this version reads {mf.SCHEMA}")
     if manifest.get("quarter") != quarter.id:
         other.append(f"manifest names quarter {manifest.get('quarter')!r}, not {quarter.id}")
-    inputs = check_inputs(manifest, data_dir, quarter, notebooks_dir)
+    read_from, settings_notes, settings_problem = quarter_data(manifest, published, data_dir, work)
+    if settings_problem:
+        other.append(settings_problem)
+    inputs = check_inputs(manifest, read_from, quarter, notebooks_dir)
     outputs = check_outputs(published, manifest)
     threads = max(1, jobs or default_jobs())
     with contextlib.ExitStack() as stack:
         pool = stack.enter_context(concurrent.futures.ThreadPoolExecutor(threads))
+        # Asking the renderer its version starts a process (Quarto's Deno: about a second):
+        # in a thread of its own, so the kernels' threads start at once.
+        aside = stack.enter_context(concurrent.futures.ThreadPoolExecutor(1))
+        renderer = aside.submit(renderer_note, manifest)
         pending = None
         if rerun:
             archived = archived_notebooks(manifest, published, notebooks)
-            pending = start_reruns(archived, data_dir, work, pool, threads, stack)
+            pending = start_reruns(archived, read_from, work, pool, threads, stack)
         with cache_off():
-            figures = check_figures(published, data_dir, quarter)  # meanwhile, in this thread
+            figures = check_figures(published, read_from, quarter)  # meanwhile, in this thread
         checked = (
             _collect_reruns(pending, len(manifest.get("notebooks", [])))
             if pending is not None
             else None
         )
-    return Verdict(quarter, inputs, outputs, checked, figures, other=other)
+        notes = settings_notes + [note for note in [renderer.result()] if note]
+    return Verdict(quarter, inputs, outputs, checked, figures, other=other, notes=notes)
+
+
+def quarter_data(
+    manifest: dict, published: Path, data_dir: Path, work: Path
+) -> tuple[Path, list[str], str | None]:
+    """The data folder to verify the quarter from, notes on today's settings, and why the
+    quarter cannot be verified under the rules it was made under (None when it can).
+
+    A publication that recorded its rule files is read under them (an overlay of the real
+    snapshots and the recorded copies, :func:`analysis.publishing.recorded_settings.overlay`);
+    today's settings differing from them is a note, never a failure.  An older record is read
+    from the data folder as it is, which works only while its settings hash as recorded."""
+    if not rs.is_recorded(manifest):
+        return data_dir, [], rs.predates_record(manifest, data_dir)
+    present = rs.recorded_files(published, manifest)
+    read_from = rs.overlay(data_dir, present, work / "settings-overlay" / "data")
+    changed = rs.differences(present, rs.rule_files(data_dir))
+    notes = []
+    if changed:
+        notes.append(
+            f"today's settings differ from those recorded with {manifest.get('quarter')} in "
+            f"{', '.join(changed)}; verified under the recorded ones "
+            f"(reports/<quarter>/{rs.RECORD_DIR}/)"
+        )
+    return read_from, notes, None
+
+
+def renderer_note(manifest: dict) -> str | None:
+    """A line when this machine's renderer is not the one that rendered the record (verify
+    never renders, so this never fails it; a rerun with ``--force`` would draw the paper with
+    what is here)."""
+    recorded = manifest.get("renderer", {})
+    name, versions = recorded.get("name"), recorded.get("versions", {})
+    if name not in ("quarto", "pandoc") or not versions:
+        return None
+    try:
+        from analysis.publishing.render import renderer_versions
+
+        if name == "quarto":
+            from analysis.publishing.quarto import quarto_path
+
+            here = {"quarto": None} if quarto_path() is None else renderer_versions("quarto")
+        else:
+            here = renderer_versions("pandoc")
+    except Exception as exc:  # a broken tool here says so; it never fails the verdict
+        return f"the renderer here could not be asked its version ({type(exc).__name__}: {exc})"
+    if here == versions:
+        return None
+
+    def named(found: dict) -> str:
+        return " + ".join(f"{tool} {found.get(tool) or '(not installed)'}" for tool in versions)
+
+    return (
+        f"rendered with {named(versions)}; this machine has {named(here)} "
+        "(verify does not re-render; a run with --force here would draw the paper with it)"
+    )
 
 
 def archived_notebooks(

@@ -311,6 +311,43 @@ def test_altered_pdf_is_named(copied: tuple[Path, Path]) -> None:
     assert verdict.lines()[0].startswith(f"{SEED}  DIFFERS  ")
 
 
+@pytest.mark.slow
+def test_a_settings_edit_after_publication_is_a_note_and_the_quarter_still_verifies(
+    copied: tuple[Path, Path],
+) -> None:
+    """The panel changes its rules going forward (a column map, the attention threshold): the
+    published quarter is verified under the settings recorded with it, today's differences a
+    note.  Under today's rules the figures would differ (tests/publishing/test_a_year.py)."""
+    data, reports = copied
+    assert (reports / SEED / "settings" / "settings.yml").read_bytes() == (
+        data / "settings.yml"
+    ).read_bytes()
+    settings = data / "settings.yml"
+    text = settings.read_text(encoding="utf-8")
+    text = text.replace("long_overdue_days: 365", "long_overdue_days: 400")
+    text = text.replace("columns: {}", "columns:\n  recommendations:\n    Reference: rec_id")
+    settings.write_text(text, encoding="utf-8")
+
+    result = _invoke(data, reports, "--no-notebooks", SEED)
+
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith(f"{SEED}  VERIFIED  "), result.output
+    assert lines[1:] == [
+        f"    note: today's settings differ from those recorded with {SEED} in "
+        "columns.recommendations, attention.long_overdue_days; verified under the recorded ones "
+        "(reports/<quarter>/settings/)"
+    ]
+
+    # The record itself is what is checked: an edited recorded copy fails, named.
+    recorded = reports / SEED / "settings" / "settings.yml"
+    recorded.write_text(text, encoding="utf-8")
+    tampered = _invoke(data, reports, "--no-notebooks", SEED)
+    assert tampered.exit_code == 1
+    assert "input changed: settings/settings.yml" in tampered.output
+    assert "output changed: settings/settings.yml" in tampered.output
+
+
 def test_a_code_change_alone_is_a_note_but_a_data_change_fails(monkeypatch, tmp_path) -> None:
     """verify proves the paper reruns the same; code may move on as long as it does."""
     recorded = {
@@ -369,6 +406,7 @@ def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
         "paper.docx",
         "paper.pdf",
         "paper.html",
+        "settings/settings.yml",
         *(f"notebooks/{name}.ipynb" for name in PAPER_NOTEBOOKS),
     }, "Quarto's working files (.quarto/, .gitignore) are never published"
 
@@ -384,3 +422,22 @@ def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
     again = run_quarter(SEED, RunOptions(data, reports, progress=lambda _line: None))
     assert again.status == "reused", (again.status, again.reason)
     assert json.loads((reports / SEED / "manifest.json").read_text()) == manifest
+
+
+def test_a_renderer_here_other_than_the_records_is_a_note(monkeypatch) -> None:
+    """verify never renders, so the renderer here cannot fail it; a conda user a year on is
+    told plainly when their Quarto is not the record's (issue 22)."""
+    from analysis.publishing import quarto, render
+
+    manifest = {"renderer": {"name": "quarto", "versions": {"quarto": "1.10.16"}}}
+    monkeypatch.setattr(quarto, "quarto_path", lambda: "/opt/quarto/bin/quarto")
+    monkeypatch.setattr(render, "renderer_versions", lambda name: {"quarto": "1.10.16"})
+    assert vf.renderer_note(manifest) is None
+
+    monkeypatch.setattr(render, "renderer_versions", lambda name: {"quarto": "1.11.2"})
+    assert vf.renderer_note(manifest) == (
+        "rendered with quarto 1.10.16; this machine has quarto 1.11.2 (verify does not "
+        "re-render; a run with --force here would draw the paper with it)"
+    )
+    monkeypatch.setattr(quarto, "quarto_path", lambda: None)
+    assert "this machine has quarto (not installed)" in vf.renderer_note(manifest)
