@@ -221,7 +221,6 @@ def test_a_year_of_quarters_and_a_settings_change_for_the_future(home: Path) -> 
     assert yaml.safe_load(recorded.read_text(encoding="utf-8"))["attention"]["limit"] == 2
 
 
-@pytest.mark.xfail(reason="needs per-quarter columns: from h22b", strict=False)
 def test_a_header_renamed_in_one_quarter_is_mapped_in_that_quarter_alone(home: Path) -> None:
     """The force's portal renamed ``rec_id`` to ``Reference No`` in one quarter's export: that
     quarter maps it in its own snapshot.yml, every other quarter is read as before, and the
