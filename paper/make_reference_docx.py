@@ -7,6 +7,17 @@ style Pandoc expects is present, then restyled with python-docx: A4 pages, a sob
 serif, dark headings, a ruled "Table" style, and the protective marking in the page header
 and footer with "Page x of y" fields.
 
+Accessibility (the Public Sector Bodies Accessibility Regulations; tests/publishing/
+test_word_access.py): body text 12 pt; links dark blue (#1D70B8, GOV.UK's link colour,
+5.2:1 against white) and underlined; header and footer set in one "Header"/"Footer" style,
+so the page number fields print at the size of "Page ... of".  The body font is Arial: a
+plain sans serif that every copy of Word has (Liberation Sans, its metric twin, stands in
+on Linux), where DejaVu Sans, the charts' and the PDF's typeface, is not installed with
+Windows or Office and would be substituted unseen.  The charts reach Word as pictures,
+their DejaVu Sans drawn in.  What a style cannot carry (rows that do not split across
+pages, table titles, figures kept with their captions) is set on the paper itself by
+analysis/publishing/word_access.py.
+
 Section numbers are not Word list numbering: Quarto and ``pandoc --number-sections`` both
 write the number into the heading text, so numbered styles here would number twice.
 
@@ -35,6 +46,9 @@ DEFAULT_MARKING = "OFFICIAL"
 BODY_FONT = "Arial"
 INK = RGBColor(0x1A, 0x1A, 0x1A)
 HEADING_INK = RGBColor(0x1F, 0x2A, 0x44)
+LINK_INK = RGBColor(0x1D, 0x70, 0xB8)
+BODY_PT = 12
+FURNITURE_PT = 10
 RULE_COLOUR = "808080"
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -83,26 +97,38 @@ def _styles(document) -> dict:
 def _style_text(document) -> None:
     styles = _styles(document)
     for name in ("Normal", "Body Text", "First Paragraph", "Compact", "Block Text"):
-        _font(styles[name], 11)
+        _font(styles[name], BODY_PT)
     _spacing(styles["Body Text"], 3, 6)
     _spacing(styles["Compact"], 0, 2)
-    _font(styles["Title"], 18, bold=True, colour=HEADING_INK)
+    _font(styles["Title"], 20, bold=True, colour=HEADING_INK)
     styles["Title"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _spacing(styles["Title"], 6, 6)
-    _font(styles["Subtitle"], 12, bold=False, colour=HEADING_INK)
+    _font(styles["Subtitle"], 14, bold=False, colour=HEADING_INK)
     styles["Subtitle"].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     for name in ("Author", "Date"):
-        _font(styles[name], 11, bold=False)
+        _font(styles[name], BODY_PT, bold=False)
         styles[name].paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
-    for level, size in ((1, 14), (2, 12), (3, 11), (4, 11)):
+    for level, size in ((1, 16), (2, 14), (3, 12), (4, 12)):
         heading = styles[f"Heading {level}"]
         _font(heading, size, bold=True, colour=HEADING_INK)
         _spacing(heading, 18 if level == 1 else 12, 6)
         heading.paragraph_format.keep_with_next = True
     for name in ("Caption", "Image Caption", "Table Caption"):
-        _font(styles[name], 10, bold=True, colour=HEADING_INK)
+        _font(styles[name], 11, bold=True, colour=HEADING_INK)
         _spacing(styles[name], 4, 8)
     styles["Table Caption"].paragraph_format.keep_with_next = True
+    # Links: dark blue and underlined, told apart from the text by more than colour.
+    link = styles["Hyperlink"]
+    link.font.color.rgb = LINK_INK
+    link.font.underline = True
+    # Header and footer: one size for the marking, "Page", the page number and "of".
+    for name in ("Header", "Footer"):
+        if name not in styles:
+            furniture = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+            furniture.base_style = styles["Normal"]
+            styles = _styles(document)
+        _font(styles[name], FURNITURE_PT)
+        _spacing(styles[name], 0, 0)
     # Table cells (paper/docx-table-text.lua): 10 pt, the size analysis/presentation/tables.py sizes
     # columns for; header bold comes from the "Table" style's first-row formatting.
     if "Table Text" not in styles:
@@ -170,12 +196,10 @@ def _field(instruction: str, placeholder: str):
     )
 
 
-def _marking_paragraph(paragraph, marking: str) -> None:
+def _marking_paragraph(paragraph, marking: str, style: str) -> None:
+    paragraph.style = style
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run(marking)
-    run.bold = True
-    run.font.name = BODY_FONT
-    run.font.size = Pt(10)
+    paragraph.add_run(marking).bold = True
 
 
 def _page_furniture(document, marking: str) -> None:
@@ -189,17 +213,17 @@ def _page_furniture(document, marking: str) -> None:
 
     header = section.header
     header.is_linked_to_previous = False
-    _marking_paragraph(header.paragraphs[0], marking)
+    _marking_paragraph(header.paragraphs[0], marking, "Header")
 
     footer = section.footer
     footer.is_linked_to_previous = False
-    _marking_paragraph(footer.paragraphs[0], marking)
-    pages = footer.add_paragraph()
+    _marking_paragraph(footer.paragraphs[0], marking, "Footer")
+    # No run carries a size of its own: the words and the fields' results take the Footer
+    # style's, so Word prints "Page 3 of 14" in one size whatever the fields hold.
+    pages = footer.add_paragraph(style="Footer")
     pages.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for text, field in (("Page ", "PAGE"), (" of ", "NUMPAGES")):
-        run = pages.add_run(text)
-        run.font.name = BODY_FONT
-        run.font.size = Pt(9)
+        pages.add_run(text)
         pages._p.append(_field(field, "1"))
 
 

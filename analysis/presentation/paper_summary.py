@@ -187,7 +187,7 @@ def annex_method(ctx: PaperContext) -> str:
     categories = join_and(literal(c["name"]) for c in f["delay_categories"])
     theme_names = "; ".join(literal(t["name"]) for t in f["theme_rules"])
     lines = [
-        f"- **Data as at:** {as_of_text(f)}, the snapshot for {f['quarter_label']} (`{f['quarter']}`).",
+        f"- **Data as at:** {as_of_text(f)}, the snapshot for {f['quarter_label']} ({literal(f['quarter'])}).",
         f"- **Actions monitored centrally:** {f['threshold']}. Low-risk actions are left to "
         "local leaders and are not counted.",
         "- **Outstanding:** a monitored action whose status is Open, In progress or On hold.",

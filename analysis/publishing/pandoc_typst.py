@@ -50,10 +50,40 @@ def _typst_with_alt_text(source: str, alt_texts: dict[str, str]) -> str:
     return source
 
 
-def render_with_pandoc(staging: Path) -> list[str]:
-    """The fallback renderer: same sources, same assets, Pandoc and Typst instead of Quarto."""
+def compile_pdf(typ: Path, staging: Path, options: dict[str, Any]) -> Path:
+    """Typst draws ``staging/paper.pdf`` from ``typ`` with the typst format's ``options`` from
+    _quarto.yml, as Quarto passes them: its font folders (the charts' DejaVu Sans) and its
+    PDF standards.  PDF/UA-1 makes Typst check the paper's accessibility as it compiles (alt
+    text on every image, a document title...) and fail the render on what it finds."""
     import typst
 
+    output = staging / "paper.pdf"
+    try:
+        typst.compile(
+            str(typ),
+            output=str(output),
+            root=str(staging),
+            font_paths=[str(staging / path) for path in as_list(options.get("font-paths"))],
+            ignore_system_fonts=True,
+            pdf_standards=[str(name) for name in as_list(options.get("pdf-standard"))],
+        )
+    except Exception as exc:  # typst.TypstError and friends carry the compiler's report
+        raise RenderError(f"typst compile {typ} failed:\n{exc}") from exc
+    return output
+
+
+def own_filters(options: dict[str, Any]) -> list[str]:
+    """The Lua filters _quarto.yml gives a format, less Quarto's own and those written for
+    Quarto's output (paper/quarto-*.lua), which have nothing to act on here."""
+    return [
+        name
+        for name in as_list(options.get("filters", []))
+        if isinstance(name, str) and name != "quarto" and not Path(name).name.startswith("quarto-")
+    ]
+
+
+def render_with_pandoc(staging: Path) -> list[str]:
+    """The fallback renderer: same sources, same assets, Pandoc and Typst instead of Quarto."""
     config = quarto_config(staging)
     formats = config.get("format", {})
     crossref = config.get("crossref", {})
@@ -76,18 +106,11 @@ def render_with_pandoc(staging: Path) -> list[str]:
         return f"--metadata-file={path.relative_to(staging).as_posix()}"
 
     docx = formats.get("docx", {})
-    # The Lua filters _quarto.yml gives Word, less Quarto's own and those written for
-    # Quarto's output (paper/quarto-*.lua), which have nothing to act on here.
-    docx_filters = [
-        name
-        for name in docx.get("filters", [])
-        if isinstance(name, str) and name != "quarto" and not Path(name).name.startswith("quarto-")
-    ]
     docx_args = [
         *common,
         meta_file("docx", {}),
         "--to=docx",
-        *[f"--lua-filter={name}" for name in docx_filters],
+        *[f"--lua-filter={name}" for name in own_filters(docx)],
         f"--reference-doc={docx.get('reference-doc', 'paper/reference.docx')}",
         *numbered,
         *(["--toc"] if docx.get("toc") else []),
@@ -124,7 +147,7 @@ def render_with_pandoc(staging: Path) -> list[str]:
         meta_file("typst", typst_options),
         "--to=typst",
         "--template=paper/pandoc-typst.typ",
-        *[f"--lua-filter={name}" for name in as_list(pdf.get("filters", []))],
+        *[f"--lua-filter={name}" for name in own_filters(pdf)],
         *numbered,
         f"--output={typ.name}",
     ]
@@ -132,15 +155,7 @@ def render_with_pandoc(staging: Path) -> list[str]:
     def pdf_from_typst() -> None:
         _run_pandoc(staging, typst_args)
         typ.write_text(_typst_with_alt_text(typ.read_text(encoding="utf-8"), paper.alt_texts))
-        try:
-            typst.compile(
-                str(typ),
-                output=str(staging / "paper.pdf"),
-                root=str(staging),
-                ignore_system_fonts=True,
-            )
-        except Exception as exc:  # typst.TypstError and friends carry the compiler's report
-            raise RenderError(f"typst compile {typ} failed:\n{exc}") from exc
+        compile_pdf(typ, staging, pdf)
         typ.unlink()
 
     # The three formats are independent processes over the same sources: run them side by

@@ -114,12 +114,39 @@ def stage_sources(staging: Path, renderer_text: str | None = None) -> list[str]:
     (staging / NOTEBOOK_LINKS_FILE).write_text(
         notebook_links(embedded_notebooks(qmd)), encoding="utf-8"
     )
+    stage_fonts(staging / TYPST_FONT_DIR)
     builder = _load_reference_builder()
     if builder is None:
         warnings.append("python-docx not installed: reference.docx keeps its default marking")
     else:
         builder(staging / "paper" / "reference.docx", str(meta["marking"]))
     return warnings
+
+
+TYPST_FONT_DIR = "paper/fonts"
+"""Where the PDF's typeface is staged (``font-paths`` of the typst format in _quarto.yml)."""
+TYPST_FONT_FILES = (
+    "DejaVuSans.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSans-Oblique.ttf",
+    "DejaVuSans-BoldOblique.ttf",
+)
+
+
+def matplotlib_font_dir() -> Path:
+    """matplotlib's own font folder, which holds DejaVu Sans, the typeface of every chart."""
+    import matplotlib
+
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def stage_fonts(target: Path) -> None:
+    """Copy DejaVu Sans from matplotlib into ``target`` for Typst, so text and charts share
+    one typeface whatever fonts the machine has (both renderers read the same folder)."""
+    target.mkdir(parents=True, exist_ok=True)
+    source = matplotlib_font_dir()
+    for name in TYPST_FONT_FILES:
+        shutil.copyfile(source / name, target / name)
 
 
 WORKING_FILES = (

@@ -11,6 +11,10 @@ while the notebooks execute.  Two renderers read the same staged sources:
 * ``pandoc`` (:mod:`analysis.publishing.pandoc_typst`): a fallback for machines without
   Quarto, Pandoc and Typst doing what Quarto adds to Pandoc for this paper
   (:mod:`analysis.publishing.embeds`).
+
+Whichever drew it, the Word file is then given what its styles cannot carry
+(:mod:`analysis.publishing.word_access`: rows that do not split, table titles, pictures kept
+with their captions).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from analysis.publishing.paper_sources import (
     stage_sources,
 )
 from analysis.publishing.quarto import QUARTO_HELP, quarto_path, quarto_version, render_with_quarto
+from analysis.publishing.word_access import make_word_accessible
 
 Renderer = Literal["quarto", "pandoc"]
 FORMATS = ("docx", "pdf", "html")
@@ -141,6 +146,7 @@ def draw_paper(staged: StagedPaper) -> RenderResult:
     else:
         warnings += render_with_pandoc(staging)
     outputs = _outputs(staging)
+    make_word_accessible(outputs["docx"])
     protect_html(staging)
     remove_working_files(staging)
     return RenderResult(

@@ -308,3 +308,11 @@ def test_authored_interdependencies_follow_the_facts() -> None:
     ctx = ctx_for(actions=[{"action": "Vetting renewals"}])
     ctx.snapshot.narrative["Interdependencies"] = "Our own words."
     assert paper.summary_interdependencies(ctx).endswith("\n\nOur own words.")
+
+
+def test_the_method_annex_sets_nothing_as_code() -> None:
+    """No code typeface in the paper (one typeface across text and charts): the quarter's
+    folder name and the rule files are named in plain text, not as Markdown code."""
+    annex = paper.annex_method(ctx_for(as_of=dt.date(2019, 6, 30)))
+    assert "`" not in annex
+    assert "the snapshot for Q1 19/20 (2019-20-Q1)." in annex
