@@ -30,7 +30,6 @@ landmarks.  Document text is escaped before it reaches the page
 
 from __future__ import annotations
 
-import html
 import re
 from pathlib import Path
 
@@ -46,7 +45,6 @@ HEADING_TAG = re.compile(r"<(?P<close>/?)h(?P<level>[1-5])(?=[\s>])")
 TABLE = re.compile(r"<table\b(?P<attributes>[^>]*)>(?P<inner>.*?)</table>", re.S)
 CAPTION = re.compile(r"<caption\b[^>]*>(?P<text>.*?)</caption>\s*", re.S)
 FIGCAPTION_ID = re.compile(r'<figcaption\b[^>]*\bid="(?P<id>tbl-[^"]+)"')
-TAG = re.compile(r"<[^>]+>")
 
 MAIN_ID = "paper"
 TABLE_REGION_CLASS = "table-scroll"
@@ -62,10 +60,6 @@ def _find(pattern: re.Pattern[str], text: str, what: str) -> re.Match[str]:
 def shift_headings(markup: str) -> str:
     """Every ``<h1>`` to ``<h5>`` in ``markup`` one level down (``<h1>`` becomes ``<h2>``)."""
     return HEADING_TAG.sub(lambda m: f"<{m['close']}h{int(m['level']) + 1}", markup)
-
-
-def _text(markup: str) -> str:
-    return " ".join(html.unescape(TAG.sub(" ", markup)).split())
 
 
 def name_tables(markup: str) -> str:
