@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.presentation.markup import literal, literals
 from analysis.presentation.paper_context import PaperContext, as_of_text, narrative
-from analysis.presentation.tables import markdown_table
+from analysis.presentation.tables import captioned_table, markdown_table
 from analysis.presentation.wording import count, figure, join_and, verb
 from analysis.quarters import long_date
 
@@ -267,6 +267,10 @@ def _attention_rules_text(f: dict[str, Any], rules: str) -> str:
     return text
 
 
+WARNINGS_CAPTION = "Data-quality warnings on this quarter's data, by file, row and column"
+WARNINGS_LABEL = "tbl-warnings"
+
+
 def annex_warnings(ctx: PaperContext) -> str:
     warnings = ctx.snapshot.warnings
     if not warnings:
@@ -284,4 +288,4 @@ def annex_warnings(ctx: PaperContext) -> str:
             "Warning": [w.message for w in warnings],
         }
     )
-    return intro + markdown_table(rows)
+    return intro + captioned_table(markdown_table(rows), WARNINGS_CAPTION, WARNINGS_LABEL)

@@ -16,7 +16,7 @@ import pandas as pd
 from analysis.figures import reconciliation as rc
 from analysis.inputs.vocabulary import OFFICIAL_SENSITIVE, RESTRICTED_ITEM
 from analysis.presentation.markup import literal
-from analysis.presentation.tables import markdown_table
+from analysis.presentation.tables import captioned_table, markdown_table
 from analysis.presentation.wording import count, join_and, verb
 from analysis.quarters import long_date
 
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from analysis.presentation.paper_context import PaperContext
 
 HEADING = "## The portal and the force's own tracker"
+GROUPS_CAPTION = "Open recommendations on the portal against the force's own tracker, by group"
+GROUPS_LABEL = "tbl-reconciliation"
+READY_CAPTION = "Recommendations to put to the inspectorate for closing, by portal reference"
+READY_LABEL = "tbl-ready-to-close"
 
 GROUP_LABELS = {
     rc.READY_TO_CLOSE: "Ready to close: evidence submitted or complete internally",
@@ -142,11 +146,11 @@ def reconciliation_blocks(ctx: PaperContext) -> list[str]:
     ready-to-close table; none when the quarter has no own tracker."""
     if _figures(ctx) is None:
         return []
-    # Lead-in sentences rather than table captions: Quarto drops an unlabelled caption inside
-    # an embedded output where Pandoc keeps it, and the two renderers must print the same.
+    # Each table named by a labelled caption, which both renderers number among the paper's
+    # tables (analysis.presentation.tables.captioned_table).
     blocks = [
         f"{HEADING}\n\n{reconciliation_text(ctx)} The table below sets out each group.",
-        markdown_table(reconciliation_table(ctx)),
+        captioned_table(markdown_table(reconciliation_table(ctx)), GROUPS_CAPTION, GROUPS_LABEL),
     ]
     ready = ready_to_close_table(ctx)
     if not ready.empty:
@@ -154,5 +158,5 @@ def reconciliation_blocks(ctx: PaperContext) -> list[str]:
             "The recommendations to put to the inspectorate for closing, with the force's own "
             "record of what was done:"
         )
-        blocks.append(markdown_table(ready))
+        blocks.append(captioned_table(markdown_table(ready), READY_CAPTION, READY_LABEL))
     return blocks

@@ -11,6 +11,7 @@ masked by :mod:`analysis.figures.marking`) and only change how it looks.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -104,6 +105,24 @@ def markdown_table(frame: pd.DataFrame, *, index: bool = False, thousands: bool 
     wide = max(len(line) for line in lines[:1] + lines[2:]) > PANDOC_COLUMNS
     lines[1] = _sized_rule(_pipe_table(shown, _shown_cell, thousands), wide=wide).splitlines()[1]
     return "\n".join(lines)
+
+
+def captioned_table(table: str, caption: str, label: str) -> str:
+    """A pipe table from :func:`markdown_table` with its caption, for a table that shares an
+    output with other blocks (so has no ``tbl-cap`` cell option of its own).
+
+    Every table in the paper is named by a caption (a screen reader announces a table by it),
+    and ``label`` (``tbl-...``) numbers it among the paper's tables: Quarto's cross-referencing
+    numbers a labelled Pandoc caption inside an embedded output as it numbers a ``tbl-cap``
+    cell, and the fallback does the same (:mod:`analysis.publishing.embeds`).  An unlabelled
+    caption would not do: Quarto drops it inside an embedded output where Pandoc keeps it.
+    ``caption`` is the paper's own words, never data.  The empty table ``*(none)*`` is no table
+    and gets no caption."""
+    if not label.startswith("tbl-") or not re.fullmatch(r"[A-Za-z0-9_-]+", label):
+        raise ValueError(f"a table label is tbl- and letters, digits, - or _: {label!r}")
+    if not table.lstrip().startswith("|"):
+        return table
+    return f"{table}\n\n: {caption} {{#{label}}}"
 
 
 # The page a paper table is set on, in points: A4 less the 22 mm side margins of both the Word

@@ -30,6 +30,9 @@ CROSSREF = re.compile(
     r"(?P<open>\[)?(?P<suppress>-)?(?<![\w@\\])@(?P<label>(?:fig|tbl)-[A-Za-z0-9](?:[A-Za-z0-9_-]*[A-Za-z0-9])?)"
     r"(?(open)\])"
 )
+TABLE_CAPTION = re.compile(
+    r"^(?P<lead>: )(?P<caption>\S.*?) \{#(?P<label>tbl-[A-Za-z0-9_-]+)\}[ \t]*$", re.MULTILINE
+)
 FRONT_MATTER = re.compile(r"\A---\s*\n(?P<yaml>.*?)\n---\s*\n", re.DOTALL)
 CELL_OPTION = re.compile(r"^#\|\s?(?P<option>.*)$")
 
@@ -175,10 +178,21 @@ class Embedder:
         title = self.floats.number(label)
         return f"{table.strip()}\n\n: {title}: {caption} {{#{label}}}"
 
+    def number_captions(self, markdown: str) -> str:
+        """A labelled table caption inside an output (``: words {#tbl-label}`` after a pipe
+        table, :func:`analysis.presentation.tables.captioned_table`) numbered as Quarto's
+        cross-referencing numbers it: "Table N: words", in document order among the rest."""
+
+        def numbered(match: re.Match[str]) -> str:
+            title = self.floats.number(match["label"])
+            return f"{match['lead']}{title}: {match['caption']} {{#{match['label']}}}"
+
+        return TABLE_CAPTION.sub(numbered, markdown)
+
     def plain(self, where: str, label: str, index: int, output: nbformat.NotebookNode) -> str:
         data = output.get("data", {})
         if "text/markdown" in data:
-            return data["text/markdown"].strip()
+            return self.number_captions(data["text/markdown"].strip())
         if "image/png" in data:
             return f"![]({self._png(label, index, output)})"
         if "text/plain" in data:

@@ -36,6 +36,7 @@ from analysis.publishing.content_policy import script_texts, with_content_policy
 QUARTO_SOURCES = ("_quarto.yml", "paper.qmd", "paper")
 META_FILE = "_paper-meta.yml"
 NOTEBOOK_LINKS_FILE = "_notebook-links.html"
+NOTEBOOK_LINKS_CLASS = "notebook-links"
 PAPER_KEYS = (
     "title",
     "panel",
@@ -226,7 +227,7 @@ def notebook_links(notebooks: tuple[str, ...]) -> str:
         for path in notebooks
     )
     return (
-        '<nav class="notebook-links" aria-label="Notebooks">\n'
+        f'<nav class="{NOTEBOOK_LINKS_CLASS}" aria-label="Notebooks">\n'
         "<h2>Notebooks</h2>\n<p>The executed analysis notebooks behind this paper:</p>\n"
         f"<ul>\n{items}\n</ul>\n</nav>\n"
     )

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from analysis.publishing.page_structure import structure_html
 from analysis.publishing.pandoc_typst import render_with_pandoc
 from analysis.publishing.paper_sources import (
     RenderError,
@@ -147,6 +148,7 @@ def draw_paper(staged: StagedPaper) -> RenderResult:
         warnings += render_with_pandoc(staging)
     outputs = _outputs(staging)
     make_word_accessible(outputs["docx"])
+    structure_html(staging)
     protect_html(staging)
     remove_working_files(staging)
     return RenderResult(

@@ -174,3 +174,14 @@ def test_columns_whose_words_overfill_the_page_keep_their_proportions():
     widths = tables.column_widths_pt(header, [["x"] * 10])
     assert sum(widths) == pytest.approx(tables.TEXT_WIDTH_PT)
     assert max(widths) == pytest.approx(min(widths))
+
+
+def test_captioned_table_adds_a_labelled_caption_and_leaves_no_table_bare():
+    table = tables.markdown_table(pd.DataFrame({"Group": ["A"], "Count": [3]}))
+    shown = tables.captioned_table(table, "Groups by count", "tbl-groups")
+    assert shown.startswith(table)
+    assert shown.endswith("\n\n: Groups by count {#tbl-groups}")
+    empty = tables.markdown_table(pd.DataFrame({"Group": []}))
+    assert tables.captioned_table(empty, "Groups", "tbl-groups") == empty  # no table, no caption
+    with pytest.raises(ValueError, match="tbl-"):
+        tables.captioned_table(table, "Groups", "fig-groups")

@@ -76,3 +76,35 @@ def test_a_figure_cell_with_two_outputs_is_refused(tmp_path):
         embeds.resolve_paper(
             "{{< embed notebooks/x.ipynb#fig-two >}}", tmp_path, PAPER, {"fig": "F", "tbl": "T"}
         )
+
+
+def test_a_labelled_caption_inside_an_output_is_numbered_among_the_tables(tmp_path):
+    """A table that shares an output with text (the reconciliation, the warnings annex) is
+    captioned ``: words {#tbl-label}``; the fallback numbers it in document order, as Quarto's
+    cross-referencing does, and a reference to it resolves."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    table = "| A | B |\n|:--|--:|\n| x | 1 |"
+    shared = (
+        f"Some words.\n\n{table}\n\n: The first shared table {{#tbl-first}}\n\n"
+        f"More words.\n\n{table}\n\n: The second {{#tbl-second}}"
+    )
+    own = new_output("display_data", data={"text/markdown": table})
+    cells = [
+        new_code_cell('#| label: tbl-own\n#| tbl-cap: "Its own"\nx', outputs=[own]),
+        new_code_cell(
+            "#| label: shared\nx",
+            outputs=[new_output("display_data", data={"text/markdown": shared})],
+        ),
+    ]
+    nbformat.write(new_notebook(cells=cells), notebooks / "x.ipynb")
+    qmd = (
+        "{{< embed notebooks/x.ipynb#tbl-own >}}\n\n{{< embed notebooks/x.ipynb#shared >}}\n\n"
+        "See @tbl-second.\n"
+    )
+    paper = embeds.resolve_paper(qmd, tmp_path, PAPER, {"fig": "Figure", "tbl": "Table"})
+    assert ": Table 1: Its own {#tbl-own}" in paper.markdown
+    assert ": Table 2: The first shared table {#tbl-first}" in paper.markdown
+    assert ": Table 3: The second {#tbl-second}" in paper.markdown
+    assert "See [Table 3](#tbl-second)." in paper.markdown
+    assert paper.numbers == {"tbl-own": 1, "tbl-first": 2, "tbl-second": 3}

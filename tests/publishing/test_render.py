@@ -134,6 +134,7 @@ TOP_HEADINGS = [
     "7 Contact details",
     "Annex A: Method",
     "Annex B: Data-quality warnings",
+    "Annex C: Accessibility",
 ]
 
 
@@ -433,7 +434,8 @@ def test_html_opens_in_headless_chromium_without_script_errors(fallback, tmp_pat
     dom = subprocess.run([*common, "--dump-dom", page], capture_output=True, text=True, timeout=120)
     assert "Uncaught" not in dom.stderr, dom.stderr[-2000:]
     assert dom.stdout.count('class="panel-table-filter"') == 1
-    assert dom.stdout.count('aria-sort="none"') == 2
+    assert dom.stdout.count('<button type="button" class="panel-sort">') == 2  # both columns
+    assert dom.stdout.count('<label for="panel-filter-1">') == 1
 
 
 @pytest.mark.slow
