@@ -37,6 +37,7 @@ from analysis.inputs.vocabulary import (
     ACTION_COLUMNS,
     ACTION_DATES,
     ACTION_OPTIONAL,
+    ACTION_PRESENT_ONLY,
     ACTION_REQUIRED,
     ACTION_STATUSES,
     ASSURANCES,
@@ -210,6 +211,9 @@ class TableSpec:
     loose: tuple[str, ...] = ()
     """Coded columns matched ignoring hyphens and runs of space as well as case: the
     portal exports ``being-progressed`` for the contract's ``Being progressed``."""
+    present_only: tuple[str, ...] = ()
+    """Optional columns the loaded frame holds only when the file has them (``verified_date``:
+    a tracker that does not record verification is not a tracker where nothing is verified)."""
 
 
 RECOMMENDATIONS = TableSpec(
@@ -239,6 +243,7 @@ ACTIONS = TableSpec(
     known={"business_group": KNOWN_BUSINESS_GROUPS},
     financial_years=("audit_year",),
     defaults={"marking": OFFICIAL},
+    present_only=ACTION_PRESENT_ONLY,
 )
 
 TRACKER = TableSpec(
@@ -412,6 +417,8 @@ def canonical(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     blank = pd.Series(pd.NA, index=frame.index, dtype="str")
     for name in spec.columns:
+        if name in spec.present_only and name not in frame.columns:
+            continue
         text = frame[name] if name in frame.columns else blank
         if name in spec.dates:
             out[name] = parse_dates(text)
