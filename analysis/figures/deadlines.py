@@ -35,6 +35,13 @@ from analysis.figures.marking import tally
 COUNTS = ("moved", "moved_more_than_limit", "moved_after_passing")
 """The per-group counts of figures.json's ``deadlines.by_business_group``, in that order."""
 
+SLIP_BANDS = ("none or earlier", "up to 3 months", "3-6 months", "6-12 months", "1-2 years")
+SLIP_OVER = "over 2 years"
+SLIP_BAND_UPPER_DAYS = (0, 91, 182, 365, 730)
+"""Inclusive upper bounds in whole days of slip, the ageing bands' months (91, 182, 365, 730
+days) so that the two charts read alike; a slip of no days or less (moved earlier, or moved
+and moved back) is the first band."""
+
 
 def deadline_history(
     snapshots: Sequence[pd.DataFrame], as_ofs: Sequence[dt.date], ids: Iterable[str]
@@ -155,3 +162,24 @@ def moved_more_than_limit(frame: pd.DataFrame) -> pd.DataFrame:
     return listed.sort_values(
         ["moves", "audit_title", "action_id"], ascending=[False, True, True], kind="stable"
     )
+
+
+def slip_band(days: pd.Series) -> pd.Series:
+    """The slip band of each number of days (:data:`SLIP_BANDS`, then :data:`SLIP_OVER`)."""
+    bands = pd.Series(SLIP_OVER, index=days.index, dtype=object)
+    for band, upper in reversed(list(zip(SLIP_BANDS, SLIP_BAND_UPPER_DAYS, strict=True))):
+        bands[days <= upper] = band
+    return bands.rename("slip_band")
+
+
+def by_slip_band(frame: pd.DataFrame) -> pd.Series:
+    """How many moved actions slipped by how much, in band order."""
+    moved = frame[frame["moved"]]
+    return tally(slip_band(moved["slip_days"]), (*SLIP_BANDS, SLIP_OVER))
+
+
+def by_moves(frame: pd.DataFrame) -> pd.Series:
+    """How many moved actions have been moved once, twice, ... (keys ``"1"``, ``"2"``, ...)."""
+    moved = frame.loc[frame["moved"], "moves"].astype(int)
+    order = [str(n) for n in sorted(moved.unique())]
+    return tally(moved.astype(str), order)
