@@ -59,9 +59,7 @@ display(Markdown(paper.moved_over_limit_markdown(ctx)))
 #| label: fig-slip
 #| fig-cap: "Moved actions by how far their deadline has slipped since first agreed"
 #| fig-alt: "Horizontal bar chart of outstanding actions with a moved deadline, per band of slip from the date first agreed, shortest slip first."
-fig = plots.horizontal_counts(
-    paper.slip_chart_data(ctx), category="slip", xlabel="Moved actions"
-)
+fig = plots.horizontal_counts(paper.slip_chart_data(ctx), category="slip", xlabel="Moved actions")
 
 # %% [markdown]
 # ## Implemented, awaiting verification

@@ -33,7 +33,7 @@ from analysis.figures import (
 from analysis.figures.attention import ORDERS, attention_list, rule_wording, selected_audits
 from analysis.figures.cached import record_text, text_digest
 from analysis.figures.marking import tally
-from analysis.figures.trends import trends
+from analysis.figures.trends import deadline_trends, trends
 from analysis.inputs.history import History, deadline_columns, load_history, revised_deadlines
 from analysis.inputs.settings import Settings, load_settings
 from analysis.inputs.snapshots import Snapshot
@@ -375,6 +375,22 @@ def _trends_section(history: Sequence[Snapshot], settings: Settings) -> list[dic
     return rows
 
 
+def _deadline_trends_section(
+    history: Sequence[Snapshot], settings: Settings
+) -> list[dict[str, Any]]:
+    """Moved, moved more than the limit, moved after passing and awaiting verification per
+    quarter (:func:`analysis.figures.trends.deadline_trends`); None where a quarter's tracker
+    did not record verification."""
+    table = deadline_trends(history, settings)
+    return [
+        {
+            key: (str(value) if key in ("quarter", "label") else _number(value))
+            for key, value in record.items()
+        }
+        for record in table.astype(object).to_dict(orient="records")
+    ]
+
+
 def _paper_section(snapshot: Snapshot) -> dict[str, Any]:
     """The paper's title block, from snapshot.yml: what the renderer puts in the header."""
     meta = snapshot.meta
@@ -445,6 +461,7 @@ def build_figures(
     figures.update(_themes_block(snapshot, history, settings, classified))
     figures["deadlines"] = _deadlines_section(moved, settings)
     figures.update(_verification_block(implemented))
+    figures["deadline_trends"] = _deadline_trends_section(history, settings)
     validate(figures)
     return figures
 

@@ -28,6 +28,8 @@ from analysis.presentation.paper_context import (
     narrative,
 )
 from analysis.presentation.paper_deadlines import (
+    deadline_trends_chart_data,
+    deadline_trends_table,
     moved_groups_table,
     moved_over_limit_markdown,
     moved_text,
@@ -78,6 +80,8 @@ __all__ = [
     "contact_text",
     "context",
     "deadline_chart_data",
+    "deadline_trends_chart_data",
+    "deadline_trends_table",
     "delays_chart_data",
     "delays_table",
     "delays_text",

@@ -205,3 +205,34 @@ def verification_markdown(ctx: PaperContext) -> str:
     if table.empty:
         return text
     return f"{text} By business group:\n\n{markdown_table(table)}"
+
+
+# --- across quarters ----------------------------------------------------------------------------
+DEADLINE_TREND_COLUMNS = ("moved", "moved_after_passing", "awaiting_verification")
+"""The counts the trends notebook draws a line for."""
+
+
+def deadline_trends_chart_data(ctx: PaperContext) -> pd.DataFrame:
+    """``deadline_trends`` as a frame, a quarter that did not record verification blank."""
+    frame = pd.DataFrame(ctx.figures["deadline_trends"])
+    for column in DEADLINE_TREND_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype(float)
+    return frame
+
+
+def deadline_trends_table(ctx: PaperContext) -> pd.DataFrame:
+    """The same counts per quarter, awaiting verification blank where not recorded."""
+    rows = ctx.figures["deadline_trends"]
+    limit = times(ctx.figures["deadlines"]["limit"])
+    return pd.DataFrame(
+        {
+            "Quarter": [r["label"] for r in rows],
+            "Deadline moved": [r["moved"] for r in rows],
+            f"Moved more than {limit}": [r["moved_more_than_limit"] for r in rows],
+            "Moved after it had passed": [r["moved_after_passing"] for r in rows],
+            "Awaiting verification": [
+                "" if r["awaiting_verification"] is None else r["awaiting_verification"]
+                for r in rows
+            ],
+        }
+    )
