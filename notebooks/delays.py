@@ -33,3 +33,40 @@ fig = plots.horizontal_counts(
 #| label: tbl-delays
 #| tbl-cap: "Overdue actions by the reason for the missed deadline, and the business groups they sit in"
 display(Markdown(paper.markdown_table(paper.delays_table(ctx))))
+
+# %% [markdown]
+# ## Deadlines that move
+#
+# From the quarterly snapshots: how often each outstanding action's deadline has been moved
+# (each new revised date is one move), whether a move came only after the earlier deadline had
+# passed, and how far the deadline now lies from the one first agreed (the rules are in
+# `analysis/figures/deadlines.py` and docs/rules.md).
+
+# %%
+#| label: moved-text
+display(Markdown(paper.moved_text(ctx)))
+
+# %%
+#| label: tbl-moved-groups
+#| tbl-cap: "Outstanding actions whose deadline has been moved, by business group"
+display(Markdown(paper.markdown_table(paper.moved_groups_table(ctx))))
+
+# %%
+#| label: moved-over-limit
+display(Markdown(paper.moved_over_limit_markdown(ctx)))
+
+# %%
+#| label: fig-slip
+#| fig-cap: "Moved actions by how far their deadline has slipped since first agreed"
+#| fig-alt: "Horizontal bar chart of outstanding actions with a moved deadline, per band of slip from the date first agreed, shortest slip first."
+fig = plots.horizontal_counts(paper.slip_chart_data(ctx), category="slip", xlabel="Moved actions")
+
+# %% [markdown]
+# ## Implemented, awaiting verification
+#
+# An action reported Implemented is done only once internal audit has verified it
+# (`verified_date`); only a tracker with that column says so.
+
+# %%
+#| label: verification
+display(Markdown(paper.verification_markdown(ctx)))

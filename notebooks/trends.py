@@ -42,6 +42,31 @@ fig = plots.trend_lines(
 display(Markdown(paper.markdown_table(paper.trends_table(ctx))))
 
 # %% [markdown]
+# ## Deadlines moved and work awaiting verification across quarters
+#
+# At each quarter: outstanding actions whose deadline had been moved, those moved only after the
+# deadline had passed, and implemented actions awaiting internal audit's verification (blank
+# before the tracker recorded verification).
+
+# %%
+#| label: fig-deadline-trends
+#| fig-cap: "Moved deadlines and actions awaiting verification at each quarter"
+#| fig-alt: "Line chart with one line each for outstanding actions with a moved deadline, those moved after the deadline had passed, and implemented actions awaiting verification, across the quarters up to this report."
+fig = plots.trend_lines(
+    paper.deadline_trends_chart_data(ctx),
+    {
+        "moved": "Deadline moved",
+        "moved_after_passing": "Moved after it had passed",
+        "awaiting_verification": "Awaiting verification",
+    },
+)
+
+# %%
+#| label: tbl-deadline-trends
+#| tbl-cap: "Moved deadlines and actions awaiting verification at each quarter"
+display(Markdown(paper.markdown_table(paper.deadline_trends_table(ctx))))
+
+# %% [markdown]
 # ## Themes across quarters
 #
 # Each theme of `analysis/rules/theme_rules.yml` followed over the snapshots: outstanding

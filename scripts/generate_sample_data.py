@@ -51,7 +51,7 @@ FREE = "free"
 OFFICIAL = "OFFICIAL"
 SENSITIVE = "OFFICIAL-SENSITIVE"
 
-ACTION_DATE_COLUMNS = ("due_date", "revised_due_date", "completed_date")
+ACTION_DATE_COLUMNS = ("due_date", "revised_due_date", "completed_date", "verified_date")
 REC_DATE_COLUMNS = ("published", "status_date")
 
 MET_OPS = "Met Operations"
@@ -172,6 +172,8 @@ class Action:
     """(date agreed, new deadline), oldest first."""
     reasons: list[tuple[dt.date, str, str | None]] = field(default_factory=list)
     """(date written, wording, category coded by the tracker owner or None), oldest first."""
+    verified: dt.date | None = None
+    """When internal audit confirmed the implementation (Implemented actions only)."""
 
     def row(self, as_of: dt.date) -> dict[str, object] | None:
         """The tracker line for this action as it read on ``as_of``; None before the audit."""
@@ -195,6 +197,9 @@ class Action:
             "revised_due_date": revised[-1] if revised else None,
             "status": status,
             "completed_date": self.completed_date if finished else None,
+            "verified_date": self.verified
+            if status == "Implemented" and self.verified and self.verified <= as_of
+            else None,
             "delay_reason": reason,
             "delay_category": category,
             "marking": self.audit.marking,
@@ -695,8 +700,77 @@ def _reasons(
     return reasons
 
 
+MOVE_CHANCES = (0.45, 0.5, 0.4, 0.55)
+"""The chance of each further move once the deadline comes round again: a few actions are
+moved three or four times."""
+BEFORE_PASSING_SHARE = 0.3
+"""The share of later moves agreed before the deadline came, rather than once it had passed."""
+
+
+def _later_moves(action: Action, close: dt.date | None) -> list[tuple[dt.date, dt.date]]:
+    """The action's moves with those agreed after the seed date drawn again, so that the
+    quarters after it read like a tracker over time: some deadlines move once, a few three or
+    four times, some before they pass and most after.  Moves agreed by the seed date are kept
+    as they were, so the seed quarter and those before it are unchanged; each later move is
+    agreed in a later quarter than the one before (a tracker shows one date a quarter)."""
+    kept = [move for move in action.revisions if move[0] <= SEED_AS_OF]
+    rng = _rng("later moves", action.action_id)
+    end = close or HORIZON + _days(365)
+    current = kept[-1][1] if kept else action.due_date
+    last_agreed = kept[-1][0] if kept else action.audit.issued
+    moves = list(kept)
+    while len(moves) < len(MOVE_CHANCES):
+        chance = MOVE_CHANCES[len(moves)]
+        before = rng.random() < BEFORE_PASSING_SHARE
+        offset = rng.randint(7, 45) if before else rng.randint(14, 75)
+        agreed = current - _days(offset) if before else current + _days(offset)
+        earliest = max(last_agreed + _days(92), SEED_AS_OF + _days(1))
+        agreed = _weekday_on_or_after(max(agreed, earliest))
+        if agreed >= end or agreed > HORIZON or rng.random() > chance:
+            break
+        current = _month_end(max(agreed, current) + _days(rng.randint(90, 270)))
+        moves.append((agreed, current))
+        last_agreed = agreed
+        if current >= end:
+            break
+    return moves
+
+
+VERIFIED_FROM = Quarter(2019, 2)
+"""The first quarter whose tracker has the ``verified_date`` column: internal audit started
+recording its verification of implemented actions after the seed paper."""
+
+
+def _verified(action: Action) -> dt.date | None:
+    """When internal audit verified an implemented action: most within a quarter or two, a few
+    implemented since the seed date not yet by the end of the sample.  Verifications before the
+    column existed were entered when it was added."""
+    if action.statuses[-1][1] != "Implemented" or action.completed_date is None:
+        return None
+    rng = _rng("verified", action.action_id)
+    if action.completed_date > SEED_AS_OF and rng.random() < 0.1:
+        return None
+    return _weekday_on_or_after(action.completed_date + _days(rng.randint(20, 210)))
+
+
 def build_actions() -> list[Action]:
     """Every audit action the tracker ever holds, numbered in the order the audits arrived."""
+    actions = _planned_actions()
+    for action in actions:
+        close = action.completed_date or _closed_on(action)
+        action.revisions = _later_moves(action, close)
+        action.verified = _verified(action)
+    return actions
+
+
+def _closed_on(action: Action) -> dt.date | None:
+    """When the action stopped being outstanding (Not adopted, Closed with no date), if it did."""
+    final = action.statuses[-1]
+    return final[0] if final[1] in ("Implemented", "Closed", "Not adopted") else None
+
+
+def _planned_actions() -> list[Action]:
+    """Every action as its audit's plan draws it (the moves before the seed date included)."""
     plans = sorted(
         (*PLANNED_AUDITS, *map(_background_plan, BACKGROUND_AUDITS)),
         key=lambda p: (p.audit.issued, p.audit.title),
@@ -1430,13 +1504,14 @@ def write_actions(path: Path, rows: list[Row], as_of: dt.date) -> None:
     sheet = workbook.add_worksheet("Actions")
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "dd/mm/yyyy"})
-    for col, name in enumerate(ACTION_COLUMNS):
+    columns = _action_columns(as_of)
+    for col, name in enumerate(columns):
         sheet.write_string(0, col, name, bold)
         width = 12 if name in ACTION_DATE_COLUMNS else 20
         wide = name in ("audit_title", "delay_reason", "action")
         sheet.set_column(col, col, 50 if wide else width)
     for r, row in enumerate(rows, start=1):
-        for col, name in enumerate(ACTION_COLUMNS):
+        for col, name in enumerate(columns):
             value = row[name]
             if value is None:
                 continue
@@ -1445,8 +1520,15 @@ def write_actions(path: Path, rows: list[Row], as_of: dt.date) -> None:
             else:
                 sheet.write_string(r, col, str(value))
     sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, len(rows), len(ACTION_COLUMNS) - 1)
+    sheet.autofilter(0, 0, len(rows), len(columns) - 1)
     workbook.close()
+
+
+def _action_columns(as_of: dt.date) -> tuple[str, ...]:
+    """The tracker's columns: ``verified_date`` only from :data:`VERIFIED_FROM` on."""
+    if as_of >= VERIFIED_FROM.last_day:
+        return ACTION_COLUMNS
+    return tuple(c for c in ACTION_COLUMNS if c != "verified_date")
 
 
 def write_snapshot(folder: Path, snap: Snapshot) -> None:

@@ -8,7 +8,18 @@ outstanding, centrally monitored actions at ``as_of``:
     top is selected; none when nothing is overdue);
 (b) ``over_a_year_overdue``: at least one of its overdue actions is more than a year (365
     days) past its deadline;
-(c) ``all_on_hold``: every one of its outstanding actions is On hold.
+(c) ``all_on_hold``: every one of its outstanding actions is On hold;
+(d) ``moved_more_than_limit`` (off unless the settings name it): one of its outstanding actions
+    has had its deadline moved more than the settings' ``deadline_move_limit`` times
+    (:mod:`analysis.figures.deadlines`);
+(e) ``awaiting_verification_over_90_days`` (off unless named): one of its actions was reported
+    implemented more than 90 days before ``as_of`` and internal audit has not verified it
+    (:mod:`analysis.figures.verification`).  The list describes audits by their outstanding
+    actions, so an audit with nothing outstanding is left to the verification table.
+
+Rules (d) and (e) read per-row flags the caller adds to the classified frame (columns
+``moved_more_than_limit`` and ``awaiting_verification_over_90_days``: the latter true on every
+outstanding row of an audit that has such an action); without the columns they select nothing.
 
 Which rules apply, the days that count as long overdue in (b) (365 by default), a cap on the
 list and the order it is ranked in are the panel's settings (``attention:`` in settings.yml,
@@ -31,10 +42,14 @@ from analysis.inputs.vocabulary import ASSURANCES, ON_HOLD, RISKS
 MOST_OVERDUE = "most_overdue"
 OVER_A_YEAR = "over_a_year_overdue"
 ALL_ON_HOLD = "all_on_hold"
+MOVED_OVER_LIMIT = "moved_more_than_limit"
+AWAITING_VERIFICATION = "awaiting_verification_over_90_days"
 RULES = {
     MOST_OVERDUE: "the audit with the most overdue actions",
     OVER_A_YEAR: "an overdue action more than a year past its deadline",
     ALL_ON_HOLD: "all of its outstanding actions are on hold",
+    MOVED_OVER_LIMIT: "an outstanding action whose deadline has been moved more than the limit",
+    AWAITING_VERIFICATION: "an action reported implemented over 90 days ago and not yet verified",
 }
 """Each rule's code (as figures.json records it) and its wording for the paper."""
 
@@ -49,11 +64,17 @@ ORDERS = {
 """Each ranking the settings may ask for, in words for the paper's method annex."""
 
 
-def rule_wording(settings: AttentionSettings) -> dict[str, str]:
-    """The rules the settings apply, each with its wording (the long-overdue days stated)."""
+def rule_wording(settings: AttentionSettings, move_limit: int | None = None) -> dict[str, str]:
+    """The rules the settings apply, each with its wording (the long-overdue days stated, and
+    the limit on moved deadlines when given)."""
     days = settings.long_overdue_days
     over = "a year" if days == YEAR_DAYS else f"{days:,} days"
     wording = {**RULES, OVER_A_YEAR: f"an overdue action more than {over} past its deadline"}
+    if move_limit is not None:
+        times = {1: "once", 2: "twice"}.get(move_limit, f"{move_limit} times")
+        wording[MOVED_OVER_LIMIT] = (
+            f"an outstanding action whose deadline has been moved more than {times}"
+        )
     return {code: wording[code] for code in RULES if code in settings.rules}
 
 
@@ -114,6 +135,8 @@ def selected_audits(
             MOST_OVERDUE: (late_count == top) & (top > 0),
             OVER_A_YEAR: oldest.gt(settings.long_overdue_days),
             ALL_ON_HOLD: frame["status"].eq(ON_HOLD).groupby(keys).all(),
+            MOVED_OVER_LIMIT: _flag(frame, MOVED_OVER_LIMIT).groupby(keys).any(),
+            AWAITING_VERIFICATION: _flag(frame, AWAITING_VERIFICATION).groupby(keys).any(),
         }
     )
     for code in RULES:
@@ -138,6 +161,13 @@ def selected_audits(
         ["_first", *rank, "audit", "audit_key"], ascending=[True, *ascending, True, True]
     )
     return table[list(COLUMNS)].reset_index(drop=True)
+
+
+def _flag(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A per-row flag the caller added, false everywhere when it did not add it."""
+    if column not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame[column].fillna(False).astype(bool)
 
 
 def _described(

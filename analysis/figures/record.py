@@ -22,12 +22,19 @@ import pandas as pd
 
 from analysis import cache as disk_cache
 from analysis.figures import actions as act
-from analysis.figures import delays, recommendations, reconciliation, themes
+from analysis.figures import (
+    deadlines,
+    delays,
+    recommendations,
+    reconciliation,
+    themes,
+    verification,
+)
 from analysis.figures.attention import ORDERS, attention_list, rule_wording, selected_audits
 from analysis.figures.cached import record_text, text_digest
 from analysis.figures.marking import tally
-from analysis.figures.trends import trends
-from analysis.inputs.history import History, load_history, revised_deadlines
+from analysis.figures.trends import deadline_trends, trends
+from analysis.inputs.history import History, deadline_columns, load_history, revised_deadlines
 from analysis.inputs.quarter_maps import for_quarter
 from analysis.inputs.settings import Settings, load_settings
 from analysis.inputs.snapshots import Snapshot
@@ -195,6 +202,73 @@ def _actions_section(
     }
 
 
+# --- deadlines that move, and verification ----------------------------------------------------
+def moved_deadlines(
+    history: Sequence[Snapshot], settings: Settings, classified: pd.DataFrame
+) -> pd.DataFrame:
+    """The outstanding actions (``classified``) with their deadline histories' verdicts
+    (:func:`analysis.figures.deadlines.with_moves`), over ``history`` (every snapshot up to and
+    including the quarter's, oldest first)."""
+    history = History.of(history)
+    found = deadlines.deadline_history(
+        deadline_columns(history), history.as_ofs, classified["action_id"]
+    )
+    moves = deadlines.action_moves(found, settings.deadline_move_limit)
+    return deadlines.with_moves(classified, moves)
+
+
+def _deadlines_section(moved: pd.DataFrame, settings: Settings) -> dict[str, Any]:
+    section = deadlines.summary(moved, settings.deadline_move_limit)
+    section["moved_by_count"] = _counts(deadlines.by_moves(moved))
+    section["slip_by_band"] = _counts(deadlines.by_slip_band(moved))
+    section["moved_more_than_limit_actions"] = [
+        {
+            "audit": str(row["audit_title"]),
+            "audit_year": str(row["audit_year"]),
+            "business_group": str(row["business_group"]),
+            "original_due_date": _date(row["original_due_date"]),
+            "current_deadline": _date(row["current_deadline"]),
+            "moves": int(row["moves"]),
+            "moved_after_passing": bool(row["moved_after_passing"]),
+            "slip_days": int(row["slip_days"]),
+        }
+        for row in deadlines.moved_more_than_limit(moved).to_dict(orient="records")
+    ]
+    return section
+
+
+def implemented_actions(snapshot: Snapshot, settings: Settings) -> pd.DataFrame | None:
+    """The quarter's monitored Implemented actions with the verification rules' flags
+    (:func:`analysis.figures.verification.implemented`); None when the tracker has no
+    ``verified_date`` column."""
+    if not verification.records_verification(snapshot.actions):
+        return None
+    monitored = act.monitored(snapshot.actions, settings)
+    return verification.implemented(monitored, snapshot.quarter, snapshot.as_of)
+
+
+def _verification_block(implemented: pd.DataFrame | None) -> dict[str, Any]:
+    """``verification`` when the tracker records it; nothing otherwise."""
+    if implemented is None:
+        return {}
+    section = verification.summary(implemented)
+    over = implemented[implemented["awaiting_over_90_days"]]
+    section["over_90_days_by_business_group"] = _counts(act.by_business_group(over))
+    waiting = implemented.loc[implemented["awaiting_verification"], "days_since_completed"]
+    section["oldest_days_awaiting"] = None if waiting.dropna().empty else int(waiting.max())
+    return {"verification": section}
+
+
+def with_attention_flags(moved: pd.DataFrame, implemented: pd.DataFrame | None) -> pd.DataFrame:
+    """The classified frame with the per-row flags the optional attention rules read."""
+    flagged = moved.copy()
+    flagged["awaiting_verification_over_90_days"] = False
+    if implemented is not None:
+        keys = implemented.loc[implemented["awaiting_over_90_days"], "audit_key"]
+        flagged["awaiting_verification_over_90_days"] = flagged["audit_key"].isin(set(keys))
+    return flagged
+
+
 def _attention_section(classified: pd.DataFrame, settings: Settings) -> list[dict[str, Any]]:
     items = []
     # Plain records rather than iterrows(): a row Series per audit cost a quarter of a second
@@ -302,6 +376,22 @@ def _trends_section(history: Sequence[Snapshot], settings: Settings) -> list[dic
     return rows
 
 
+def _deadline_trends_section(
+    history: Sequence[Snapshot], settings: Settings
+) -> list[dict[str, Any]]:
+    """Moved, moved more than the limit, moved after passing and awaiting verification per
+    quarter (:func:`analysis.figures.trends.deadline_trends`); None where a quarter's tracker
+    did not record verification."""
+    table = deadline_trends(history, settings)
+    return [
+        {
+            key: (str(value) if key in ("quarter", "label") else _number(value))
+            for key, value in record.items()
+        }
+        for record in table.astype(object).to_dict(orient="records")
+    ]
+
+
 def _paper_section(snapshot: Snapshot) -> dict[str, Any]:
     """The paper's title block, from snapshot.yml: what the renderer puts in the header."""
     meta = snapshot.meta
@@ -335,6 +425,9 @@ def build_figures(
     rules = delays.rules_for(settings)
     classified = act.classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
     classified = delays.with_reasons(classified, snapshot.actions, rules)
+    moved = moved_deadlines(history, settings, classified)
+    implemented = implemented_actions(snapshot, settings)
+    flagged = with_attention_flags(moved, implemented)
     coming_first = snapshot.quarter.next()
     coming_last = snapshot.quarter.next(settings.coming_quarters)
     figures: dict[str, Any] = {
@@ -355,8 +448,8 @@ def build_figures(
         },
         "recommendations": _recommendations_section(snapshot, previous),
         "actions": _actions_section(snapshot, history, settings, classified),
-        "attention": _attention_section(classified, settings),
-        "attention_rules": rule_wording(settings.attention),
+        "attention": _attention_section(flagged, settings),
+        "attention_rules": rule_wording(settings.attention, settings.deadline_move_limit),
         "delay_categories": [
             {"name": rule.name, "description": rule.description} for rule in rules
         ],
@@ -366,8 +459,11 @@ def build_figures(
     }
     figures.update(_reconciliation_block(snapshot))
     figures.update(_input_maps_block(snapshot, settings))
-    figures["attention_settings"] = _attention_settings(classified, settings)
+    figures["attention_settings"] = _attention_settings(flagged, settings)
     figures.update(_themes_block(snapshot, history, settings, classified))
+    figures["deadlines"] = _deadlines_section(moved, settings)
+    figures.update(_verification_block(implemented))
+    figures["deadline_trends"] = _deadline_trends_section(history, settings)
     validate(figures)
     return figures
 

@@ -13,13 +13,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis import cache
-from analysis.figures.actions import classify, median_days_past_deadline, outstanding
+from analysis.figures import deadlines, verification
+from analysis.figures.actions import classify, median_days_past_deadline, monitored, outstanding
 from analysis.figures.recommendations import (
     movement,
     open_areas_for_improvement,
     open_recommendations,
 )
-from analysis.inputs.history import History
+from analysis.inputs.history import History, deadline_columns
 from analysis.inputs.settings import Settings
 from analysis.inputs.snapshots import Snapshot
 
@@ -100,3 +101,66 @@ def trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataFrame:
 
         rows.append(cache.remembered("trend", key, row))
     return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+# --- deadlines that move, and verification, quarter by quarter -----------------------------------
+DEADLINE_COLUMNS = (
+    "quarter",
+    "label",
+    "moved",
+    "moved_more_than_limit",
+    "moved_after_passing",
+    "awaiting_verification",
+)
+"""What :func:`deadline_trends` gives per quarter; ``awaiting_verification`` is <NA> for a
+quarter whose tracker has no ``verified_date`` column."""
+
+
+def deadline_row(history: Sequence[Snapshot], settings: Settings) -> dict[str, object]:
+    """The last snapshot's moved-deadline and verification counts, over ``history`` (every
+    snapshot up to it, oldest first): exactly that quarter's figures.json ``deadlines`` and
+    ``verification`` counts."""
+    history = History.of(history)
+    snapshot = history[-1]
+    classified = classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
+    found = deadlines.deadline_history(
+        deadline_columns(history), history.as_ofs, classified["action_id"]
+    )
+    limit = settings.deadline_move_limit
+    moved = deadlines.with_moves(classified, deadlines.action_moves(found, limit))
+    counts = deadlines.summary(moved, limit)
+    awaiting = None
+    if verification.records_verification(snapshot.actions):
+        implemented = verification.implemented(
+            monitored(snapshot.actions, settings), snapshot.quarter, snapshot.as_of
+        )
+        awaiting = verification.summary(implemented)["awaiting_verification"]
+    return {
+        "quarter": snapshot.quarter.id,
+        "label": snapshot.quarter.label,
+        **{key: counts[key] for key in deadlines.COUNTS},
+        "awaiting_verification": awaiting,
+    }
+
+
+def deadline_trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataFrame:
+    """One row per snapshot, oldest first: outstanding actions moved, moved more than the
+    limit, moved after passing, and implemented actions awaiting verification.
+
+    Each row reads every snapshot up to its quarter (a deadline's history is the whole
+    history), so it is cached under all their source keys; the exploration notebook and the
+    trends notebook call this, and figures.json's ``deadline_trends`` is its rows.
+    """
+    history = History.of(history)
+    keys = history.source_keys
+    rows = []
+    for i in range(len(history)):
+        key = cache.derived_key("deadline-trend", keys[: i + 1], settings, (__name__,))
+
+        def row(i: int = i) -> dict[str, object]:
+            return deadline_row(history[: i + 1], settings)
+
+        rows.append(cache.remembered("trend", key, row))
+    table = pd.DataFrame(rows, columns=list(DEADLINE_COLUMNS))
+    table["awaiting_verification"] = table["awaiting_verification"].astype("Int64")
+    return table

@@ -30,16 +30,19 @@ import datetime as dt
 import re
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from analysis.figures import deadlines
 from analysis.figures.actions import classify
 from analysis.figures.marking import is_sensitive
+from analysis.inputs.history import History, deadline_columns, load_history
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot, load_snapshot
+from analysis.inputs.snapshots import Snapshot
 from analysis.inputs.vocabulary import ACTION_STATUSES, OFFICIAL, OFFICIAL_SENSITIVE
 from analysis.quarters import Quarter
 
@@ -89,6 +92,8 @@ READ_ONLY = (
     Column(ACTION_TEXT, "Action", 40),
     Column("due_date", "Original deadline", 12, "date"),
     Column("revised_due_date", "Revised deadline", 12, "date"),
+    Column("first_deadline", "Deadline first agreed", 12, "date"),
+    Column("times_moved", "Times moved", 8, "number"),
     Column("status", "Status", 12),
     Column("overdue", "Overdue", 9),
     Column("days_past_deadline", "Days past deadline", 10, "number"),
@@ -119,14 +124,20 @@ def columns_for(actions: pd.DataFrame) -> tuple[Column, ...]:
 
 
 # --- which rows -------------------------------------------------------------------------------
-def followup_rows(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
+def followup_rows(
+    snapshot: Snapshot, settings: Settings, history: Sequence[Snapshot] | None = None
+) -> pd.DataFrame:
     """Every business group's outstanding monitored actions, with the tracker's own text.
 
     One row per action of :func:`analysis.figures.actions.classify` (the paper's outstanding actions),
     overdue first and, within each, the oldest deadline first.  Free text comes from the
     snapshot, unmasked: the list goes to the lead who owns the actions.  Adds ``overdue``
     (Yes/No), ``days_past_deadline`` (blank unless overdue), ``sensitive`` (the row's text is
-    OFFICIAL-SENSITIVE: its own marking, or its audit's title is restricted) and the to-fill
+    OFFICIAL-SENSITIVE: its own marking, or its audit's title is restricted), the deadline
+    history's ``first_deadline`` (the due date of the first snapshot showing the action) and
+    ``times_moved`` (extensions, :mod:`analysis.figures.deadlines`) over ``history`` (every
+    snapshot up to this one, oldest first; this snapshot alone when not given), so that a
+    lead asking for another extension sees how often it has been moved, and the to-fill
     columns, blank.
     """
     classified = classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
@@ -139,12 +150,27 @@ def followup_rows(snapshot: Snapshot, settings: Settings) -> pd.DataFrame:
         classified["days_past_deadline"].where(rows["is_overdue"]).astype("Int64")
     )
     rows["sensitive"] = is_sensitive(raw) | classified["restricted"].astype(bool)
+    moves = _moves(snapshot, settings, history, classified["action_id"])
+    rows["first_deadline"] = rows["action_id"].map(moves["original_due_date"])
+    rows["times_moved"] = rows["action_id"].map(moves["moves"]).fillna(0).astype("Int64")
     for column in TO_FILL:
         rows[column.key] = pd.NA
     rows = rows.sort_values(
         ["is_overdue", "deadline", "action_id"], ascending=[False, True, True], kind="stable"
     )
     return rows.reset_index(drop=True)
+
+
+def _moves(
+    snapshot: Snapshot,
+    settings: Settings,
+    history: Sequence[Snapshot] | None,
+    ids: pd.Series,
+) -> pd.DataFrame:
+    """Each action's deadline history verdicts, over ``history`` (ending with ``snapshot``)."""
+    found = History.of(history if history is not None else [snapshot])
+    table = deadlines.deadline_history(deadline_columns(found), found.as_ofs, ids)
+    return deadlines.action_moves(table, settings.deadline_move_limit)
 
 
 def group_marking(rows: pd.DataFrame) -> str:
@@ -379,14 +405,15 @@ def write_followup(
     """
     data_dir, followup_dir = Path(data_dir), Path(followup_dir)
     settings = load_settings(data_dir) if settings is None else settings
-    snapshot = load_snapshot(data_dir, quarter, settings)
+    history = load_history(data_dir, quarter, settings)
+    snapshot = history[-1]
     target = followup_dir / quarter.id
     if target.exists() and not replace:
         raise FollowupExists(
             f"{target} already exists (it may hold returned workbooks); move it away, or pass "
             "--replace to write the lists again"
         )
-    rows = followup_rows(snapshot, settings)
+    rows = followup_rows(snapshot, settings, history)
     columns = columns_for(snapshot.actions)
     followup_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{quarter.id}-", dir=followup_dir))

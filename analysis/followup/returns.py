@@ -45,9 +45,9 @@ from analysis.followup.lists import (
 )
 from analysis.inputs import readers, workbooks
 from analysis.inputs.findings import Finding
+from analysis.inputs.history import load_history
 from analysis.inputs.schemas import parse_date
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import load_snapshot
 from analysis.inputs.vocabulary import ACTION_STATUSES, OFFICIAL, OFFICIAL_SENSITIVE, SOURCE_ROW
 from analysis.quarters import Quarter
 
@@ -162,8 +162,9 @@ def read_returns(
     a problem in the returns (each is a finding), only for an unreadable snapshot."""
     data_dir, folder = Path(data_dir), Path(folder)
     settings = load_settings(data_dir) if settings is None else settings
-    snapshot = load_snapshot(data_dir, quarter, settings)
-    rows = followup_rows(snapshot, settings)
+    history = load_history(data_dir, quarter, settings)
+    snapshot = history[-1]
+    rows = followup_rows(snapshot, settings, history)
     result = Returns(quarter, snapshot.as_of, folder, by_group(rows))
     columns = columns_for(snapshot.actions)
     groups_of = dict(

@@ -65,6 +65,8 @@ class History(Sequence[Snapshot]):
         self.quarters: list[Quarter] = [e.quarter for e in self._entries]
         self.source_keys: list[str | None] = [e.source_key for e in self._entries]
         """Each snapshot's :attr:`Snapshot.source_key`, known without loading any frame."""
+        self.as_ofs: list[dt.date] = [e.as_of for e in self._entries]
+        """Each snapshot's ``as_of``, known without loading any frame."""
 
     @classmethod
     def of(cls, snapshots: Sequence[Snapshot]) -> History:
@@ -178,6 +180,29 @@ def revised_deadlines(history: Sequence[Snapshot]) -> list[pd.DataFrame]:
             "revisions",
             cache.derived_key("revisions", [source], None, (__name__,)),
             lambda p=position: revised(p),
+        )
+        for position, source in enumerate(history.source_keys)
+    ]
+
+
+DEADLINE_COLUMNS = ("action_id", "due_date", "revised_due_date")
+
+
+def deadline_columns(history: Sequence[Snapshot]) -> list[pd.DataFrame]:
+    """Each snapshot's actions with their dates agreed (``action_id``, ``due_date``,
+    ``revised_due_date``): what an action's deadline history needs
+    (:mod:`analysis.figures.deadlines`).  Kept in the disk cache per snapshot, like
+    :func:`revised_deadlines`, so that a warm run reads no earlier snapshot's frames."""
+    history = History.of(history)
+
+    def columns(position: int) -> pd.DataFrame:
+        return history[position].actions[list(DEADLINE_COLUMNS)].copy()
+
+    return [
+        cache.remembered(
+            "revisions",  # kept with the revised deadlines; the key's kind tells them apart
+            cache.derived_key("deadline-columns", [source], None, (__name__,)),
+            lambda p=position: columns(p),
         )
         for position, source in enumerate(history.source_keys)
     ]

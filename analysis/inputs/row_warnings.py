@@ -110,7 +110,38 @@ def action_warnings(
         ],
         file,
     )
+    if "verified_date" in actions.columns:
+        found += _verification_warnings(actions, text, as_of, file)
     return sorted(found, key=lambda f: f.row or 0)
+
+
+def _verification_warnings(
+    actions: pd.DataFrame, text: pd.DataFrame, as_of: dt.date, file: str
+) -> list[Finding]:
+    """Internal audit cannot confirm an action before it was implemented, nor after the date
+    the snapshot stands at; either suggests a typing slip (the figures count the action as
+    awaiting verification while its verified_date is after as_of)."""
+    verified = actions["verified_date"]
+    found = _row_warnings(
+        verified < actions["completed_date"],
+        actions,
+        text,
+        "verified_date",
+        lambda rows: [
+            f"verified_date is earlier than completed_date ({d.date()})"
+            for d in rows["completed_date"]
+        ],
+        file,
+    )
+    found += _row_warnings(
+        verified > pd.Timestamp(as_of),
+        actions,
+        text,
+        "verified_date",
+        f"verified_date after as_of ({as_of})",
+        file,
+    )
+    return found
 
 
 def tracker_warnings(

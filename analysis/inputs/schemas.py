@@ -41,6 +41,7 @@ from analysis.inputs.vocabulary import (
     ACTION_COLUMNS,
     ACTION_DATES,
     ACTION_OPTIONAL,
+    ACTION_PRESENT_ONLY,
     ACTION_REQUIRED,
     ACTION_STATUSES,
     ASSURANCES,
@@ -271,6 +272,9 @@ class TableSpec:
     mappable: tuple[str, ...] = ()
     """Coded columns whose words a force's ``values:`` map may translate into the contract's
     (:mod:`analysis.inputs.value_maps`): its ratings and statuses, never the marking."""
+    present_only: tuple[str, ...] = ()
+    """Optional columns the loaded frame holds only when the file has them (``verified_date``:
+    a tracker that does not record verification is not a tracker where nothing is verified)."""
 
 
 RECOMMENDATIONS = TableSpec(
@@ -304,6 +308,7 @@ ACTIONS = TableSpec(
     financial_years=("audit_year",),
     defaults={"marking": OFFICIAL},
     mappable=tuple(VALUE_COLUMNS["audit_actions"]),
+    present_only=ACTION_PRESENT_ONLY,
 )
 
 TRACKER = TableSpec(
@@ -496,6 +501,8 @@ def canonical(frame: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     blank = pd.Series(pd.NA, index=frame.index, dtype="str")
     for name in spec.columns:
+        if name in spec.present_only and name not in frame.columns:
+            continue
         text = frame[name] if name in frame.columns else blank
         if name in spec.dates:
             out[name] = parse_dates(text)

@@ -38,18 +38,25 @@ _ATTENTION = declared.raw_schema(SETTINGS_SCHEMA)["properties"]["attention"]["pr
 ATTENTION_RULE_CODES: tuple[str, ...] = tuple(_ATTENTION["rules"]["items"]["enum"])
 """The attention rules a settings file may name, as the schema declares them (see
 :mod:`analysis.figures.attention` for what each selects)."""
+OPTIONAL_ATTENTION_RULES = ("moved_more_than_limit", "awaiting_verification_over_90_days")
+"""Rules the panel may switch on; off unless the settings name them, so that a quarter's list
+stays the one it always had."""
+DEFAULT_ATTENTION_RULES: tuple[str, ...] = tuple(
+    r for r in ATTENTION_RULE_CODES if r not in OPTIONAL_ATTENTION_RULES
+)
 
 
 @dataclass(frozen=True)
 class AttentionSettings:
     """Which audits the paper brings to the panel's attention, and how many.
 
-    The defaults are the rules the paper has always used: all three rules, a year (365 days)
+    The defaults are the rules the paper has always used: its first three rules (the optional
+    ones, on moved deadlines and verification, only when named), a year (365 days)
     past the deadline as long overdue, every selected audit listed, the audit with the most
     overdue actions first and then the others by their number of overdue actions.
     """
 
-    rules: tuple[str, ...] = ATTENTION_RULE_CODES
+    rules: tuple[str, ...] = DEFAULT_ATTENTION_RULES
     long_overdue_days: int = 365
     limit: int | None = None
     order: str = "most_overdue_actions"
@@ -72,6 +79,9 @@ class Settings:
     )
     deadline_basis: DeadlineBasis = "original"
     coming_quarters: int = 3
+    deadline_move_limit: int = 2
+    """How many times an outstanding action's deadline may be moved before the paper lists it
+    (``deadlines.limit`` in figures.json; :mod:`analysis.figures.deadlines`)."""
     source: str = "contract defaults"
     delay_rules_path: Path | None = None
     columns: ColumnMap = field(default_factory=dict)
@@ -134,7 +144,7 @@ def _parse(raw: Any, source: str) -> dict[str, Any]:
             risk: tuple(g for g in ASSURANCES if g in (grades or []))
             for risk, grades in raw["threshold"].items()
         }
-    for key in ("deadline_basis", "coming_quarters"):
+    for key in ("deadline_basis", "coming_quarters", "deadline_move_limit"):
         if key in raw:
             parsed[key] = raw[key]
     if "columns" in raw:

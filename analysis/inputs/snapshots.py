@@ -35,7 +35,8 @@ actions
     business_group (canonical spelling of a KNOWN_BUSINESS_GROUPS entry when it matches, else
     trimmed text), business_area (str or <NA>), owner (str or <NA>), due_date (datetime64),
     revised_due_date (datetime64 or NaT), status (ACTION_STATUSES), completed_date (datetime64 or
-    NaT), delay_reason (str or <NA>), delay_category (str or <NA>), marking (MARKINGS),
+    NaT), verified_date (datetime64 or NaT; present only when the tracker has the column),
+    delay_reason (str or <NA>), delay_category (str or <NA>), marking (MARKINGS),
     source_row (int).
 
 Text columns use pandas' object or string dtype with missing values as <NA>/None/NaN: test

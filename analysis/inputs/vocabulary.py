@@ -56,6 +56,7 @@ ASSURANCES = ("Substantial", "Adequate", "Limited", "No")
 RISKS = ("High", "Medium", "Low")
 ACTION_STATUSES = ("Open", "In progress", "On hold", "Implemented", "Closed", "Not adopted")
 ON_HOLD = "On hold"
+IMPLEMENTED = "Implemented"
 OUTSTANDING_STATUSES = ("Open", "In progress", ON_HOLD)
 DONE_STATUSES = ("Implemented", "Closed")
 
@@ -84,13 +85,18 @@ ACTION_OPTIONAL = (
     "owner",
     "revised_due_date",
     "completed_date",
+    "verified_date",
     "delay_reason",
     "delay_category",
     "action",
     "theme",
     "marking",
 )
-ACTION_DATES = ("due_date", "revised_due_date", "completed_date")
+ACTION_DATES = ("due_date", "revised_due_date", "completed_date", "verified_date")
+ACTION_PRESENT_ONLY = ("verified_date",)
+"""Optional columns the loaded frame holds only when the tracker has them: whether internal audit
+records its verification at all is itself information (figures.json's ``verification`` is
+given only then), which a column of blanks added by the loader would hide."""
 ACTION_FREE_TEXT = ("audit_title", "owner", "delay_reason", "action")
 ACTION_COLUMNS = (  # the contract's order
     "action_id",
@@ -105,6 +111,7 @@ ACTION_COLUMNS = (  # the contract's order
     "revised_due_date",
     "status",
     "completed_date",
+    "verified_date",
     "delay_reason",
     "delay_category",
     "action",

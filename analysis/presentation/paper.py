@@ -27,6 +27,15 @@ from analysis.presentation.paper_context import (
     headings_from,
     narrative,
 )
+from analysis.presentation.paper_deadlines import (
+    deadline_trends_chart_data,
+    deadline_trends_table,
+    moved_groups_table,
+    moved_over_limit_markdown,
+    moved_text,
+    slip_chart_data,
+    verification_markdown,
+)
 from analysis.presentation.paper_summary import (
     annex_method,
     annex_warnings,
@@ -71,6 +80,8 @@ __all__ = [
     "contact_text",
     "context",
     "deadline_chart_data",
+    "deadline_trends_chart_data",
+    "deadline_trends_table",
     "delays_chart_data",
     "delays_table",
     "delays_text",
@@ -80,6 +91,9 @@ __all__ = [
     "header_block",
     "inspection_activity",
     "markdown_table",
+    "moved_groups_table",
+    "moved_over_limit_markdown",
+    "moved_text",
     "movement_table",
     "movement_text",
     "outstanding_text",
@@ -88,6 +102,7 @@ __all__ = [
     "portal_table",
     "portal_text",
     "risk_table",
+    "slip_chart_data",
     "summary_considerations",
     "summary_interdependencies",
     "summary_purpose",
@@ -98,6 +113,7 @@ __all__ = [
     "trends_chart_data",
     "trends_table",
     "trends_text",
+    "verification_markdown",
 ]
 """Every name the notebooks call as ``paper.<name>``."""
 

@@ -204,6 +204,7 @@ def annex_method(ctx: PaperContext) -> str:
         f"rules ({categories}); Other when no rule matches and No reason given when both "
         "are blank.",
         f"- **Audits brought to the Panel's attention:** {_attention_rules_text(f, rules)}",
+        _moves_method(f),
         f"- **Themes:** each open recommendation and each outstanding action is placed in one "
         f"theme ({theme_names}; or Other) by the project's theme rules (theme_rules.yml): "
         "for an action the tracker's coded theme when it names one of these, otherwise the "
@@ -245,6 +246,20 @@ def _input_maps_text(maps: dict[str, Any]) -> str:
         "maps (settings.yml, and the quarter's own snapshot.yml, which wins for its quarter): "
         + "; ".join(parts)
         + "."
+    )
+
+
+def _moves_method(f: dict[str, Any]) -> str:
+    """How moved deadlines and verification are counted, for the method annex."""
+    limit = f["deadlines"]["limit"]
+    return (
+        "- **Deadlines that move:** an action's deadline in each quarterly snapshot is its "
+        "revised date where there is one, otherwise its original date; each new revised date "
+        f"is one move, and the Panel's limit is {count(limit, 'move')}. A move counts as made "
+        "after the deadline had passed when the earlier snapshot showed a deadline on or "
+        "before its as-at date. Slip is the current deadline less the date first agreed. "
+        "**Awaiting verification:** a monitored action marked Implemented with no date of "
+        "verification by internal audit on or before the as-at date."
     )
 
 

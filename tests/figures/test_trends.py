@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from analysis.figures.record import build_figures
@@ -94,3 +95,51 @@ def test_each_row_equals_that_quarters_own_figures(history):
             assert row["recommendations_closed"] == movement["closed"]
         assert figures["trends"][-1]["outstanding"] == row["outstanding"]
         assert len(figures["trends"]) == number + 1
+
+
+# --- deadlines that move, and verification, across quarters ----------------------------------
+def test_deadline_trend_rows_equal_each_quarters_own_figures():
+    from analysis.figures.trends import DEADLINE_COLUMNS, deadline_trends
+
+    q3 = snapshot("2018-19-Q3", actions=[{"action_id": "X", "due_date": "2018-11-30"}])
+    q4 = snapshot(
+        "2018-19-Q4",
+        actions=[{"action_id": "X", "due_date": "2018-11-30", "revised_due_date": "2019-02-28"}],
+    )
+    q1 = snapshot(
+        "2019-20-Q1",
+        actions=[
+            {"action_id": "X", "due_date": "2018-11-30", "revised_due_date": "2019-04-30"},
+            {"action_id": "Y", "due_date": "2019-01-31", "revised_due_date": "2019-08-31"},
+            {
+                "action_id": "Z",
+                "status": "Implemented",
+                "completed_date": "2019-03-01",
+                "verified_date": None,
+            },
+        ],
+    )
+    history = [q3, q4, q1]
+    table = deadline_trends(history, SETTINGS)
+    assert list(table.columns) == list(DEADLINE_COLUMNS)
+    assert table["moved"].tolist() == [0, 1, 2]
+    assert table["moved_after_passing"].tolist() == [0, 1, 1]
+    awaiting = table["awaiting_verification"]
+    assert awaiting.isna().tolist() == [True, True, False] and awaiting.iloc[2] == 1
+    for i, row in table.iterrows():
+        figures = build_figures(history[i], history[: i + 1], SETTINGS)
+        d = figures["deadlines"]
+        assert (row["moved"], row["moved_more_than_limit"], row["moved_after_passing"]) == (
+            d["moved"],
+            d["moved_more_than_limit"],
+            d["moved_after_passing"],
+        )
+        verification = figures.get("verification")
+        recorded = figures["deadline_trends"][-1]
+        if verification is None:
+            assert pd.isna(row["awaiting_verification"])
+            assert recorded["awaiting_verification"] is None
+        else:
+            assert row["awaiting_verification"] == verification["awaiting_verification"]
+            assert recorded["awaiting_verification"] == verification["awaiting_verification"]
+        assert recorded["moved"] == d["moved"]

@@ -75,6 +75,8 @@ def test_rows_overdue_first_then_oldest_first_with_every_column(lists):
         "Owner",
         "Original deadline",
         "Revised deadline",
+        "Deadline first agreed",
+        "Times moved",
         "Status",
         "Overdue",
         "Days past deadline",
@@ -168,9 +170,9 @@ def test_locked_columns_dropdowns_frozen_header_and_a4_landscape(lists):
         for v in sheet.iter(f"{{{m}}}dataValidation")
     }
     assert validations == {
-        "N4:N6": ("list", '"Yes,No"'),
-        "O4:O6": ("list", '"' + ",".join(ACTION_STATUSES) + '"'),
-        "P4:P6": ("date", "DATE(2019,6,30)"),
+        "P4:P6": ("list", '"Yes,No"'),
+        "Q4:Q6": ("list", '"' + ",".join(ACTION_STATUSES) + '"'),
+        "R4:R6": ("date", "DATE(2019,6,30)"),
     }
     # Unlocked cells are exactly the five to-fill columns of the data rows.
     styles = xml_part(path, "xl/styles.xml")
@@ -181,7 +183,7 @@ def test_locked_columns_dropdowns_frozen_header_and_a4_landscape(lists):
         if (p := xf.find(f"{{{m}}}protection")) is not None and p.get("locked") == "0"
     }
     open_cells = {c.get("r") for c in sheet.iter(f"{{{m}}}c") if int(c.get("s", 0)) in unlocked}
-    assert open_cells == {f"{col}{row}" for col in "NOPQR" for row in (4, 5, 6)}
+    assert open_cells == {f"{col}{row}" for col in "PQRST" for row in (4, 5, 6)}
 
 
 def test_only_the_followup_folder_is_written(tmp_path):
@@ -209,6 +211,42 @@ def test_written_lists_are_not_overwritten_unless_asked(tmp_path):
 
 def _snapshot(actions: pd.DataFrame) -> Snapshot:
     return Snapshot(Q1_1920, AS_OF, recs_frame([]), actions)
+
+
+def test_each_action_shows_its_first_deadline_and_times_moved_over_the_history():
+    """A lead asked about an action sees how often its deadline has been moved already."""
+    earlier = [
+        Snapshot(Quarter.parse(q), Quarter.parse(q).last_day, recs_frame([]), actions)
+        for q, actions in (
+            ("2018-19-Q3", actions_frame([{"action_id": "X", "due_date": "2018-11-30"}])),
+            (
+                "2018-19-Q4",
+                actions_frame(
+                    [
+                        {
+                            "action_id": "X",
+                            "due_date": "2018-11-30",
+                            "revised_due_date": "2019-02-28",
+                        }
+                    ]
+                ),
+            ),
+        )
+    ]
+    current = _snapshot(
+        actions_frame(
+            [
+                {"action_id": "X", "due_date": "2018-11-30", "revised_due_date": "2019-09-30"},
+                {"action_id": "Y", "due_date": "2019-03-31"},
+            ]
+        )
+    )
+    rows = fu.followup_rows(current, SETTINGS, [*earlier, current]).set_index("action_id")
+    assert rows.loc["X", "times_moved"] == 2
+    assert rows.loc["X", "first_deadline"] == pd.Timestamp("2018-11-30")
+    assert rows.loc["Y", "times_moved"] == 0
+    alone = fu.followup_rows(current, SETTINGS).set_index("action_id")
+    assert alone.loc["X", "times_moved"] == 1  # this snapshot alone shows one revised date
 
 
 def test_action_text_is_shown_when_the_tracker_has_it(tmp_path):

@@ -66,10 +66,14 @@ def _frame(
         record = {id_column: f"{prefix}{number}", **defaults, **row}
         record["source_row"] = number + 1
         records.append(record)
-    columns = [id_column, *defaults, "source_row"]
+    # A date column the defaults leave out (verified_date, which the loader keeps only when
+    # the tracker has it) is in the frame only when a row gives it.
+    extra = [c for c in dates if c not in defaults and any(c in r for r in records)]
+    columns = [id_column, *defaults, *extra, "source_row"]
     frame = pd.DataFrame(records, columns=columns)
     for column in dates:
-        frame[column] = pd.to_datetime(frame[column])
+        if column in frame.columns:
+            frame[column] = pd.to_datetime(frame[column])
     return frame
 
 

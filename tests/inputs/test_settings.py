@@ -150,3 +150,21 @@ def test_coming_quarters_outside_one_to_eight_is_refused(tmp_path: Path, quarter
 )
 def test_any_threshold_is_described_in_words(threshold: dict, words: str) -> None:
     assert st.Settings(threshold=threshold).describe_threshold() == words
+
+
+def test_deadline_move_limit_defaults_to_two_and_may_be_set(tmp_path: Path) -> None:
+    assert st.load_settings().deadline_move_limit == 2
+    (tmp_path / "settings.yml").write_text("deadline_move_limit: 3\n", encoding="utf-8")
+    assert st.load_settings(tmp_path).deadline_move_limit == 3
+    (tmp_path / "settings.yml").write_text("deadline_move_limit: -1\n", encoding="utf-8")
+    with pytest.raises(st.SettingsError, match="deadline_move_limit must be a whole number"):
+        st.load_settings(tmp_path)
+
+
+def test_the_optional_attention_rules_are_off_unless_named(tmp_path: Path) -> None:
+    assert not set(st.OPTIONAL_ATTENTION_RULES) & set(st.load_settings().attention.rules)
+    assert not set(st.OPTIONAL_ATTENTION_RULES) & set(st.AttentionSettings().rules)
+    (tmp_path / "settings.yml").write_text(
+        "attention:\n  rules: [most_overdue, moved_more_than_limit]\n", encoding="utf-8"
+    )
+    assert st.load_settings(tmp_path).attention.rules == ("most_overdue", "moved_more_than_limit")

@@ -628,6 +628,37 @@ def test_completed_after_as_of(data_dir: Path, make_snapshot) -> None:
     )
 
 
+def test_verified_date_is_kept_only_when_the_tracker_has_it(data_dir: Path, make_snapshot) -> None:
+    make_snapshot()
+    assert "verified_date" not in loaded(data_dir).actions.columns
+    make_snapshot(
+        action_columns=[*ACTION_COLUMNS, "verified_date"],
+        action_cells={("A4", "verified_date"): dt.date(2019, 6, 1)},
+    )
+    actions = loaded(data_dir).actions.set_index("action_id")
+    assert actions.loc["A4", "verified_date"] == pd.Timestamp(2019, 6, 1)
+    assert actions["verified_date"].isna().sum() == len(actions) - 1
+
+
+def test_verified_before_completed_or_after_as_of(data_dir: Path, make_snapshot) -> None:
+    completed = dt.date(2019, 2, 1)  # A4's completed_date in the test tracker
+    make_snapshot(
+        action_columns=[*ACTION_COLUMNS, "verified_date"],
+        action_cells={
+            ("A4", "verified_date"): completed - dt.timedelta(days=1),
+            ("A5", "verified_date"): dt.date(2019, 7, 1),
+        },
+    )
+    found = [(w.row, w.column, w.value) for w in warnings_for(data_dir)]
+    assert found == [
+        (5, "verified_date", (completed - dt.timedelta(days=1)).isoformat()),
+        (6, "verified_date", "2019-07-01"),
+    ]
+    messages = [w.message for w in warnings_for(data_dir)]
+    assert "earlier than completed_date" in messages[0]
+    assert "after as_of (2019-06-30)" in messages[1]
+
+
 def test_closed_without_completed_date(data_dir: Path, make_snapshot) -> None:
     make_snapshot(action_cells={("A5", "completed_date"): None})
     warning = only(warnings_for(data_dir))

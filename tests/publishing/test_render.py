@@ -72,7 +72,12 @@ TEXT_CELLS = {
         "attention-text": ("ATT-9505", "2 DARA update"),
         "audit-themes-text": ("THM-9506", "2 DARA update"),
     },
-    "delays.ipynb": {"delays-text": ("DLY-6601", "2 DARA update")},
+    "delays.ipynb": {
+        "delays-text": ("DLY-6601", "2 DARA update"),
+        "moved-text": ("MVD-6602", "2 DARA update"),
+        "moved-over-limit": ("LIM-6603", "2 DARA update"),
+        "verification": ("VER-6604", "2 DARA update"),
+    },
     "trends.ipynb": {"trends-text": ("TRD-5501", "2 DARA update")},
 }
 # In paper.qmd order, which is the order Quarto numbers them in.
@@ -82,6 +87,7 @@ FIGURES = [
     ("dara_actions.ipynb", "fig-age-bands", "Overdue actions by time past deadline"),
     ("dara_actions.ipynb", "fig-audit-themes", "Outstanding actions by theme"),
     ("delays.ipynb", "fig-delays", "Overdue actions by reason for delay"),
+    ("delays.ipynb", "fig-slip", "Moved actions by slip"),
     ("trends.ipynb", "fig-trends", "Outstanding and overdue actions by quarter"),
     ("trends.ipynb", "fig-theme-trends", "Outstanding actions by theme and quarter"),
 ]
@@ -118,6 +124,7 @@ TABLES = [
         4,
     ),
     ("delays.ipynb", "tbl-delays", "Overdue actions by reason", "Awaiting funding", 12),
+    ("delays.ipynb", "tbl-moved-groups", "Moved deadlines by group", "Met HQ", 5),
     ("trends.ipynb", "tbl-trends", "Headline counts by quarter", "Q1 19/20", 95),
 ]
 # Hand-numbered from paper.qmd: figures and tables count separately, in reading order.
@@ -189,7 +196,7 @@ def write_stand_in_notebooks(staging: Path) -> None:
         for label, (token, _) in labels.items():
             cells[name].append(_labelled(label, _markdown_output(f"Stand-in text {token}.")))
     for colour, (name, label, caption) in zip(
-        ["#1f2a44", "#555555", "#888888", "#444444", "#333333", "#666666", "#777777"],
+        ["#1f2a44", "#555555", "#888888", "#444444", "#333333", "#222222", "#666666", "#777777"],
         FIGURES,
         strict=True,
     ):
