@@ -19,8 +19,8 @@ one row per action, no merged cells, all of it a named table (:data:`TABLE_NAME`
 columns from the tracker are locked; the five columns for the lead (:data:`TO_FILL`) are
 unlocked, shaded, named in the instructions (so the shading is not the only sign) and have
 dropdowns where their values are coded.  Rows are as tall as their wrapped text, and the list
-prints landscape on A4 at no less than 85 % (11 pt text at 9.35 pt) over as many pages as it
-needs, its header row and first column repeated on every page.  A hidden ``About`` sheet records the quarter, the group and the as-at date, so that
+prints landscape on A4 at 90 % (11 pt text at 9.9 pt) over as many pages as it needs, its
+header row and first column repeated on every page.  A hidden ``About`` sheet records the quarter, the group and the as-at date, so that
 :mod:`analysis.followup.returns` can refuse a workbook returned for another quarter or group.
 
 Text from the tracker is data: a cell whose text starts like a formula (``=``, ``+``, ``-``,
@@ -31,7 +31,6 @@ spreadsheet runs it.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 import shutil
 import tempfile
@@ -130,10 +129,13 @@ CHARS_PER_WIDTH = 1.1
 a digit of the default font (Calibri 11); running text in 11 pt Arial averages a little
 narrower in Excel and much narrower in Calc, so rows err on tall in both."""
 
-MIN_PRINT_SCALE = 0.85
-"""The smallest print scale: 11 pt text prints at 9.35 pt, above the 9 pt floor."""
-PRINTABLE_WIDTH_IN = 11.69 - 2 * 0.4
-"""Landscape A4 less the 0.4 inch side margins set below."""
+PRINT_SCALE = 90
+"""The print scale, in per cent: 11 pt text prints at 9.9 pt, above the 9 pt floor.
+
+A fixed scale, not "fit to N pages wide": fitting lets each application choose the scale from
+its own column-width metrics, and Calc, fitting the seed quarter's lists to the three pages
+across that Excel would print at 86 %, shrank them to 76 % (8.4 pt).  At a fixed scale both
+print the same size of text, on as many pages across and down as the list needs."""
 
 
 def instructions_text(columns: tuple[Column, ...] = TO_FILL) -> str:
@@ -174,23 +176,18 @@ def set_row_heights(
         sheet.row_dimensions[row].height = round(lines * LINE_HEIGHT_PT + 3, 1)
 
 
-def pages_wide(columns: tuple[Column, ...]) -> int:
-    """How many pages across the list prints on, so that no page shrinks below
-    :data:`MIN_PRINT_SCALE` (a column of width w is about 7w + 5 pixels at 96 per inch)."""
-    width_in = sum(c.width * 7 + 5 for c in columns) / 96
-    return max(1, math.ceil(width_in * MIN_PRINT_SCALE / PRINTABLE_WIDTH_IN))
-
-
-def set_print_layout(sheet: Worksheet, columns: tuple[Column, ...]) -> None:
-    """Landscape A4, fitted to a number of pages across (never shrunk onto one page), as
-    many pages down as needed, with the header row and the Action ID column on every page."""
+def set_print_layout(sheet: Worksheet) -> None:
+    """Landscape A4 at :data:`PRINT_SCALE` (never shrunk to fit a page), over as many pages
+    across and down as the list needs, with the header row and the Action ID column on every
+    page, so that each page can be read on its own."""
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = pages_wide(columns)
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.scale = PRINT_SCALE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
     sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.6
+    # Room for the marking in the header and footer (at 0.3 inch) above and below the list.
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.85
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.print_title_cols = "A:A"
 
@@ -368,15 +365,18 @@ def build_workbook(
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
 
-    set_print_layout(sheet, columns)
+    set_print_layout(sheet)
     for part in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
         part.center.text = marking
         part.center.font = "Arial,Bold"
+        part.center.size = FONT_SIZE
     for part in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
         part.center.text = marking
         part.center.font = "Arial,Bold"
         part.left.text = _escape_header(f"{quarter.id} follow-up: {group}")
         part.right.text = "Page &P of &N"
+        for item in (part.left, part.center, part.right):
+            item.size = FONT_SIZE
 
     about = book.create_sheet(ABOUT_SHEET)
     for row, (key, value) in enumerate(

@@ -285,7 +285,7 @@ def grouped_counts(
         labels.append(f"{name} ({int(members[value].sum()):,})")
         position += 1
         positions = list(range(position, position + len(members)))
-        bars = ax.barh(positions, members[value], color=colour_for(name), height=0.75)
+        bars = ax.barh(positions, members[value], color=colour_for(name), height=0.75, label=name)
         ax.bar_label(bars, labels=[f"{v:,.0f}" for v in members[value]], padding=2, fontsize=8)
         labels.extend(members[item].astype(str).tolist())
         position += len(members)
@@ -455,7 +455,7 @@ def small_multiples(table: pd.DataFrame, *, ylabel: str = "Count", ncols: int = 
         name = str(columns[index])
         colour = colour_for(name)
         values = table[columns[index]]
-        ax.plot(positions, values, marker="o", markersize=3, color=colour)
+        ax.plot(positions, values, marker="o", markersize=3, color=colour, label=name)
         last = values.iloc[-1]
         ax.annotate(
             f"{last:,.0f}",
