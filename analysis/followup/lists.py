@@ -133,8 +133,8 @@ PRINT_SCALE = 90
 """The print scale, in per cent: 11 pt text prints at 9.9 pt, above the 9 pt floor.
 
 A fixed scale, not "fit to N pages wide": fitting lets each application choose the scale from
-its own column-width metrics, and Calc, fitting the seed quarter's lists to the three pages
-across that Excel would print at 86 %, shrank them to 76 % (8.4 pt).  At a fixed scale both
+its own column-width metrics, and Calc, fitting the seed quarter's lists to three pages across
+(which by Excel's widths needed 86 %), shrank them to 76 % (8.4 pt).  At a fixed scale both
 print the same size of text, on as many pages across and down as the list needs."""
 
 
