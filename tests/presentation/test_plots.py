@@ -26,7 +26,9 @@ QUARTERS = ("2019-20-Q1", "2019-20-Q2")
 
 @pytest.fixture(scope="module")
 def charts() -> dict[str, dict]:
-    drawn = {quarter: paper_charts(quarter_context(quarter)) for quarter in QUARTERS}
+    # Sixteen charts stay open for the module's tests; closed at its end.
+    with plt.rc_context({"figure.max_open_warning": 0}):
+        drawn = {quarter: paper_charts(quarter_context(quarter)) for quarter in QUARTERS}
     yield drawn
     plt.close("all")
 
