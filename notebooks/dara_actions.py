@@ -36,29 +36,29 @@ display(Markdown(paper.markdown_table(paper.risk_table(ctx))))
 # %% [markdown]
 # ## Where the outstanding actions sit
 #
-# Each bar is a business area; its colour is the business group it belongs to.
+# Each bar is a business area, under the heading of the business group it belongs to (in that
+# group's colour). The chart's alt text and the table in the paper's chart-data annex give the
+# same numbers in words.
 
 # %%
 #| label: fig-groups
 #| fig-cap: "Outstanding actions by business group and business area"
-#| fig-alt: "Horizontal bar chart with one bar per business area, grouped and coloured by business group (largest group first), each labelled with its count of outstanding actions."
+groups = paper.groups_chart_data(ctx)
 fig = plots.grouped_counts(
-    paper.groups_chart_data(ctx),
-    group="business_group",
-    item="business_area",
-    xlabel="Outstanding actions",
+    groups, group="business_group", item="business_area", xlabel="Outstanding actions"
 )
+plots.show(fig, paper.groups_alt(groups, group="business_group", item="business_area"))
 
 # %% [markdown]
 # ## Deadlines by quarter
 #
-# Red: the deadline has passed (overdue). Blue: the deadline is still to come.
+# Orange, solid: the deadline has passed (overdue). Blue, hatched: the deadline is still to come.
 
 # %%
 #| label: fig-deadlines
 #| fig-cap: "Outstanding actions by the quarter of their deadline, passed and still to come"
-#| fig-alt: "Stacked column chart of outstanding actions per deadline quarter in time order; quarters before the as-at date are red (deadline passed), later ones blue (still to come)."
-fig = plots.deadline_quarters(paper.deadline_chart_data(ctx))
+deadlines = paper.deadline_chart_data(ctx)
+plots.show(plots.deadline_quarters(deadlines), paper.deadlines_alt(deadlines))
 
 # %% [markdown]
 # ## Due in the coming three quarters
@@ -89,9 +89,10 @@ display(Markdown(paper.markdown_table(paper.overdue_groups_table(ctx))))
 # %%
 #| label: fig-age-bands
 #| fig-cap: "Overdue actions by time past their deadline"
-#| fig-alt: "Horizontal bar chart of overdue actions in five bands of time past the deadline, from up to three months to more than two years."
-fig = plots.horizontal_counts(
-    paper.age_band_chart_data(ctx), category="band", xlabel="Overdue actions"
+bands = paper.age_band_chart_data(ctx)
+plots.show(
+    plots.horizontal_counts(bands, category="band", xlabel="Overdue actions"),
+    paper.counts_alt(bands, category="band", subject="overdue actions by time past the deadline"),
 )
 
 # %% [markdown]
@@ -107,14 +108,23 @@ display(Markdown(paper.audit_themes_text(ctx)))
 # %%
 #| label: fig-audit-themes
 #| fig-cap: "Outstanding actions by theme, deadline passed and still to come"
-#| fig-alt: "Horizontal stacked bar chart with one bar per theme, largest first: overdue actions in red, actions not yet due in blue."
+themes = paper.audit_themes_chart_data(ctx)
 fig = plots.horizontal_counts(
-    paper.audit_themes_chart_data(ctx),
+    themes,
     category="theme",
     hue="position",
     hue_order=["Overdue", "Not yet due"],
-    colours=[plots.PASSED, plots.FUTURE],
     xlabel="Outstanding actions",
+)
+plots.show(
+    fig,
+    paper.stacked_alt(
+        themes,
+        category="theme",
+        hue="position",
+        first="Overdue",
+        subject="outstanding actions by theme",
+    ),
 )
 
 # %% [markdown]
@@ -131,3 +141,24 @@ display(Markdown(paper.attention_text(ctx)))
 #| label: tbl-attention
 #| tbl-cap: "Audits brought to the Panel's attention"
 display(Markdown(paper.markdown_table(paper.attention_table(ctx))))
+
+# %% [markdown]
+# ## Chart data
+#
+# The numbers behind the charts above that no other table gives, for the paper's chart-data
+# annex: a reader who cannot see a chart, or wants to reuse its numbers, reads them here.
+
+# %%
+#| label: tbl-groups-data
+#| tbl-cap: "Data of the chart of outstanding actions by business group and business area"
+display(Markdown(paper.markdown_table(paper.groups_data_table(groups))))
+
+# %%
+#| label: tbl-deadlines-data
+#| tbl-cap: "Data of the chart of outstanding actions by the quarter of their deadline"
+display(Markdown(paper.markdown_table(paper.deadlines_data_table(deadlines))))
+
+# %%
+#| label: tbl-age-bands-data
+#| tbl-cap: "Data of the chart of overdue actions by time past their deadline"
+display(Markdown(paper.markdown_table(paper.age_bands_data_table(bands))))

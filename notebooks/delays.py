@@ -24,9 +24,10 @@ display(Markdown(paper.delays_text(ctx)))
 # %%
 #| label: fig-delays
 #| fig-cap: "Overdue actions by the reason given for the missed deadline"
-#| fig-alt: "Horizontal bar chart of overdue actions per delay category, largest first."
-fig = plots.horizontal_counts(
-    paper.delays_chart_data(ctx), category="reason", xlabel="Overdue actions"
+reasons = paper.delays_chart_data(ctx)
+plots.show(
+    plots.horizontal_counts(reasons, category="reason", xlabel="Overdue actions"),
+    paper.counts_alt(reasons, category="reason", subject="overdue actions by reason for the delay"),
 )
 
 # %%

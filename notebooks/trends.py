@@ -23,15 +23,13 @@ display(Markdown(paper.trends_text(ctx)))
 # %%
 #| label: fig-trends
 #| fig-cap: "Open recommendations, outstanding actions and overdue actions at each quarter"
-#| fig-alt: "Line chart with one line each for open recommendations, outstanding actions and overdue actions, across the quarters up to this report."
-fig = plots.trend_lines(
-    paper.trends_chart_data(ctx),
-    {
-        "open_recommendations": "Open recommendations",
-        "outstanding": "Outstanding actions",
-        "overdue": "Overdue actions",
-    },
-)
+trends = paper.trends_chart_data(ctx)
+series = {
+    "open_recommendations": "Open recommendations",
+    "outstanding": "Outstanding actions",
+    "overdue": "Overdue actions",
+}
+plots.show(plots.trend_lines(trends, series), paper.trends_alt(trends, series))
 
 # %% [markdown]
 # The same numbers as a table, for reading off values.
@@ -75,15 +73,27 @@ display(Markdown(paper.markdown_table(paper.deadline_trends_table(ctx))))
 # %%
 #| label: fig-theme-trends
 #| fig-cap: "Outstanding actions in each theme at each quarter"
-#| fig-alt: "Line chart with one line per theme, showing its outstanding actions at each quarter up to this report."
-fig = plots.category_lines(
-    paper.theme_trends_chart_data(ctx, "outstanding_actions"), ylabel="Outstanding actions"
+theme_actions = paper.theme_trends_chart_data(ctx, "outstanding_actions")
+plots.show(
+    plots.category_lines(theme_actions, ylabel="Outstanding actions"),
+    paper.category_trends_alt(theme_actions, subject="outstanding actions"),
 )
 
 # %%
 #| label: fig-theme-trends-recommendations
 #| fig-cap: "Open recommendations in each theme at each quarter"
-#| fig-alt: "Line chart with one line per theme, showing its open recommendations at each quarter up to this report."
-fig = plots.category_lines(
-    paper.theme_trends_chart_data(ctx, "open_recommendations"), ylabel="Open recommendations"
+theme_recommendations = paper.theme_trends_chart_data(ctx, "open_recommendations")
+plots.show(
+    plots.category_lines(theme_recommendations, ylabel="Open recommendations"),
+    paper.category_trends_alt(theme_recommendations, subject="open recommendations"),
 )
+
+# %% [markdown]
+# ## Chart data
+#
+# The numbers behind the theme charts, for the paper's chart-data annex.
+
+# %%
+#| label: tbl-theme-trends-data
+#| tbl-cap: "Data of the chart of outstanding actions in each theme at each quarter"
+display(Markdown(paper.markdown_table(paper.category_trends_data_table(theme_actions))))

@@ -13,10 +13,14 @@ a title everywhere, see :mod:`analysis.figures.marking`), is marked OFFICIAL-SEN
 OFFICIAL.  The lists are written under the follow-up folder (git-ignored), never into a
 published quarter.
 
-Layout (docs/followup.md): a marking banner (row 1), a line of instructions (row 2), the header
-(row 3), one row per action.  The columns from the tracker are locked; the five columns for
-the lead (:data:`TO_FILL`) are unlocked, shaded and have dropdowns where their values are
-coded.  A hidden ``About`` sheet records the quarter, the group and the as-at date, so that
+Layout (docs/followup.md), to the spreadsheet checklist the Analysis Function and ONS's gptables
+follow: the title with the marking in A1, a line of instructions in A2, one header row (row 3),
+one row per action, no merged cells, all of it a named table (:data:`TABLE_NAME`).  The
+columns from the tracker are locked; the five columns for the lead (:data:`TO_FILL`) are
+unlocked, shaded, named in the instructions (so the shading is not the only sign) and have
+dropdowns where their values are coded.  Rows are as tall as their wrapped text, and the list
+prints landscape on A4 at 90 % (11 pt text at 9.9 pt) over as many pages as it needs, its
+header row and first column repeated on every page.  A hidden ``About`` sheet records the quarter, the group and the as-at date, so that
 :mod:`analysis.followup.returns` can refuse a workbook returned for another quarter or group.
 
 Text from the tracker is data: a cell whose text starts like a formula (``=``, ``+``, ``-``,
@@ -30,6 +34,7 @@ import datetime as dt
 import re
 import shutil
 import tempfile
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,6 +118,83 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """First characters that make a spreadsheet read typed text as a formula."""
 
 DATE_FORMAT = "DD/MM/YYYY"
+
+TABLE_NAME = "FollowUp"
+"""The named table (an Excel table) over the header row and the action rows."""
+
+FONT_NAME = "Arial"
+"""Arial, which LibreOffice draws with the metric-identical Liberation Sans: a line of text
+takes the same width in Excel and in Calc, so the row heights below fit in both."""
+FONT_SIZE = 11
+LINE_HEIGHT_PT = 14.3
+"""Height of one line of 11 pt Arial in a cell, with its leading, in points (Excel's row
+height for one line of it)."""
+CHARS_PER_WIDTH = 1.1
+"""Characters of running text that fit in one unit of column width.  A unit is the width of
+a digit of the default font (Calibri 11); running text in 11 pt Arial averages a little
+narrower in Excel and much narrower in Calc, so rows err on tall in both."""
+
+PRINT_SCALE = 90
+"""The print scale, in per cent: 11 pt text prints at 9.9 pt, above the 9 pt floor.
+
+A fixed scale, not "fit to N pages wide": fitting lets each application choose the scale from
+its own column-width metrics, and Calc, fitting the seed quarter's lists to three pages across
+(which by Excel's widths needed 86 %), shrank them to 76 % (8.4 pt).  At a fixed scale both
+print the same size of text, on as many pages across and down as the list needs."""
+
+
+def instructions_text(columns: tuple[Column, ...] = TO_FILL) -> str:
+    """Row 2: what to do, naming the columns to fill in, so that their shading is not the only
+    sign of them; short enough to read on one line of the first printed page."""
+    names = ", ".join(c.header for c in columns[1:-1]) + f" and {columns[-1].header}"
+    return (
+        f"Please fill in {columns[0].header} (Yes or No) and, where the position has changed, "
+        f"{names}."
+    )
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell ``width`` units wide.
+
+    Neither Excel nor LibreOffice sizes the rows of a workbook written by openpyxl to their
+    wrapped text (Excel only when a row is edited, Calc not reliably), so the rows are sized
+    here: the text wrapped at word boundaries as a spreadsheet wraps it, erring on more lines.
+    """
+    chars = max(1, int(width * CHARS_PER_WIDTH) - 1)
+    lines = 0
+    for paragraph in str(text).splitlines() or [""]:
+        lines += max(1, len(textwrap.wrap(paragraph, chars, break_long_words=True)))
+    return lines
+
+
+def set_row_heights(
+    sheet: Worksheet, columns: tuple[Column, ...], header_row: int, last_row: int
+) -> None:
+    """Every row from the header down tall enough for its tallest wrapped cell."""
+    for row in range(header_row, last_row + 1):
+        lines = 1
+        for position, column in enumerate(columns, start=1):
+            value = sheet.cell(row, position).value
+            wraps = row == header_row or column.width >= 20
+            if value is not None and wraps:
+                lines = max(lines, wrapped_lines(str(value), column.width))
+        sheet.row_dimensions[row].height = round(lines * LINE_HEIGHT_PT + 3, 1)
+
+
+def set_print_layout(sheet: Worksheet) -> None:
+    """Landscape A4 at :data:`PRINT_SCALE` (never shrunk to fit a page), over as many pages
+    across and down as the list needs, with the header row and the Action ID column on every
+    page, so that each page can be read on its own."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.scale = PRINT_SCALE
+    sheet.sheet_properties.pageSetUpPr.fitToPage = False
+    sheet.page_margins.left = sheet.page_margins.right = 0.4
+    # Room for the marking in the header and footer (at 0.3 inch) above and below the list.
+    sheet.page_margins.top = sheet.page_margins.bottom = 0.85
+    sheet.page_margins.header = sheet.page_margins.footer = 0.3
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    sheet.print_title_cols = "A:A"
 
 
 def columns_for(actions: pd.DataFrame) -> tuple[Column, ...]:
@@ -247,6 +329,7 @@ def build_workbook(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
 
     marking = group_marking(rows)
     quarter = snapshot.quarter
@@ -257,31 +340,26 @@ def build_workbook(
     last_col = get_column_letter(len(columns))
     last_row = HEADER_ROW + len(rows)
 
+    font = Font(name=FONT_NAME, size=FONT_SIZE)
     banner = sheet.cell(BANNER_ROW, 1)
     set_text(
         banner,
         f"{marking}: {group}: outstanding DARA actions for {quarter.label} ({quarter.id}), "
         f"as at {as_of}",
     )
-    banner.font = Font(bold=True, size=12, color="FFFFFF")
-    banner.fill = PatternFill("solid", fgColor="A50021" if marking != OFFICIAL else "1F4E79")
-    sheet.merge_cells(f"A{BANNER_ROW}:{last_col}{BANNER_ROW}")
-    set_text(
-        sheet.cell(BANNER_ROW + 1, 1),
-        "Please check each action as the tracker shows it. In the shaded columns, say whether "
-        "you are content with the position (Confirmed: Yes or No) and, where it has changed, "
-        "the status, revised date and reason you propose. Leave the other columns as they are.",
-    )
-    sheet.merge_cells(f"A{BANNER_ROW + 1}:{last_col}{BANNER_ROW + 1}")
-    sheet.cell(BANNER_ROW + 1, 1).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[BANNER_ROW + 1].height = 32
+    # Dark text on the page, no fill: the title runs on over the empty cells beside it, where
+    # white text on a filled A1 would vanish.
+    banner.font = Font(name=FONT_NAME, bold=True, size=FONT_SIZE + 2)
+    instructions = sheet.cell(BANNER_ROW + 1, 1)
+    set_text(instructions, instructions_text())
+    instructions.font = font
 
     shade = PatternFill("solid", fgColor="FFF2CC")
     to_fill = {c.key for c in TO_FILL}
     for position, column in enumerate(columns, start=1):
         head = sheet.cell(HEADER_ROW, position)
         set_text(head, column.header)
-        head.font = Font(bold=True)
+        head.font = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
         head.alignment = Alignment(wrap_text=True, vertical="top")
         if column.key in to_fill:
             head.fill = shade
@@ -289,36 +367,42 @@ def build_workbook(
         for offset, value in enumerate(rows[column.key]):
             cell = sheet.cell(HEADER_ROW + 1 + offset, position)
             _put(cell, value, column.kind)
+            cell.font = font
             cell.alignment = Alignment(wrap_text=column.width >= 20, vertical="top")
             if column.key in to_fill:
                 cell.protection = Protection(locked=False)
                 cell.fill = shade
                 if column.kind == "date":
                     cell.number_format = DATE_FORMAT
+    set_row_heights(sheet, columns, HEADER_ROW, last_row)
 
     _validations(sheet, columns, last_row, snapshot.as_of)
 
     sheet.freeze_panes = sheet.cell(HEADER_ROW + 1, 2)
-    sheet.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{max(last_row, HEADER_ROW)}"
+    if last_row > HEADER_ROW:
+        # A named table over the header and the rows: screen readers announce its headers,
+        # and its own filter buttons replace the sheet's autofilter.
+        table = Table(displayName=TABLE_NAME, ref=f"A{HEADER_ROW}:{last_col}{last_row}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleLight1", showRowStripes=False)
+        sheet.add_table(table)
     sheet.protection.sheet = True
     sheet.protection.autoFilter = False  # False: filtering stays allowed on the protected sheet
+    sheet.protection.sort = False
     sheet.protection.formatColumns = False
     sheet.protection.formatRows = False
 
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    set_print_layout(sheet)
     for part in (sheet.oddHeader, sheet.evenHeader, sheet.firstHeader):
         part.center.text = marking
         part.center.font = "Arial,Bold"
+        part.center.size = FONT_SIZE
     for part in (sheet.oddFooter, sheet.evenFooter, sheet.firstFooter):
         part.center.text = marking
         part.center.font = "Arial,Bold"
         part.left.text = _escape_header(f"{quarter.id} follow-up: {group}")
         part.right.text = "Page &P of &N"
+        for item in (part.left, part.center, part.right):
+            item.size = FONT_SIZE
 
     about = book.create_sheet(ABOUT_SHEET)
     for row, (key, value) in enumerate(

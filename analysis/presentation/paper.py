@@ -19,6 +19,20 @@ from __future__ import annotations
 from analysis.figures import actions as act
 from analysis.figures import delays
 from analysis.inputs.vocabulary import AGE_BANDS, OTHER_THEME
+from analysis.presentation.chart_tables import (
+    age_bands_data_table,
+    category_trends_data_table,
+    deadlines_data_table,
+    groups_data_table,
+)
+from analysis.presentation.chart_text import (
+    category_trends_alt,
+    counts_alt,
+    deadlines_alt,
+    groups_alt,
+    stacked_alt,
+    trends_alt,
+)
 from analysis.presentation.markup import literal, literals
 from analysis.presentation.paper_context import (
     PaperContext,
@@ -70,6 +84,7 @@ from analysis.presentation.wording import count, figure, join_and, number, sente
 
 __all__ = [
     "age_band_chart_data",
+    "age_bands_data_table",
     "annex_method",
     "annex_warnings",
     "attention_table",
@@ -77,17 +92,24 @@ __all__ = [
     "audit_themes_chart_data",
     "audit_themes_text",
     "authored_section",
+    "category_trends_alt",
+    "category_trends_data_table",
     "contact_text",
     "context",
+    "counts_alt",
     "deadline_chart_data",
     "deadline_trends_chart_data",
     "deadline_trends_table",
+    "deadlines_alt",
+    "deadlines_data_table",
     "delays_chart_data",
     "delays_table",
     "delays_text",
     "due_coming_table",
     "due_coming_text",
+    "groups_alt",
     "groups_chart_data",
+    "groups_data_table",
     "header_block",
     "inspection_activity",
     "markdown_table",
@@ -103,6 +125,7 @@ __all__ = [
     "portal_text",
     "risk_table",
     "slip_chart_data",
+    "stacked_alt",
     "summary_considerations",
     "summary_interdependencies",
     "summary_purpose",
@@ -110,6 +133,7 @@ __all__ = [
     "theme_trends_chart_data",
     "themes_table",
     "threshold_text",
+    "trends_alt",
     "trends_chart_data",
     "trends_table",
     "trends_text",

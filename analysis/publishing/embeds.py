@@ -35,6 +35,7 @@ TABLE_CAPTION = re.compile(
 )
 FRONT_MATTER = re.compile(r"\A---\s*\n(?P<yaml>.*?)\n---\s*\n", re.DOTALL)
 CELL_OPTION = re.compile(r"^#\|\s?(?P<option>.*)$")
+IMAGE_TYPES = frozenset({"image/svg+xml", "image/png"})
 
 
 def cell_options(source: str) -> dict[str, Any]:
@@ -147,23 +148,31 @@ class Embedder:
             return self.table(where, label, options, outputs[0])
         return "\n\n".join(self.plain(where, label, i, out) for i, out in enumerate(outputs))
 
-    def _png(self, label: str, index: int, output: nbformat.NotebookNode) -> str:
+    def _image(self, label: str, index: int, output: nbformat.NotebookNode) -> str:
+        """The output's picture as a file: its SVG where it has one (vector, for the HTML and
+        the PDF; Word takes the PNG instead, see ``paper/word-figures.lua``), else its PNG."""
         import base64
 
         self.figure_dir.mkdir(parents=True, exist_ok=True)
         suffix = "" if index == 0 else f"-{index + 1}"
-        path = self.figure_dir / f"{label}{suffix}.png"
-        path.write_bytes(base64.b64decode(output.data["image/png"]))
+        data = output.data
+        if "image/svg+xml" in data:
+            path = self.figure_dir / f"{label}{suffix}.svg"
+            svg = data["image/svg+xml"]
+            path.write_text("".join(svg) if isinstance(svg, list) else svg, encoding="utf-8")
+        else:
+            path = self.figure_dir / f"{label}{suffix}.png"
+            path.write_bytes(base64.b64decode(data["image/png"]))
         return path.relative_to(self.staging).as_posix()
 
     def figure(self, where: str, label: str, options: dict, output: nbformat.NotebookNode) -> str:
-        if "image/png" not in output.get("data", {}):
-            raise RenderError(f"{where}: a figure cell must output an image/png")
+        if not IMAGE_TYPES & set(output.get("data", {})):
+            raise RenderError(f"{where}: a figure cell must output an image/svg+xml or image/png")
         caption = str(options.get("fig-cap", "")).strip()
         if not caption:
             raise RenderError(f"{where}: no fig-cap")
         alt = str(options.get("fig-alt", caption))
-        path = self._png(label, 0, output)
+        path = self._image(label, 0, output)
         self.alt_texts[path] = alt
         title = self.floats.number(label)
         return f'![{title}: {caption}]({path}){{#{label} alt="{_attribute(alt)}"}}'
@@ -193,11 +202,11 @@ class Embedder:
         data = output.get("data", {})
         if "text/markdown" in data:
             return self.number_captions(data["text/markdown"].strip())
-        if "image/png" in data:
-            return f"![]({self._png(label, index, output)})"
+        if IMAGE_TYPES & set(data):
+            return f"![]({self._image(label, index, output)})"
         if "text/plain" in data:
             return "```\n" + data["text/plain"].rstrip() + "\n```"
-        raise RenderError(f"{where}: no Markdown, PNG or text output to embed")
+        raise RenderError(f"{where}: no Markdown, image or text output to embed")
 
 
 def _meta_value(meta: dict[str, Any], key: str) -> str | None:

@@ -155,6 +155,7 @@ WORKING_FILES = (
     META_FILE,
     NOTEBOOK_LINKS_FILE,
     "paper_files",  # Quarto's figure folder, and the fallback's working folder
+    "_word-figures",  # the charts' PNGs for Word (analysis/publishing/chart_assets.py)
     ".quarto",
     ".gitignore",  # Quarto writes one into every project folder it renders
 )

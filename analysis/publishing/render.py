@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from analysis.publishing.chart_assets import prepare_charts
 from analysis.publishing.page_structure import structure_html
 from analysis.publishing.pandoc_typst import render_with_pandoc
 from analysis.publishing.paper_sources import (
@@ -142,6 +143,7 @@ def draw_paper(staged: StagedPaper) -> RenderResult:
     started = time.perf_counter()
     staging = staged.staging
     warnings = list(staged.warnings)
+    prepare_charts(staging)
     if staged.renderer == "quarto":
         render_with_quarto(staging)
     else:

@@ -7,10 +7,16 @@ XML, never with openpyxl (see followup_data.py).
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from pypdf import PdfReader
 
 from analysis.followup import lists as fu
 from analysis.inputs.snapshots import Snapshot
@@ -290,3 +296,175 @@ def test_rows_follow_the_deadline_basis_and_threshold():
     revised = fu.followup_rows(_snapshot(actions), SETTINGS.__class__(deadline_basis="revised"))
     assert list(revised["action_id"]) == ["new", "old"]
     assert list(revised["overdue"]) == ["Yes", "No"]
+
+
+# --- on screen and on paper (issue 23 item 6) ----------------------------------------------
+M = f"{{{NS['m']}}}"
+
+
+def _sheet(path: Path):
+    return xml_part(path, "xl/worksheets/sheet1.xml")
+
+
+def test_the_spreadsheet_checklist_title_in_a1_one_header_row_no_merges_a_named_table(lists):
+    _, written = lists
+    for item in written:
+        path = item.path
+        rows = cells(path)
+        assert str(rows[0][0]).startswith(f"{item.marking}: {item.group}: outstanding DARA")
+        assert all(value in ("", None) for value in rows[0][1:])  # the title is A1 alone
+        assert _sheet(path).find(f"{M}mergeCells") is None
+        with zipfile.ZipFile(path) as book:
+            tables = [n for n in book.namelist() if n.startswith("xl/tables/")]
+        assert len(tables) == 1
+        named = xml_part(path, tables[0])
+        last = chr(ord("A") + len(rows[fu.HEADER_ROW - 1]) - 1)
+        assert named.get("displayName") == fu.TABLE_NAME
+        assert named.get("ref") == f"A{fu.HEADER_ROW}:{last}{fu.HEADER_ROW + item.rows}"
+        assert named.get("headerRowCount") in (None, "1")
+        headers = [c.get("name") for c in named.iter(f"{M}tableColumn")]
+        assert headers == [str(h) for h in rows[fu.HEADER_ROW - 1]]
+
+
+def test_the_columns_to_fill_in_are_named_not_only_shaded(lists):
+    _, written = lists
+    instructions = str(cells(written[0].path)[1][0])
+    for column in fu.TO_FILL:
+        assert column.header in instructions
+
+
+def test_every_row_is_tall_enough_for_its_wrapped_text(tmp_path):
+    long_reason = " ".join(["Awaiting the new contract through the procurement process."] * 6)
+    data = make_data(tmp_path / "data")
+    frame = pd.read_csv(data / "snapshots" / QUARTER / "audit_actions.csv", dtype=str)
+    frame.loc[frame["action_id"] == "F1", "delay_reason"] = long_reason
+    frame.to_csv(data / "snapshots" / QUARTER / "audit_actions.csv", index=False)
+    written = {w.group: w for w in fu.write_followup(data, Q, tmp_path / "followup")}
+    path = written["Frontline Policing"].path
+    heights = {
+        int(row.get("r")): (float(row.get("ht", 0)), row.get("customHeight"))
+        for row in _sheet(path).iter(f"{M}row")
+    }
+    ids = [r["Action ID"] for r in table(path)]
+    long_row = fu.HEADER_ROW + 1 + ids.index("F1")
+    width = next(c.width for c in fu.READ_ONLY if c.key == "delay_reason")
+    # Independently of the code's own estimate: even at 1.5 characters per unit of width (Calc
+    # fits about 1.35) the reason needs this many lines of 11 pt text.
+    lines = -(-len(long_reason) // int(width * 1.5))
+    assert heights[long_row][0] >= lines * 13.5 and heights[long_row][1] in ("1", "true")
+    short_rows = [fu.HEADER_ROW + 1 + i for i, a in enumerate(ids) if a != "F1"]
+    assert all(heights[r][0] < heights[long_row][0] for r in short_rows)
+    assert all(r in heights and heights[r][0] >= fu.LINE_HEIGHT_PT for r in short_rows)
+
+
+def test_it_prints_landscape_a4_at_no_less_than_nine_point_with_the_header_repeated(lists):
+    _, written = lists
+    path = written[0].path
+    sheet = _sheet(path)
+    setup = sheet.find(f"{M}pageSetup")
+    assert setup.get("orientation") == "landscape" and setup.get("paperSize") == "9"
+    # A fixed scale, never fitted (shrunk) onto a number of pages.
+    assert sheet.find(f"{M}sheetPr/{M}pageSetUpPr").get("fitToPage") in (None, "0", "false")
+    assert int(setup.get("scale")) / 100 * fu.FONT_SIZE >= 9
+    names = {
+        n.get("name"): n.text for n in xml_part(path, "xl/workbook.xml").iter(f"{M}definedName")
+    }
+    assert f"${fu.HEADER_ROW}:${fu.HEADER_ROW}" in names["_xlnm.Print_Titles"]
+    fonts = xml_part(path, "xl/styles.xml").iter(f"{M}sz")
+    assert min(float(f.get("val")) for f in fonts) >= 9
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+    reason="needs LibreOffice (soffice) and poppler's pdftotext (.ci/run installs both)",
+)
+def test_libreoffice_prints_the_list_landscape_readable_and_without_overlapping_lines(tmp_path):
+    """The seed quarter's Met HQ list (whose long texts ran over the rows below) converted by
+    LibreOffice: landscape A4 pages, text no smaller than 9 pt, no two words drawn over each
+    other, and every word of its longest text printed."""
+    from analysis.paths import PROJECT_ROOT
+
+    written = {
+        w.group: w for w in fu.write_followup(PROJECT_ROOT / "data", Q, tmp_path / "followup")
+    }
+    path = written["Met HQ"].path
+    reference = _nine_point_reference(tmp_path / "reference.xlsx")
+    pdfs = _to_pdf([path, reference], tmp_path / "pdf")
+    nine_point = min(h for *_, h, _ in _words(pdfs[1]))
+    words = _words(pdfs[0])
+    assert words, "LibreOffice printed no text"
+    pages = {page for page, *_ in words}
+    for page in PdfReader(pdfs[0]).pages:
+        box = page.mediabox
+        assert float(box.width) > float(box.height)  # landscape
+        assert round(float(box.width)) == 842  # A4
+    heights = [h for _, _, _, h, text in words if text.strip()]
+    assert min(heights) >= nine_point - 0.05  # no text below 9 pt, the page's furniture too
+    for page in pages:
+        boxes = [(x, y, w, h) for p, (x, y, w), _, h, _ in words if p == page]
+        for i, (x0, y0, w0, h0) in enumerate(boxes):
+            for x1, y1, w1, h1 in boxes[i + 1 :]:
+                overlap_x = min(x0 + w0, x1 + w1) - max(x0, x1)
+                overlap_y = min(y0 + h0, y1 + h1) - max(y0, y1)
+                # A word's box runs from its font's ascent to its descent, a little taller
+                # than the line pitch, so the lines of one wrapped cell touch: a line drawn
+                # over another overlaps by far more.
+                assert not (overlap_x > 0.5 and overlap_y > 0.3 * min(h0, h1)), (page, x0, y0)
+    printed = " ".join(text for *_, text in words)
+    rows = table(path)
+    longest = max((str(r[h]) for r in rows for h in r), key=len)
+    # Compared word by word (a hyphenated word may break over two lines).
+    assert set(re.findall(r"\w+", longest)) <= set(re.findall(r"\w+", printed))
+
+
+def _nine_point_reference(target: Path) -> Path:
+    """One cell of 9 pt Arial printed at 100 %: how tall LibreOffice's 9 pt words measure."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    cell = book.active.cell(1, 1, "Reference text")
+    cell.font = Font(name=fu.FONT_NAME, size=9)
+    book.save(target)
+    return target
+
+
+def _to_pdf(paths: list[Path], out: Path) -> list[Path]:
+    profile = out.parent / "lo-profile"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, paths),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=240,
+    )
+    return [out / f"{p.stem}.pdf" for p in paths]
+
+
+def _words(pdf: Path) -> list[tuple[int, tuple[float, float, float], float, float, str]]:
+    """(page, (x, y, width), y, height, text) of every word, as poppler's pdftotext places it."""
+    result = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], check=True, capture_output=True, text=True
+    )
+    words = []
+    page = 0
+    for line in result.stdout.splitlines():
+        if "<page " in line:
+            page += 1
+        found = re.search(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*)</word>',
+            line,
+        )
+        if found:
+            x0, y0, x1, y1 = (float(v) for v in found.groups()[:4])
+            words.append((page, (x0, y0, x1 - x0), y0, y1 - y0, html.unescape(found[5])))
+    return words

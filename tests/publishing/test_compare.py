@@ -22,7 +22,7 @@ def test_the_project_sanitize_rules_are_read_in_order() -> None:
     assert [regex for regex, _ in RULES][:1] == [
         r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})?"
     ]
-    assert [replace for _, replace in RULES] == ["TIMESTAMP", "0xADDRESS", r"PATH/\2"]
+    assert [replace for _, replace in RULES] == ["TIMESTAMP", "0xADDRESS", r"PATH/\2", "SVG-IMAGE"]
 
 
 @pytest.mark.parametrize(
@@ -34,6 +34,24 @@ def test_the_project_sanitize_rules_are_read_in_order() -> None:
             [_display(**{"text/plain": "x", "image/png": "AAAA"})],
             [_display(**{"text/plain": "x", "image/png": "BBBB"})],
         ),  # image bytes depend on the build
+        (
+            [
+                _display(
+                    **{
+                        "text/plain": "alt",
+                        "image/svg+xml": '<?xml version="1.0"?>\n<svg a="1"></svg>\n',
+                    }
+                )
+            ],
+            [
+                _display(
+                    **{
+                        "text/plain": "alt",
+                        "image/svg+xml": '<?xml version="1.0"?>\n<svg a="2"></svg>\n',
+                    }
+                )
+            ],
+        ),  # a chart's SVG depends on fonts and Matplotlib, as its PNG does
         ([_stream("at 0x7f00deadbeef\n")], [_stream("at 0x7f00cafebabe\n")]),
         ([_stream("/home/a/data\n")], [_stream("/srv/b/data\n")]),
         ([_stream("2024-01-02 03:04:05\n")], [_stream("2025-06-07T08:09:10Z\n")]),
@@ -56,6 +74,16 @@ def test_a_changed_value_is_shown_on_both_sides() -> None:
     assert found[0] == "'text/markdown' output differs"
     assert "published: there are 5 outstanding" in found
     assert "rerun:     there are 4 outstanding" in found
+
+
+def test_a_chart_whose_numbers_changed_differs_by_its_alt_text() -> None:
+    svg = '<?xml version="1.0"?>\n<svg></svg>\n'
+    found = cmp.compare_outputs(
+        [_display(**{"text/plain": "Overdue actions rose from 38 to 60.", "image/svg+xml": svg})],
+        [_display(**{"text/plain": "Overdue actions rose from 38 to 59.", "image/svg+xml": svg})],
+        RULES,
+    )
+    assert found[0] == "'text/plain' output differs"
 
 
 @pytest.mark.parametrize(

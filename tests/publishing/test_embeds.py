@@ -55,8 +55,10 @@ def test_resolve_paper_numbers_floats_in_document_order_and_rewrites_references(
     assert "#|" not in text and "loading" not in text
     assert paper.numbers == {"fig-trends": 1, "tbl-risk": 1, "fig-groups": 2}
     assert paper.notebooks == ("notebooks/trends.ipynb", "notebooks/dara_actions.ipynb")
-    png = tmp_path / "paper_files" / "figure-fallback" / "fig-trends.png"
-    assert png.read_bytes().startswith(b"\x89PNG")
+    # The chart's SVG (vector) is what the paper shows; Word swaps in its PNG (word-figures.lua).
+    svg = tmp_path / "paper_files" / "figure-fallback" / "fig-trends.svg"
+    assert "<svg" in svg.read_text(encoding="utf-8")
+    assert "](paper_files/figure-fallback/fig-trends.svg)" in text
 
 
 def test_an_embed_of_a_missing_label_names_it(tmp_path):

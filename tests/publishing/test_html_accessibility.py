@@ -139,7 +139,7 @@ def test_one_h1_the_title_and_the_landmarks(page) -> None:
     # Each section under the title is an h2, in the order of the contents.
     sections = page.locator("main h2").all_inner_texts()
     assert sections[:2] == ["Report Summary", "1 HMICFRS update"]
-    assert "Annex C: Accessibility" in sections
+    assert "Annex D: Accessibility" in sections
 
 
 @NEEDS_BROWSER

@@ -126,6 +126,11 @@ TABLES = [
     ("delays.ipynb", "tbl-delays", "Overdue actions by reason", "Awaiting funding", 12),
     ("delays.ipynb", "tbl-moved-groups", "Moved deadlines by group", "Met HQ", 5),
     ("trends.ipynb", "tbl-trends", "Headline counts by quarter", "Q1 19/20", 95),
+    # Annex C: the charts' data.
+    ("dara_actions.ipynb", "tbl-groups-data", "Data of the groups chart", "Public Order", 27),
+    ("dara_actions.ipynb", "tbl-deadlines-data", "Data of the deadlines chart", "Q2 18/19", 15),
+    ("dara_actions.ipynb", "tbl-age-bands-data", "Data of the age chart", "1-2 years", 16),
+    ("trends.ipynb", "tbl-theme-trends-data", "Data of the theme chart", "Finance", 14),
 ]
 # Hand-numbered from paper.qmd: figures and tables count separately, in reading order.
 EXPECTED_FIGURE_CAPTIONS = [f"Figure {n}: {cap}" for n, (_, _, cap) in enumerate(FIGURES, 1)]
@@ -141,7 +146,8 @@ TOP_HEADINGS = [
     "7 Contact details",
     "Annex A: Method",
     "Annex B: Data-quality warnings",
-    "Annex C: Accessibility",
+    "Annex C: Chart data",
+    "Annex D: Accessibility",
 ]
 
 
@@ -160,6 +166,28 @@ def _png(colour: str) -> str:
     fig.savefig(buffer, format="png")
     plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode()
+
+
+def chart_alt(label: str) -> str:
+    """The stand-in chart's alt text, as plots.show stores it (its plain-text form)."""
+    return f"Stand-in {label}: overdue actions rose from 38 to 59."
+
+
+def _chart(colour: str, label: str) -> dict[str, str]:
+    """A chart's outputs as plots.show stores them: SVG, 200 dpi PNG and its alt text."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from analysis.presentation import plots
+
+    fig, ax = plt.subplots(figsize=(4, 2.4))
+    ax.bar(["A", "B", "C"], [3, 5, 2], color=colour)
+    ax.set_xlabel(f"Axis {label}")
+    bundle = plots.figure_bundle(fig, chart_alt(label))
+    plt.close(fig)
+    return bundle
 
 
 def _markdown_output(text: str):
@@ -200,12 +228,8 @@ def write_stand_in_notebooks(staging: Path) -> None:
         FIGURES,
         strict=True,
     ):
-        image = new_output(
-            "display_data", data={"image/png": _png(colour), "text/plain": "<Figure>"}
-        )
-        cells[name].append(
-            _labelled(label, image, **{"fig-cap": caption, "fig-alt": f"Bar chart: {caption}"})
-        )
+        image = new_output("display_data", data=_chart(colour, label))
+        cells[name].append(_labelled(label, image, **{"fig-cap": caption}))
     for name, label, caption, first, count in TABLES:
         rows = 9 if label == "tbl-attention" else 3
         table = _markdown_output(_table_markdown(first, count, rows))
@@ -393,9 +417,64 @@ def test_pdf_carries_the_numbers_and_captions(rendered):
 def test_html_is_one_self_contained_file(rendered):
     page = rendered.outputs["html"].read_text(encoding="utf-8")
     assert external_references(page) == []
-    assert page.count("data:image/png;base64,") >= len(FIGURES)
+    assert page.count("data:image/svg+xml;base64,") >= len(FIGURES)
     assert 'href="notebooks/dara_actions.ipynb"' in page
     assert "panel-table-filter" in page  # the table script travelled inside the file
+
+
+@pytest.mark.slow
+def test_html_shows_each_chart_as_svg_with_its_alt_text(rendered):
+    page = rendered.outputs["html"].read_text(encoding="utf-8")
+    images = re.findall(r"<img\b[^>]*>", page)
+    charts = [tag for tag in images if "Stand-in fig-" in tag]
+    assert len(charts) == len(FIGURES)
+    for (_, label, _), tag in zip(FIGURES, charts, strict=True):
+        assert 'src="data:image/svg+xml;base64,' in tag
+        assert f'alt="{html.escape(chart_alt(label), quote=True)}"' in tag
+        svg = base64.b64decode(re.search(r'base64,([^"]+)"', tag)[1]).decode()
+        assert "<image" not in svg and f"Axis {label}" in svg  # vector, text as text
+
+
+@pytest.mark.slow
+def test_pdf_draws_charts_as_vectors_with_their_alt_text(rendered):
+    reader = PdfReader(rendered.outputs["pdf"])
+    assert [image.name for page in reader.pages for image in page.images] == []  # no raster
+    text = " ".join(page.extract_text() for page in reader.pages)
+    for _, label, _ in FIGURES:
+        assert f"Axis {label}" in text  # the chart's own text, drawn as text in the PDF
+    alts = set()
+    for obj in _pdf_objects(reader):
+        if obj.get("/S") == "/Figure" and "/Alt" in obj:
+            alts.add(str(obj["/Alt"]))
+    assert {chart_alt(label) for _, label, _ in FIGURES} <= alts
+
+
+def _pdf_objects(reader: PdfReader):
+    for number in range(1, reader.trailer["/Size"]):
+        try:
+            obj = reader.get_object(number)
+        except Exception:
+            continue
+        if hasattr(obj, "get"):
+            yield obj
+
+
+@pytest.mark.slow
+def test_docx_charts_are_png_of_200_dpi_or_more_with_their_alt_text(rendered):
+    from PIL import Image
+
+    document = docx.Document(str(rendered.outputs["docx"]))
+    body = document.element.body
+    pictures = body.findall(".//{*}inline") + body.findall(".//{*}anchor")
+    assert len(pictures) == len(FIGURES)
+    for (_, label, _), picture in zip(FIGURES, pictures, strict=True):
+        assert picture.find("{*}docPr").get("descr") == chart_alt(label)
+        blip = picture.find(".//{*}blip")
+        part = document.part.related_parts[blip.get(docx.oxml.ns.qn("r:embed"))]
+        assert part.content_type == "image/png"
+        image = Image.open(io.BytesIO(part.blob))
+        shown_inches = int(picture.find("{*}extent").get("cx")) / 914400
+        assert image.width / shown_inches >= 199.9  # dots per inch as Word shows it
 
 
 @pytest.mark.slow
