@@ -280,7 +280,11 @@ def test_a_quarters_snapshot_yml_maps_its_own_words_for_that_quarter_only(
 ) -> None:
     own = {"audit_actions": {"risk": {"Amber": "High"}}}  # this quarter's committee: Amber is High
     make_snapshot(actions=graded(RAG), meta={**META, "values": own})
-    make_snapshot("2019-20-Q2", actions=graded(RAG), meta={**META, "as_of": "2019-09-30", "panel_date": "2019-10-17"})
+    make_snapshot(
+        "2019-20-Q2",
+        actions=graded(RAG),
+        meta={**META, "as_of": "2019-09-30", "panel_date": "2019-10-17"},
+    )
     settings_file(data_dir, values=RAG_MAP)
     q1, findings = check_snapshot(data_dir, Q1)
     assert q1 is not None
