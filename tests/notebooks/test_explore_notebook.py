@@ -56,11 +56,24 @@ def test_the_parameters_cell_defaults_to_everything_in_the_latest_quarter():
         "data_dir": "../data",
         "business_group": None,
         "risk": None,
-        "theme": None,
-        "subject": None,
         "audit": None,
+        "theme": None,
+        "inspection_theme": None,
         "drill_down": "overdue",
+        "subject": None,
     }
+
+
+def test_every_control_is_a_parameter_of_the_same_name():
+    """papermill (and the tests) set what the page's controls set, by the same names."""
+    from analysis.presentation import explore
+
+    stored = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = next(c for c in stored.cells if "parameters" in c.metadata.get("tags", []))
+    defaults: dict[str, object] = {}
+    exec(tagged.source, {}, defaults)
+    assert set(explore.FILTERS) | {"quarter", "drill_down"} <= set(defaults)
+    assert set(explore.OLD_NAMES) <= set(defaults)
 
 
 def test_the_notebook_stays_thin():
