@@ -91,7 +91,8 @@ RECOMMENDATION_DETAIL_COLUMNS = (
     "source_row",
 )
 
-THEME_ORDER = tuple(themes.names(themes.load_rules()))
+PACKAGED_THEME_RULES = tuple(themes.load_rules())
+THEME_ORDER = tuple(themes.names(PACKAGED_THEME_RULES))
 """The packaged taxonomy's order, for listing the ``subject`` values a filter can take."""
 
 OVERDUE = "Deadline passed"
@@ -175,6 +176,12 @@ class Exploration:
     as_of: dt.date
     as_of_by_quarter: dict[str, dt.date] = field(default_factory=dict)
     """Each snapshot's as-at date, by quarter id."""
+    theme_rules: Sequence[themes.ThemeRule] = PACKAGED_THEME_RULES
+    """The taxonomy the ``subject`` column was worked out with (the settings' own)."""
+    known: dict[tuple[str, tuple[str, ...]], list[str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    """:func:`filter_choices` already worked out, shared with :meth:`up_to`'s explorations."""
 
     def up_to(self, quarter: Quarter | str | None) -> Exploration:
         """The same exploration with ``quarter`` in focus (None: the latest loaded): every
@@ -194,6 +201,8 @@ class Exploration:
             recommendations=self.recommendations[self.recommendations[QUARTER].isin(ids)],
             as_of=self.as_of_by_quarter.get(focus.id, self.as_of),
             as_of_by_quarter={q: d for q, d in self.as_of_by_quarter.items() if q in ids},
+            theme_rules=self.theme_rules,
+            known=self.known,
         )
 
 
@@ -224,6 +233,7 @@ def load(data_dir: Path | str, quarter: Quarter | str | None = None) -> Explorat
         recommendations=all_recommendations(history, themes.rules_for(settings)),
         as_of=history[-1].as_of,
         as_of_by_quarter={s.quarter.id: s.as_of for s in history},
+        theme_rules=themes.rules_for(settings),
     )
 
 
@@ -442,6 +452,13 @@ CHOICES_LISTED = 12
 def filter_choices(exploration: Exploration, name: str) -> list[str]:
     """What the filter ``name`` can take over every loaded quarter, in the paper's order (one
     list for a filter that cuts both trackers, the actions' values first)."""
+    key = (name, tuple(q.id for q in exploration.quarters))
+    if key not in exploration.known:
+        exploration.known[key] = _filter_choices(exploration, name)
+    return list(exploration.known[key])
+
+
+def _filter_choices(exploration: Exploration, name: str) -> list[str]:
     spec = FILTERS[name]
     found: list[str] = []
     for frame_name in spec.narrows:
@@ -583,17 +600,17 @@ def per_category_long(
     return long_counts(table, {n: n for n in names})
 
 
-def themes_by_source(actions_now: pd.DataFrame, recs_now: pd.DataFrame) -> pd.DataFrame:
+def themes_by_source(
+    actions_now: pd.DataFrame,
+    recs_now: pd.DataFrame,
+    rules: Sequence[themes.ThemeRule] = PACKAGED_THEME_RULES,
+) -> pd.DataFrame:
     """Per theme of the taxonomy in one quarter: its open recommendations (the inspectorate)
     and its outstanding actions (internal audit), long (``theme``, ``source``, ``count``), with
     ``both`` true for a theme both raise (:func:`analysis.figures.themes.cross_cutting`, so
     ``Other`` never is).  Themes largest first, those raised by both ahead of the rest."""
     open_recs = recs_now[recs_now["is_open_recommendation"]]
-    table = themes.theme_table(open_recs, actions_now, themes.load_rules())
-    table = table.reindex(
-        [n for n in THEME_ORDER if n in table.index]
-        + [n for n in table.index if n not in THEME_ORDER]
-    )
+    table = themes.theme_table(open_recs, actions_now, rules)
     both = themes.cross_cutting(table)
     rest = sorted(
         (n for n in table.index if n not in both),
@@ -694,7 +711,7 @@ def view(
             act.overdue(actions), "business_group", focused.quarters
         ),
         position=position_by(now, "business_group"),
-        themes=themes_by_source(now, recs_now),
+        themes=themes_by_source(now, recs_now, focused.theme_rules),
         drill_down=drill_down,
         picked_group=picked_group,
         actions=action_details(listed, drill_down),

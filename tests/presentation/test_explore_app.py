@@ -47,7 +47,7 @@ def _count(app: explore_app.ExploreApp, name: str) -> int:
 
 
 def _spec(chart) -> dict:
-    return chart.chart.to_dict()
+    return chart.spec
 
 
 def _values(chart) -> list[dict]:
