@@ -27,6 +27,7 @@
 # %% tags=["parameters"]
 quarter = None
 data_dir = "../data"
+reports_dir = "../reports"
 business_group = None
 risk = None
 audit = None
@@ -42,6 +43,7 @@ app = explore_app.start(
     data_dir,
     quarter,
     drill_down,
+    reports_dir,
     business_group=business_group,
     risk=risk,
     audit=audit,

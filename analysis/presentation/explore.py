@@ -728,3 +728,47 @@ def rising(trend: pd.DataFrame, last: int = 3) -> list[str]:
         if len(values) > 1 and all(b > a for a, b in itertools.pairwise(values)):
             out.append(str(name))
     return out
+
+
+REPORTS_DIR_VARIABLE = "PANELPAPER_EXPLORE_REPORTS_DIR"
+"""Set by ``panelpaper explore --reports-dir``: where the published quarters are."""
+
+PUBLISHED_KEYS = {
+    "open_recommendations": ("recommendations", "open"),
+    "open_areas_for_improvement": ("recommendations", "open_areas_for_improvement"),
+    "outstanding": ("actions", "outstanding"),
+    "overdue": ("actions", "overdue"),
+    "not_yet_due": ("actions", "not_yet_due"),
+    "due_in_coming": ("actions", "due_next_three_quarters"),
+}
+"""Each headline count of :func:`quarter_counts` and where figures.json states it."""
+
+
+def reports_dir(default: Path | str) -> Path:
+    """The published quarters' folder: :data:`REPORTS_DIR_VARIABLE` when set, else ``default``."""
+    return Path(os.environ.get(REPORTS_DIR_VARIABLE) or default)
+
+
+def against_published(current: View, reports: Path | str) -> str | None:
+    """With no filter set, whether the headline counts equal those of the quarter's published
+    figures.json under ``reports`` (None when it is not published or a filter is set): the
+    exploration and the paper count with the same rules, so a difference means the snapshot or
+    the settings changed after publication."""
+    path = Path(reports) / current.quarter.id / "figures.json"
+    if any(current.filters.values()) or not path.is_file():
+        return None
+    import json
+
+    record = json.loads(path.read_text(encoding="utf-8"))
+    differ = [
+        name
+        for name, (section, key) in PUBLISHED_KEYS.items()
+        if record.get(section, {}).get(key) != current.focus[name]
+    ]
+    if not differ:
+        return f"These counts equal the published paper's ({path})."
+    return (
+        f"These counts differ from the published paper's ({path}) in "
+        f"{', '.join(n.replace('_', ' ') for n in differ)}: the snapshot or the settings have "
+        "changed since it was published."
+    )

@@ -22,9 +22,12 @@ import html
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import altair as alt
+from altair.jupyter.jupyter_chart import Selections
+from altair.utils.selection import PointSelection
 import ipywidgets as widgets
 import pandas as pd
 
@@ -48,18 +51,52 @@ def _offline() -> None:
         _OFFLINE = True
 
 
-def _jupyter_chart(chart: alt.Chart) -> alt.JupyterChart:
-    return alt.JupyterChart(chart, embed_options={"renderer": "svg", "actions": False})
+class ChartSlot:
+    """One place on the page that holds an interactive chart, redrawn by putting a new chart
+    widget in it.  (Giving the widget already shown a new spec reaches the browser but is not
+    drawn again there in Voilà, so a fresh widget replaces it and the old one is closed.)
 
+    The widget is given the chart's Vega-Lite spec unvalidated: the first drawing validated the
+    same spec with other numbers, and validating five specs per click would take most of the
+    second a redraw is allowed.  A click on a bar reaches ``watch`` as the fields of the points
+    selected (``[{"business_group": "Met HQ"}]``, empty when cleared)."""
 
-def _redraw(shown: alt.JupyterChart, chart: alt.Chart) -> None:
-    """Give a chart on the page new data in place.  Only the Vega-Lite spec is replaced (not
-    the wrapped chart, which would set up its selections anew and drop the drill-down's watch),
-    and unvalidated: the first drawing validated the same spec with other numbers, and
-    validating five specs per click would take half the time allowed for a redraw."""
-    with shown.hold_sync():
-        shown.spec = chart.to_dict(validate=False)
-        shown._vl_selections = {name: {"value": None, "store": []} for name in shown._vl_selections}
+    def __init__(
+        self, chart: alt.Chart, watch: Callable[[list[dict[str, Any]]], None] | None = None
+    ) -> None:
+        self.watch = watch
+        self.spec = chart.to_dict()  # validated once
+        self.shown = self._widget(self.spec)
+        self.box = widgets.Box([self.shown])
+
+    def _widget(self, spec: dict[str, Any]) -> alt.JupyterChart:
+        shown = alt.JupyterChart(None, embed_options={"renderer": "svg", "actions": False})
+        selections = [p["name"] for p in spec.get("params", []) if "select" in p]
+        # What JupyterChart would set up from the chart itself, so its own watcher is content.
+        shown._selection_types = dict.fromkeys(selections, "point")
+        shown.selections = Selections({n: PointSelection(n, [], []) for n in selections})
+        with shown.hold_sync():
+            shown.spec = spec
+            shown._vl_selections = {name: {"value": None, "store": []} for name in selections}
+        if self.watch is not None:
+            shown.observe(self._selected, names="_vl_selections")
+        return shown
+
+    def _selected(self, change: dict[str, Any]) -> None:
+        picked = (change["new"] or {}).get(charts.PICK) or {}
+        signal = picked.get("value") or {}
+        if self.watch is not None:
+            self.watch(list(signal.get("vlPoint", {}).get("or", [])))
+
+    def redraw(self, chart: alt.Chart) -> None:
+        """Show ``chart`` here, unless it draws exactly what is shown already."""
+        spec = chart.to_dict(validate=False)
+        if spec == self.spec:
+            return
+        old, self.spec = self.shown, spec
+        self.shown = self._widget(spec)
+        self.box.children = (self.shown,)
+        old.close()
 
 
 def table_html(frame: pd.DataFrame, caption: str, limit: int = TABLE_ROWS) -> str:
@@ -128,10 +165,12 @@ class ExploreApp:
         exploration: Exploration,
         quarter: str | None = None,
         drill_down: str = "overdue",
+        reports: Path | None = None,
         **filters: Choice,
     ) -> None:
         _offline()
         self.exploration = exploration
+        self.reports = reports
         self.picked_group: str | None = None
         self.last_redraw_seconds = 0.0
         first = explore.view(exploration, quarter, drill_down, **filters)
@@ -169,12 +208,13 @@ class ExploreApp:
             control.observe(self._changed(name), names="value")
         self.problems = widgets.HTML(problems_html(first.problems))
         self.counts = widgets.HTML()
-        self.actions_trend = _jupyter_chart(self._actions_trend(first))
-        self.recommendations_trend = _jupyter_chart(self._recommendations_trend(first))
-        self.overdue_by_group = _jupyter_chart(self._overdue_by_group(first))
-        self.position = _jupyter_chart(self._position(first))
-        self.themes = _jupyter_chart(self._themes(first))
-        self.position.selections.observe(self._picked, [charts.PICK])
+        self.slots = {
+            "actions_trend": ChartSlot(self._actions_trend(first)),
+            "recommendations_trend": ChartSlot(self._recommendations_trend(first)),
+            "overdue_by_group": ChartSlot(self._overdue_by_group(first)),
+            "position": ChartSlot(self._position(first), self._picked),
+            "themes": ChartSlot(self._themes(first)),
+        }
         self.action_table = widgets.HTML()
         self.recommendation_table = widgets.HTML()
         self._show_text(first)
@@ -185,15 +225,15 @@ class ExploreApp:
                 self.problems,
                 self.counts,
                 widgets.HTML("<h2>Every quarter up to the one in focus</h2>"),
-                self.actions_trend,
-                self.recommendations_trend,
-                self.overdue_by_group,
+                self.slots["actions_trend"].box,
+                self.slots["recommendations_trend"].box,
+                self.slots["overdue_by_group"].box,
                 widgets.HTML(
                     "<h2>The quarter in focus</h2><p>Click a business group's bar to list only "
                     "its actions below; double-click to list every group's again.</p>"
                 ),
-                self.position,
-                self.themes,
+                self.slots["position"].box,
+                self.slots["themes"].box,
                 widgets.HTML("<h2>The actions and recommendations behind the numbers</h2>"),
                 self.action_table,
                 self.recommendation_table,
@@ -260,8 +300,8 @@ class ExploreApp:
 
         return changed
 
-    def _picked(self, change: dict[str, Any]) -> None:
-        chosen = [row.get("business_group") for row in (change["new"].value or [])]
+    def _picked(self, points: list[dict[str, Any]]) -> None:
+        chosen = [row.get("business_group") for row in points]
         picked = chosen[0] if chosen else None
         if picked != self.picked_group:
             self.picked_group = picked
@@ -279,17 +319,20 @@ class ExploreApp:
         current = self.current()
         self.problems.value = problems_html(current.problems)
         if not tables_only:
-            _redraw(self.actions_trend, self._actions_trend(current))
-            _redraw(self.recommendations_trend, self._recommendations_trend(current))
-            _redraw(self.overdue_by_group, self._overdue_by_group(current))
-            _redraw(self.position, self._position(current))
-            _redraw(self.themes, self._themes(current))
+            self.slots["actions_trend"].redraw(self._actions_trend(current))
+            self.slots["recommendations_trend"].redraw(self._recommendations_trend(current))
+            self.slots["overdue_by_group"].redraw(self._overdue_by_group(current))
+            self.slots["position"].redraw(self._position(current))
+            self.slots["themes"].redraw(self._themes(current))
         self._show_text(current)
         self.last_redraw_seconds = time.perf_counter() - start
         return current
 
     def _show_text(self, current: View) -> None:
         self.counts.value = counts_html(current)
+        published = explore.against_published(current, self.reports) if self.reports else None
+        if published:
+            self.counts.value += f'<p class="explore-published">{html.escape(published)}</p>'
         scope = f", {current.picked_group}" if current.picked_group else ""
         what = current.drill_down.replace("_", " ").capitalize()
         self.action_table.value = table_html(
@@ -309,9 +352,12 @@ def start(
     data_dir: str,
     quarter: str | None = None,
     drill_down: str = "overdue",
+    reports_dir: str = "../reports",
     **filters: Choice,
 ) -> ExploreApp:
     """The exploration of every snapshot in ``data_dir`` (the served page's own folder when
-    ``panelpaper explore --data-dir`` set one), with ``quarter`` in focus and the filters set."""
+    ``panelpaper explore --data-dir`` set one), with ``quarter`` in focus and the filters set;
+    unfiltered counts are checked against the quarter's paper if it is in ``reports_dir``."""
     exploration = explore.load(explore.data_dir(data_dir))
-    return ExploreApp(exploration, quarter, drill_down, **filters)
+    reports = explore.reports_dir(reports_dir)
+    return ExploreApp(exploration, quarter, drill_down, reports, **filters)

@@ -25,11 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from analysis.paths import NOTEBOOKS
-from analysis.presentation.explore import DATA_DIR_VARIABLE
+from analysis.presentation.explore import DATA_DIR_VARIABLE, REPORTS_DIR_VARIABLE
 
 NOTEBOOK = NOTEBOOKS / "explore.ipynb"
 LOCALHOST = "127.0.0.1"
-REPORTS_DIR_VARIABLE = "PANELPAPER_EXPLORE_REPORTS_DIR"
 STARTUP_SECONDS = 120.0
 STOP_SECONDS = 15.0
 
@@ -121,7 +120,9 @@ def serve(
     def interrupted(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupted)
+    # Both set here, not inherited: a shell starting this in the background ignores SIGINT in
+    # it, and Python then never raises KeyboardInterrupt.
+    previous = {sig: signal.signal(sig, interrupted) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while not port_in_use(port, host):
@@ -143,4 +144,5 @@ def serve(
         return 0
     finally:
         _stop(process)
-        signal.signal(signal.SIGTERM, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

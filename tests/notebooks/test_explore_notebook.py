@@ -54,6 +54,7 @@ def test_the_parameters_cell_defaults_to_everything_in_the_latest_quarter():
     assert defaults == {
         "quarter": None,
         "data_dir": "../data",
+        "reports_dir": "../reports",
         "business_group": None,
         "risk": None,
         "audit": None,

@@ -429,3 +429,26 @@ def test_data_dir_is_the_served_folder_when_one_is_set(monkeypatch, tmp_path):
     assert explore.data_dir("../data") == explore.Path("../data")
     monkeypatch.setenv(explore.DATA_DIR_VARIABLE, str(tmp_path))
     assert explore.data_dir("../data") == tmp_path
+
+
+def test_unfiltered_counts_are_checked_against_the_published_paper(exploration, tmp_path):
+    import json
+
+    shown = explore.view(exploration, "2019-20-Q1")
+    assert explore.against_published(shown, tmp_path) is None  # not published
+    folder = tmp_path / "2019-20-Q1"
+    folder.mkdir()
+    # Q1 by hand: R1 and R2 open, R3 an open Area for improvement; A1, A3, A6, A7 overdue, A2
+    # not yet due and due within the coming quarters.
+    record = {
+        "recommendations": {"open": 2, "open_areas_for_improvement": 1},
+        "actions": {"outstanding": 5, "overdue": 4, "not_yet_due": 1, "due_next_three_quarters": 1},
+    }
+    (folder / "figures.json").write_text(json.dumps(record))
+    assert explore.against_published(shown, tmp_path).startswith("These counts equal")
+    record["actions"]["overdue"] = 3
+    (folder / "figures.json").write_text(json.dumps(record))
+    assert "differ" in explore.against_published(shown, tmp_path)
+    assert "overdue" in explore.against_published(shown, tmp_path)
+    filtered = explore.view(exploration, "2019-20-Q1", business_group="Met HQ")
+    assert explore.against_published(filtered, tmp_path) is None

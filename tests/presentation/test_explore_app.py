@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -46,8 +45,9 @@ def _count(app: explore_app.ExploreApp, name: str) -> int:
     return int(text[start : text.index("<", start)])
 
 
-def _spec(chart) -> dict:
-    return chart.spec
+def _spec(slot) -> dict:
+    assert slot.box.children == (slot.shown,)
+    return slot.shown.spec
 
 
 def _values(chart) -> list[dict]:
@@ -68,16 +68,16 @@ def test_the_controls_start_from_the_parameters(exploration):
 def test_changing_a_control_redraws_counts_charts_and_tables(exploration):
     app = explore_app.ExploreApp(exploration, "2019-20-Q1")
     assert _count(app, "outstanding") == 5
-    before = _values(app.position)
+    before = _values(app.slots["position"])
     app.controls["business_group"].value = PROF
     assert _count(app, "outstanding") == 4 and _count(app, "overdue") == 3
-    after = _values(app.position)
+    after = _values(app.slots["position"])
     assert before != after
     assert {row["business_group"] for row in after} == {PROF}
     assert "A3" not in app.action_table.value and "A1" in app.action_table.value
     app.controls["quarter"].value = "2019-20-Q2"
     assert _count(app, "outstanding") == 1
-    assert {row["label"] for row in _values(app.actions_trend)} == {"Q1 19/20", "Q2 19/20"}
+    assert {row["label"] for row in _values(app.slots["actions_trend"])} == {"Q1 19/20", "Q2 19/20"}
     app.controls["drill_down"].value = "not_yet_due"
     assert "Not yet due actions" in app.action_table.value
     app.controls["business_group"].value = explore_app.ALL
@@ -98,13 +98,15 @@ def test_a_name_that_matches_nothing_is_a_message_listing_the_choices(exploratio
 def test_a_clicked_bar_lists_only_that_groups_actions(exploration):
     app = explore_app.ExploreApp(exploration, "2019-20-Q1", "outstanding")
 
-    picked = SimpleNamespace(value=[{"business_group": "Met HQ"}])
-    app._picked({"new": picked})
+    slot = app.slots["position"]
+    slot.shown._vl_selections = {
+        "pick": {"value": {"vlPoint": {"or": [{"business_group": "Met HQ"}]}}, "store": []}
+    }
     assert "Outstanding actions, Met HQ" in app.action_table.value
     assert "A3" in app.action_table.value and "A1" not in app.action_table.value
     assert _count(app, "outstanding") == 5
 
-    app._picked({"new": SimpleNamespace(value=[])})
+    slot.shown._vl_selections = {"pick": {"value": None, "store": []}}
     assert "A1" in app.action_table.value
 
 
@@ -112,7 +114,10 @@ def test_restricted_text_stays_hidden_and_tracker_text_is_escaped(exploration):
     app = explore_app.ExploreApp(exploration, "2019-20-Q1", "outstanding")
     page = " ".join(
         [app.counts.value, app.action_table.value, app.recommendation_table.value]
-        + [json.dumps(_spec(c)) for c in (app.position, app.themes, app.overdue_by_group)]
+        + [
+            json.dumps(_spec(c))
+            for c in (app.slots["position"], app.slots["themes"], app.slots["overdue_by_group"])
+        ]
     )
     assert SECRET not in page
     assert "DI Hidden" not in page and "Secret inspection" not in page
@@ -133,13 +138,13 @@ def test_a_long_table_says_how_much_it_shows():
 
 def test_charts_colour_each_category_by_the_one_mapping(exploration):
     app = explore_app.ExploreApp(exploration, "2019-20-Q1")
-    scale = _spec(app.overdue_by_group)["encoding"]["color"]["scale"]
+    scale = _spec(app.slots["overdue_by_group"])["encoding"]["color"]["scale"]
     assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
         PROF: colour_for(PROF),
         "Met HQ": colour_for("Met HQ"),
     }
     app.controls["business_group"].value = "Met HQ"
-    scale = _spec(app.overdue_by_group)["encoding"]["color"]["scale"]
+    scale = _spec(app.slots["overdue_by_group"])["encoding"]["color"]["scale"]
     assert dict(zip(scale["domain"], scale["range"], strict=True)) == {
         "Met HQ": colour_for("Met HQ")
     }
@@ -147,12 +152,12 @@ def test_charts_colour_each_category_by_the_one_mapping(exploration):
 
 def test_charts_answer_back(exploration):
     app = explore_app.ExploreApp(exploration, "2019-20-Q1")
-    spec = _spec(app.actions_trend)
+    spec = _spec(app.slots["actions_trend"])
     assert [t["title"] for t in spec["encoding"]["tooltip"]] == ["Quarter", "Series", "Actions"]
     legend = next(p for p in spec["params"] if p["name"] == "legend")
     assert legend["bind"] == "legend"
     assert spec["encoding"]["opacity"]["condition"]["param"] == "legend"
-    bars = _spec(app.position)
+    bars = _spec(app.slots["position"])
     pick = next(p for p in bars["params"] if p["name"] == "pick")
     assert pick["select"]["fields"] == ["business_group"]
     assert spec["description"] and spec["title"]
