@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import altair as alt
-from altair.jupyter.jupyter_chart import Selections
-from altair.utils.selection import PointSelection
 import ipywidgets as widgets
 import pandas as pd
+from altair.jupyter.jupyter_chart import Selections
+from altair.utils.selection import PointSelection
 
 from analysis.presentation import explore
 from analysis.presentation import explore_charts as charts

@@ -29,6 +29,7 @@ WCAG = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 
 pytestmark = [
     pytest.mark.slow,
+    pytest.mark.xdist_group("explore_page"),  # one server and one page, on one worker
     pytest.mark.skipif(browser.missing() is not None, reason=str(browser.missing())),
 ]
 
