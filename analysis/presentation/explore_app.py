@@ -144,6 +144,22 @@ def counts_html(current: View) -> str:
     )
 
 
+RISING_STEPS = 2
+
+
+def rising_html(current: View, steps: int = RISING_STEPS) -> str:
+    """Which business groups' overdue actions rose in each of the last ``steps`` quarters."""
+    groups = explore.rising(current.overdue_by_group, last=steps)
+    if len(current.counts) <= steps:
+        return ""
+    if not groups:
+        return (
+            f"<p>No business group's overdue actions rose in each of the last {steps} quarters.</p>"
+        )
+    names = ", ".join(html.escape(g) for g in groups)
+    return f"<p>Overdue actions rose in each of the last {steps} quarters for: <strong>{names}</strong>.</p>"
+
+
 def problems_html(problems: dict[str, str]) -> str:
     """The messages for filters that name nothing, as a short alert (empty when none)."""
     if not problems:
@@ -215,6 +231,7 @@ class ExploreApp:
             "position": ChartSlot(self._position(first), self._picked),
             "themes": ChartSlot(self._themes(first)),
         }
+        self.rising = widgets.HTML()
         self.action_table = widgets.HTML()
         self.recommendation_table = widgets.HTML()
         self._show_text(first)
@@ -228,6 +245,7 @@ class ExploreApp:
                 self.slots["actions_trend"].box,
                 self.slots["recommendations_trend"].box,
                 self.slots["overdue_by_group"].box,
+                self.rising,
                 widgets.HTML(
                     "<h2>The quarter in focus</h2><p>Click a business group's bar to list only "
                     "its actions below; double-click to list every group's again.</p>"
@@ -330,6 +348,7 @@ class ExploreApp:
 
     def _show_text(self, current: View) -> None:
         self.counts.value = counts_html(current)
+        self.rising.value = rising_html(current)
         published = explore.against_published(current, self.reports) if self.reports else None
         if published:
             self.counts.value += f'<p class="explore-published">{html.escape(published)}</p>'

@@ -173,3 +173,15 @@ def test_a_change_redraws_within_a_second_on_the_sample_data():
         app.controls["business_group"].value = group
         timings.append(time.perf_counter() - started)
     assert max(timings) < 1.0, timings
+
+
+def test_the_page_names_the_groups_whose_overdue_actions_keep_rising(exploration):
+    app = explore_app.ExploreApp(exploration, "2019-20-Q2")
+    assert app.rising.value == ""  # two quarters: no two steps to compare
+    shown = explore.view(exploration, "2019-20-Q2")
+    # Q1 to Q2 overdue: Professionalism 3 to 0, Met HQ 1 to 1; neither rose.
+    assert "No business group" in explore_app.rising_html(shown, steps=1)
+    q1_to_q2 = shown.overdue_by_group.copy()
+    q1_to_q2.loc[q1_to_q2["series"] == "Met HQ", "value"] = [1, 2]
+    shown.overdue_by_group = q1_to_q2
+    assert "for: <strong>Met HQ</strong>" in explore_app.rising_html(shown, steps=1)

@@ -20,6 +20,7 @@ import pytest
 
 from analysis.presentation import explore, explore_server
 from tests.helpers import browser
+from tests.helpers.marking import leaks, restricted_strings
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -27,10 +28,23 @@ PANELPAPER = Path(sys.executable).with_name("panelpaper")
 PAGE_SECONDS = 300
 WCAG = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 
+
+def _missing() -> str | None:
+    """Why the page cannot be opened here (only the helper's promised API is used)."""
+    if browser.chromium_executable() is None:
+        return "Chromium is not installed (Debian's chromium package)"
+    try:
+        import axe_playwright_python  # noqa: F401
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "playwright or axe-playwright-python is not installed (the dev extra)"
+    return None
+
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.xdist_group("explore_page"),  # one server and one page, on one worker
-    pytest.mark.skipif(browser.missing() is not None, reason=str(browser.missing())),
+    pytest.mark.skipif(_missing() is not None, reason=str(_missing())),
 ]
 
 
@@ -107,6 +121,19 @@ def test_the_page_shows_the_controls_and_counts_but_no_code(page, exploration):
     assert _bars(page) == _expected_bars(unfiltered)
     text = page.locator("body").inner_text()
     assert "explore_app.start(" not in text and "import " not in text
+
+
+def test_restricted_text_stays_hidden_on_the_page(page):
+    """Tables, charts' accessible names and tooltips' sources: nothing OFFICIAL-SENSITIVE."""
+    restricted = restricted_strings(DATA)
+    assert restricted, "the sample data should hold OFFICIAL-SENSITIVE rows to test against"
+    shown = page.locator("body").inner_text() + " ".join(
+        page.locator("[aria-label]").evaluate_all(
+            "els => els.map(e => e.getAttribute('aria-label'))"
+        )
+    )
+    assert leaks({"page": shown}, restricted) == []
+    assert "Restricted item" in page.content()  # the audit control offers them together
 
 
 def test_axe_finds_no_wcag_2_2_a_or_aa_violation(page):
