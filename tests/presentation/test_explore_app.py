@@ -69,7 +69,11 @@ def test_changing_a_control_redraws_counts_charts_and_tables(exploration):
     app = explore_app.ExploreApp(exploration, "2019-20-Q1")
     assert _count(app, "outstanding") == 5
     before = _values(app.slots["position"])
+    options = app.slots["position"].shown.embed_options
     app.controls["business_group"].value = PROF
+    # New embed options are what makes the browser draw the chart again (see ChartSlot).
+    assert app.slots["position"].shown.embed_options != options
+    assert app.slots["position"].shown.embed_options["renderer"] == "svg"
     assert _count(app, "outstanding") == 4 and _count(app, "overdue") == 3
     after = _values(app.slots["position"])
     assert before != after
