@@ -377,7 +377,18 @@ class ExploreApp:
         )
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The widgets, and for a reader without them (a notebook run headless by papermill,
+        seen in nbconvert or a diff) the messages and the counts as text and HTML."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        shown = [self.problems.value, self.counts.value]
+        bundle["text/plain"] = "\n".join(_plain(part) for part in shown if part)
+        bundle["text/html"] = "".join(shown)
+        return bundle
+
+
+def _plain(markup: str) -> str:
+    """Text of our own small HTML (list items on lines of their own)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup.replace("</li>", "\n"))).strip()
 
 
 def start(
