@@ -140,6 +140,13 @@ LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP) ## Open JupyterLab on notebooks/ (LAB_ARGS="--port 8890 --no-browser")
 	@$(PY_ENV) $(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_ARGS)
 
+# The exploration as a web page (Voila), bound to 127.0.0.1; PORT= picks the port (default: a
+# free one), and the address is printed.  Works as root.  Ctrl-C stops it.
+PORT ?=
+.PHONY: explore
+explore: $(STAMP) ## Serve the exploration page with its controls on 127.0.0.1 (PORT=8866 to choose the port)
+	@$(PY_ENV) $(BIN)/panelpaper explore $(if $(PORT),--port $(PORT)) --data-dir $(DATA_DIR) --reports-dir $(REPORTS_DIR)
+
 # Notebooks are linted through their paired py:percent scripts (see [tool.jupytext] in
 # pyproject.toml), so the .ipynb copies are left out rather than checked twice.
 LINT_PATHS := analysis tests scripts benchmarks notebooks

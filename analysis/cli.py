@@ -332,6 +332,35 @@ def new(
     raise typer.Exit(EXIT_OK)
 
 
+@app.command()
+def explore(
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=1, max=65535, help="Port to serve on (default: a free one)."),
+    ] = None,
+    no_browser: Annotated[
+        bool, typer.Option("--no-browser", help="Only print the address; open no browser.")
+    ] = False,
+    data_dir: DataDir = Path("data"),
+    reports_dir: Annotated[
+        Path, typer.Option("--reports-dir", help="Folder the quarters are published in.")
+    ] = Path("reports"),
+    host: Annotated[
+        str, typer.Option("--host", help="Address to bind (default: this machine only).")
+    ] = "127.0.0.1",
+) -> None:
+    """Serve the exploration (every snapshot, with controls, no code showing) as a web page on
+    127.0.0.1 until Ctrl-C; prints the page's address."""
+    from analysis.presentation.explore_server import serve
+
+    data_dir = _data_dir(data_dir)
+    reports_dir = _reports_dir_option(reports_dir)
+    code = serve(
+        data_dir, reports_dir, port, open_browser=not no_browser, host=host, echo=typer.echo
+    )
+    raise typer.Exit(code)
+
+
 def main() -> None:
     """Entry point that maps the domain's exceptions to exit statuses."""
     try:

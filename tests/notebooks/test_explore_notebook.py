@@ -54,13 +54,27 @@ def test_the_parameters_cell_defaults_to_everything_in_the_latest_quarter():
     assert defaults == {
         "quarter": None,
         "data_dir": "../data",
+        "reports_dir": "../reports",
         "business_group": None,
         "risk": None,
-        "theme": None,
-        "subject": None,
         "audit": None,
+        "theme": None,
+        "inspection_theme": None,
         "drill_down": "overdue",
+        "subject": None,
     }
+
+
+def test_every_control_is_a_parameter_of_the_same_name():
+    """papermill (and the tests) set what the page's controls set, by the same names."""
+    from analysis.presentation import explore
+
+    stored = nbformat.read(NOTEBOOK, as_version=4)
+    tagged = next(c for c in stored.cells if "parameters" in c.metadata.get("tags", []))
+    defaults: dict[str, object] = {}
+    exec(tagged.source, {}, defaults)
+    assert set(explore.FILTERS) | {"quarter", "drill_down"} <= set(defaults)
+    assert set(explore.OLD_NAMES) <= set(defaults)
 
 
 def test_the_notebook_stays_thin():
@@ -99,3 +113,26 @@ def test_the_notebook_runs_under_nbval_lax(tmp_path):
     assert result.returncode == 0, report
     code_cells = sum(c.cell_type == "code" for c in nbformat.read(NOTEBOOK, as_version=4).cells)
     assert f"{code_cells} passed" in report, report
+
+
+@pytest.mark.slow
+def test_a_name_that_matches_nothing_is_a_message_in_a_headless_run(tmp_path):
+    """papermill with a misspelt group: the notebook completes and says what the choices are."""
+    import papermill
+
+    out = tmp_path / "explore.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOK),
+        str(out),
+        parameters={"business_group": "Profesionalism", "quarter": "2019-20-Q1"},
+        cwd=str(ROOT / "notebooks"),
+        kernel_name="python3",
+        progress_bar=False,
+    )
+    ran = nbformat.read(out, as_version=4)
+    outputs = [o for c in ran.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.output_type == "error"]
+    shown = "\n".join(o.get("data", {}).get("text/plain", "") for o in outputs)
+    assert "No business group 'Profesionalism': choose from " in shown
+    assert "Professionalism" in shown.split("choose from", 1)[1]
+    assert "Q1 19/20" in shown

@@ -197,9 +197,9 @@ def test_stacked_recommendations_are_masked_and_flagged(recs):
 
 
 def test_recommendation_filters_and_details(recs):
-    vulnerability = explore.filter_recommendations(recs, theme="VULNERABILITY")
+    vulnerability = explore.filter_recommendations(recs, inspection_theme="VULNERABILITY")
     assert ids(vulnerability, "rec_id") == ["R2", "R2", "R3", "R5"]
-    q2 = explore.filter_recommendations(recs, quarter="Q2 19/20", theme="Vulnerability")
+    q2 = explore.filter_recommendations(recs, quarter="Q2 19/20", inspection_theme="Vulnerability")
     assert ids(explore.recommendation_details(q2, "open"), "rec_id") == ["R2", "R5"]
     q1 = explore.filter_recommendations(recs, quarter="2019-20-Q1")
     assert ids(explore.recommendation_details(q1, "areas_for_improvement"), "rec_id") == ["R3"]
@@ -226,7 +226,7 @@ def test_quarter_counts_unfiltered_equal_the_trends(history, stacked, recs):
 
 def test_quarter_counts_keep_a_quarter_the_filter_empties(stacked, recs):
     rows = explore.filter_actions(stacked, audit=RESTRICTED_ITEM)
-    picked = explore.filter_recommendations(recs, theme="PEEL")
+    picked = explore.filter_recommendations(recs, inspection_theme="PEEL")
     counts = explore.quarter_counts(rows, picked, QUARTERS)
     assert counts["quarter"].tolist() == ["2019-20-Q1", "2019-20-Q2"]
     assert counts["outstanding"].tolist() == [2, 0]
@@ -279,3 +279,176 @@ def test_load_reads_every_snapshot_up_to_the_quarter(make_snapshot, data_dir):
 def test_the_filters_line_prints_names_as_typed_and_all_where_unset() -> None:
     text = explore.filters_text(business_group="Met *Ops* <b>", risk=None)
     assert text == "Filters: business group **Met \\*Ops\\* \\<b\\>**, risk **all**."
+
+
+# --- the exploration's controls and what they redraw ------------------------------------------
+@pytest.fixture
+def exploration(stacked, recs):
+    import datetime as dt
+
+    return explore.Exploration(
+        quarter=QUARTERS[-1],
+        quarters=QUARTERS,
+        settings=SETTINGS,
+        actions=stacked,
+        recommendations=recs,
+        as_of=dt.date(2019, 9, 30),
+        as_of_by_quarter={"2019-20-Q1": dt.date(2019, 6, 30), "2019-20-Q2": dt.date(2019, 9, 30)},
+    )
+
+
+def test_a_misspelt_filter_gives_a_short_message_listing_the_choices(exploration):
+    problems = explore.filter_problems(exploration, {"business_group": "Profesionalism"})
+    assert problems == {
+        "business_group": "No business group 'Profesionalism': choose from Professionalism, Met HQ."
+    }
+    assert explore.filter_problems(exploration, {"business_group": " met HQ", "risk": None}) == {}
+    unknown = explore.filter_problems(exploration, {"colour": "red"})
+    assert "no filter called colour" in unknown["colour"]
+
+
+def test_a_portal_theme_given_as_theme_points_to_inspection_theme(exploration):
+    message = explore.filter_problems(exploration, {"theme": "Vulnerability"})["theme"]
+    assert message.startswith("No theme 'Vulnerability': choose from ")
+    assert "inspection_theme" in message
+
+
+def test_a_long_list_of_choices_is_cut_short(exploration, monkeypatch):
+    monkeypatch.setattr(explore, "CHOICES_LISTED", 1)
+    message = explore.filter_problems(exploration, {"risk": "Severe"})["risk"]
+    assert message == "No risk 'Severe': choose from High and 1 more."
+
+
+def test_subject_is_read_as_the_old_name_of_theme(exploration):
+    some_theme = exploration.actions["subject"].iloc[0]
+    settled, problems = explore.settled_filters(exploration, subject=some_theme.upper())
+    assert problems == {}
+    assert settled["theme"] == [some_theme]
+    assert "subject" not in settled
+    with pytest.raises(ValueError, match="not both"):
+        explore.filter_actions(exploration.actions, theme="x", subject="y")
+
+
+def test_theme_cuts_both_trackers_and_inspection_theme_the_recommendations(exploration):
+    action_theme = exploration.actions["subject"].iloc[0]
+    actions, recs = explore.apply_filters(exploration, {"theme": [action_theme]})
+    assert set(actions["subject"]) == {action_theme}
+    assert set(recs["subject"]) <= {action_theme}
+    actions, recs = explore.apply_filters(exploration, {"inspection_theme": ["PEEL"]})
+    assert len(actions) == len(exploration.actions)
+    assert set(recs["theme"]) == {"PEEL"}
+
+
+def test_view_with_no_filters_counts_what_quarter_counts_does(exploration, stacked, recs):
+    shown = explore.view(exploration)
+    expected = explore.quarter_counts(stacked, recs, QUARTERS)
+    pd.testing.assert_frame_equal(shown.counts, expected)
+    assert shown.focus["overdue"] == 1 and shown.focus["outstanding"] == 3
+    assert shown.problems == {}
+
+
+def test_view_of_one_group_counts_that_groups_actions_only(exploration):
+    shown = explore.view(exploration, "2019-20-Q1", "overdue", business_group="professionalism")
+    assert shown.filters["business_group"] == [PROF]
+    # Q1: Professionalism A1, A6, A7 overdue, A2 not yet due.
+    assert shown.focus["outstanding"] == 4
+    assert shown.focus["overdue"] == 3
+    assert [q for q in shown.counts["quarter"]] == ["2019-20-Q1"]
+    assert ids(shown.actions) == ["A1", "A6", "A7"]
+    trend = shown.overdue_by_group.set_index("series")
+    assert trend.loc[PROF, "value"] == 3
+
+
+def test_a_picked_bar_narrows_the_tables_but_not_the_counts(exploration):
+    everything = explore.view(exploration, "2019-20-Q1", "outstanding")
+    picked = explore.view(exploration, "2019-20-Q1", "outstanding", picked_group="Met HQ")
+    assert picked.focus == everything.focus
+    assert ids(picked.actions) == ["A3"]
+    assert ids(everything.actions) == ["A1", "A2", "A3", "A6", "A7"]
+
+
+def test_a_bad_quarter_or_drill_down_is_a_message_not_an_error(exploration):
+    shown = explore.view(exploration, "2030-31-Q4", "late", business_group="Nobody")
+    assert shown.quarter == QUARTERS[-1]
+    assert set(shown.problems) == {"quarter", "drill_down", "business_group"}
+    assert "Q1 19/20, Q2 19/20" in shown.problems["quarter"]
+    assert shown.filters["business_group"] is None
+    assert shown.drill_down == "overdue"
+    assert "nonsense" in explore.view(exploration, "nonsense").problems["quarter"]
+
+
+def test_up_to_an_earlier_quarter_ends_the_trends_there(exploration):
+    earlier = exploration.up_to("Q1 19/20")
+    assert earlier.quarters == QUARTERS[:1]
+    assert set(earlier.actions["quarter"]) == {"2019-20-Q1"}
+    assert earlier.as_of.isoformat() == "2019-06-30"
+
+
+def test_long_counts_keep_the_series_order_and_name_them():
+    counts = pd.DataFrame(
+        {"quarter": ["2019-20-Q1", "2019-20-Q2"], "label": ["a", "b"], "x": [1, 2], "y": [3, 4]}
+    )
+    frame = explore.long_counts(counts, {"y": "Why", "x": "Ex"})
+    assert frame.to_dict(orient="list") == {
+        "quarter": ["2019-20-Q1", "2019-20-Q2"] * 2,
+        "label": ["a", "b"] * 2,
+        "series": ["Why", "Why", "Ex", "Ex"],
+        "value": [3, 4, 1, 2],
+    }
+
+
+def test_themes_by_source_marks_the_themes_both_raise(exploration):
+    shown = explore.view(exploration, "2019-20-Q1")
+    table = shown.themes
+    assert set(table["source"]) == {explore.INSPECTORATE, explore.INTERNAL_AUDIT}
+    wide = table.pivot(index="theme", columns="source", values="count")
+    both = set(table.loc[table["both"], "theme"])
+    raised = wide[(wide[explore.INSPECTORATE] > 0) & (wide[explore.INTERNAL_AUDIT] > 0)]
+    assert both == set(raised.index) - {"Other"}
+    assert wide[explore.INTERNAL_AUDIT].sum() == shown.focus["outstanding"]
+    assert wide[explore.INSPECTORATE].sum() == shown.focus["open_recommendations"]
+    # Themes both raise come first.
+    flags = table.drop_duplicates("theme")["both"].tolist()
+    assert flags == sorted(flags, reverse=True)
+
+
+def test_rising_names_the_series_that_went_up_every_step():
+    frame = pd.DataFrame(
+        {
+            "quarter": ["q1", "q2", "q3"] * 3,
+            "series": ["up"] * 3 + ["flat"] * 3 + ["dip"] * 3,
+            "value": [1, 2, 3, 2, 2, 2, 3, 1, 2],
+        }
+    )
+    assert explore.rising(frame, last=2) == ["up"]
+    assert explore.rising(frame, last=1) == ["up", "dip"]
+
+
+def test_data_dir_is_the_served_folder_when_one_is_set(monkeypatch, tmp_path):
+    monkeypatch.delenv(explore.DATA_DIR_VARIABLE, raising=False)
+    assert explore.data_dir("../data") == explore.Path("../data")
+    monkeypatch.setenv(explore.DATA_DIR_VARIABLE, str(tmp_path))
+    assert explore.data_dir("../data") == tmp_path
+
+
+def test_unfiltered_counts_are_checked_against_the_published_paper(exploration, tmp_path):
+    import json
+
+    shown = explore.view(exploration, "2019-20-Q1")
+    assert explore.against_published(shown, tmp_path) is None  # not published
+    folder = tmp_path / "2019-20-Q1"
+    folder.mkdir()
+    # Q1 by hand: R1 and R2 open, R3 an open Area for improvement; A1, A3, A6, A7 overdue, A2
+    # not yet due and due within the coming quarters.
+    record = {
+        "recommendations": {"open": 2, "open_areas_for_improvement": 1},
+        "actions": {"outstanding": 5, "overdue": 4, "not_yet_due": 1, "due_next_three_quarters": 1},
+    }
+    (folder / "figures.json").write_text(json.dumps(record))
+    assert explore.against_published(shown, tmp_path).startswith("These counts equal")
+    record["actions"]["overdue"] = 3
+    (folder / "figures.json").write_text(json.dumps(record))
+    assert "differ" in explore.against_published(shown, tmp_path)
+    assert "overdue" in explore.against_published(shown, tmp_path)
+    filtered = explore.view(exploration, "2019-20-Q1", business_group="Met HQ")
+    assert explore.against_published(filtered, tmp_path) is None

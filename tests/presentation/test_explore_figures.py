@@ -1,0 +1,81 @@
+"""With no filters, the exploration's figures for a quarter equal that quarter's figures.json.
+
+The exploration reads every snapshot up to the quarter in focus (under the data folder's
+settings, as the paper does) and counts with the paper's own rules; so for any quarter in focus
+its counts, breakdowns and drill-down lists must be those the paper states.  Checked for two
+quarters of the sample data: one against the committed record of its published paper and both
+against ``panelpaper figures``' computation.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from analysis.figures.record import figures_for_quarter
+from analysis.presentation import explore
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+PUBLISHED = ROOT / "reports" / "2019-20-Q1" / "figures.json"
+QUARTERS = ("2019-20-Q1", "2020-21-Q1")
+
+
+@pytest.fixture(scope="module")
+def exploration() -> explore.Exploration:
+    return explore.load(DATA)
+
+
+def _compare(shown: explore.View, record: dict) -> None:
+    recs, acts = record["recommendations"], record["actions"]
+    focus = shown.focus
+    assert focus["open_recommendations"] == recs["open"]
+    assert focus["open_areas_for_improvement"] == recs["open_areas_for_improvement"]
+    assert focus["outstanding"] == acts["outstanding"]
+    assert focus["overdue"] == acts["overdue"]
+    assert focus["not_yet_due"] == acts["not_yet_due"]
+    assert focus["due_in_coming"] == acts["due_next_three_quarters"]
+
+    by_group = Counter()
+    overdue_by_group = Counter()
+    for row in shown.position.itertuples():
+        by_group[row.business_group] += row.count
+        if row.position == explore.OVERDUE:
+            overdue_by_group[row.business_group] += row.count
+    assert dict(by_group) == acts["outstanding_by_business_group"]
+    assert dict(overdue_by_group) == acts["overdue_by_business_group"]
+    trend = shown.overdue_by_group[shown.overdue_by_group["quarter"] == shown.quarter.id]
+    assert {r.series: r.value for r in trend.itertuples() if r.value} == acts[
+        "overdue_by_business_group"
+    ]
+
+    assert Counter(shown.recommendations["theme"]) == recs["open_by_theme"]
+    themes = shown.themes.pivot(index="theme", columns="source", values="count")
+    for name, counts in record["themes"].items():
+        assert themes.loc[name, explore.INSPECTORATE] == counts["open_recommendations"], name
+        assert themes.loc[name, explore.INTERNAL_AUDIT] == counts["outstanding_actions"], name
+    assert (
+        list(shown.themes.loc[shown.themes["both"], "theme"].drop_duplicates())
+        == record["cross_cutting_themes"]
+    )
+
+
+@pytest.mark.parametrize("quarter", QUARTERS)
+def test_unfiltered_exploration_equals_the_quarters_figures(exploration, quarter):
+    shown = explore.view(exploration, quarter, "overdue")
+    assert shown.quarter.id == quarter
+    assert [q.id for q in exploration.up_to(quarter).quarters][-1] == quarter
+    _compare(shown, figures_for_quarter(DATA, quarter))
+    outstanding = explore.view(exploration, quarter, "outstanding").actions
+    record = figures_for_quarter(DATA, quarter)["actions"]
+    assert Counter(outstanding["risk"]) == record["outstanding_by_risk"]
+    assert Counter(outstanding["audit_title"]) == record["outstanding_by_audit"]
+
+
+def test_unfiltered_exploration_equals_the_published_record():
+    """The committed record of the seed paper: what the panel was given for 2019-20-Q1."""
+    record = json.loads(PUBLISHED.read_text(encoding="utf-8"))
+    _compare(explore.view(explore.load(DATA, record["quarter"])), record)
