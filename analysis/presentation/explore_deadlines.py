@@ -26,6 +26,7 @@ from analysis.figures import actions as act
 from analysis.figures import deadlines, themes, verification
 from analysis.inputs.settings import Settings
 from analysis.inputs.snapshots import Snapshot
+from analysis.presentation.paper_deadlines import times
 from analysis.quarters import Quarter
 
 QUARTER = "quarter"
@@ -47,13 +48,6 @@ MOVE_COLUMNS = (
 COUNT_COLUMNS = (*deadlines.COUNTS, "awaiting_verification")
 """What :func:`deadline_counts` gives per quarter, as :func:`analysis.figures.trends.deadline_trends`
 names it."""
-
-TIMES = {1: "once", 2: "twice"}
-
-
-def times(n: int) -> str:
-    """ "once", "twice", "3 times": how the limit reads in a series name or caption."""
-    return TIMES.get(n, f"{n} times")
 
 
 def series_names(limit: int) -> dict[str, str]:
