@@ -293,6 +293,9 @@ class ExploreApp:
                 ),
                 self.slots["position"].box,
                 self.slots["themes"].box,
+                widgets.HTML("<h2>The actions and recommendations behind the numbers</h2>"),
+                self.action_table,
+                self.recommendation_table,
                 widgets.HTML(
                     "<h2>Deadlines that move</h2><p>Outstanding actions whose deadline has been "
                     "moved, and actions reported implemented that internal audit has not yet "
@@ -302,9 +305,6 @@ class ExploreApp:
                 self.deadlines,
                 self.slots["deadlines_trend"].box,
                 self.moved_table,
-                widgets.HTML("<h2>The actions and recommendations behind the numbers</h2>"),
-                self.action_table,
-                self.recommendation_table,
             ]
         )
 
