@@ -276,6 +276,20 @@ class ExploreApp:
         self.deadlines = widgets.HTML()
         self.moved_table = widgets.HTML()
         self._show_text(first)
+        self.deadlines_section = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h2>Deadlines that move</h2><p>Outstanding actions whose deadline has been "
+                    "moved, and actions reported implemented that internal audit has not yet "
+                    "verified, at each quarter; then the actions of the quarter in focus moved "
+                    "more than the panel's limit.</p>"
+                ),
+                self.deadlines,
+                self.slots["deadlines_trend"].box,
+                self.moved_table,
+            ]
+        )
+        self.deadlines_section.add_class("explore-deadlines-section")
         self.widget = widgets.VBox(
             [
                 widgets.HTML("<h2>Choose what to look at</h2>"),
@@ -296,15 +310,7 @@ class ExploreApp:
                 widgets.HTML("<h2>The actions and recommendations behind the numbers</h2>"),
                 self.action_table,
                 self.recommendation_table,
-                widgets.HTML(
-                    "<h2>Deadlines that move</h2><p>Outstanding actions whose deadline has been "
-                    "moved, and actions reported implemented that internal audit has not yet "
-                    "verified, at each quarter; then the actions of the quarter in focus moved "
-                    "more than the panel's limit.</p>"
-                ),
-                self.deadlines,
-                self.slots["deadlines_trend"].box,
-                self.moved_table,
+                self.deadlines_section,
             ]
         )
 
