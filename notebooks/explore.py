@@ -18,6 +18,9 @@
 #   finding is about) and narrows **both** the actions and the recommendations.
 # - **Inspection theme** is the portal's own theme and narrows the recommendations only.
 # - **Drill-down** says which of the focus quarter's actions the table lists.
+# - **Deadlines that move**, at the foot of the page, follows the outstanding actions whose
+#   deadline moved (more than the panel's limit, after it had passed) and the implemented actions
+#   awaiting verification, and lists the focus quarter's actions moved more than the limit.
 #
 # Every count uses the paper's own rules (see `docs/rules.md`), so with no filters a quarter's
 # figures here equal that quarter's paper; restricted text is hidden here just as in the paper.

@@ -5,8 +5,8 @@ by Playwright (the dev extra):
 
     .venv/bin/python scripts/explore_screenshots.py http://127.0.0.1:8866/ docs/images
 
-It writes the page before and after a business group is picked, and the two charts that answer
-the README's questions.  It also prints the time from the pick to the redrawn chart.
+It writes the page before and after a business group is picked, and the two charts and the
+section on deadlines that move that answer the README's questions.  It also prints the time from the pick to the redrawn chart.
 """
 
 from __future__ import annotations
@@ -59,6 +59,9 @@ def main() -> None:
         )
         page.locator(".vega-embed[aria-label^='Per theme']").screenshot(
             path=args.out / "explore-themes-both.png"
+        )
+        page.locator(".explore-deadlines-section").screenshot(
+            path=args.out / "explore-deadlines-moved.png"
         )
         before = _bars(page)
         started = time.perf_counter()

@@ -148,8 +148,10 @@ def deadline_trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataF
     limit, moved after passing, and implemented actions awaiting verification.
 
     Each row reads every snapshot up to its quarter (a deadline's history is the whole
-    history), so it is cached under all their source keys; the exploration notebook and the
-    trends notebook call this, and figures.json's ``deadline_trends`` is its rows.
+    history), so it is cached under all their source keys; the trends notebook draws it and
+    figures.json's ``deadline_trends`` is its rows.  The exploration counts the same per quarter
+    from its stacked frames, so that its filters apply
+    (:mod:`analysis.presentation.explore_deadlines`; tested equal with no filter).
     """
     history = History.of(history)
     keys = history.source_keys

@@ -49,6 +49,13 @@ DEFAULT_COLOUR = DARK_BLUE
 _PASSED = ORANGE
 _TO_COME = DARK_BLUE
 
+_LIMITS = (
+    "once",
+    "twice",
+    *(f"{n} times" for n in ("three", "four", "five", "six", "seven", "eight", "nine")),
+)
+"""How a limit on moves reads in a series name (:func:`analysis.presentation.paper_deadlines.times`)."""
+
 CATEGORY_COLOURS: dict[str, str] = {
     # Deadline passed or still to come (Figures 2 and 4, the exploration's position bars).
     "Deadline passed": _PASSED,
@@ -61,6 +68,12 @@ CATEGORY_COLOURS: dict[str, str] = {
     "Outstanding actions": DARK_GREY,
     "Overdue actions": _PASSED,
     "Actions not yet due": _TO_COME,
+    # Trend series of deadlines that move and work awaiting verification (the trends notebook,
+    # the exploration); "moved more than" the limit, whatever the panel's limit is.
+    "Deadline moved": DARK_BLUE,
+    **{f"Moved more than {n}": DARK_PINK for n in _LIMITS},
+    "Moved after it had passed": _PASSED,
+    "Awaiting verification": TURQUOISE,
     # Business groups (the data contract's list).
     "Met Operations": DARK_BLUE,
     "Frontline Policing": TURQUOISE,

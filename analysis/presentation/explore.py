@@ -27,10 +27,11 @@ import pandas as pd
 from analysis.figures import actions as act
 from analysis.figures import delays, recommendations, themes
 from analysis.figures.marking import mask_restricted, tally
-from analysis.inputs.history import load_history
+from analysis.inputs.history import History, deadline_columns, load_history
 from analysis.inputs.settings import Settings, load_settings
 from analysis.inputs.snapshots import Snapshot, latest_quarter
 from analysis.inputs.vocabulary import KNOWN_THEMES, RISKS
+from analysis.presentation import explore_deadlines as moved
 from analysis.presentation.markup import literal
 from analysis.quarters import Quarter, QuarterError
 
@@ -118,13 +119,25 @@ def outstanding_actions(
     :mod:`analysis.figures.themes`), stacked oldest first.
 
     The columns are those of :func:`analysis.figures.actions.classify` plus ``quarter`` (id),
-    ``label`` (the panel's quarter label), ``as_of``, ``reason`` and ``subject``.
+    ``label`` (the panel's quarter label), ``as_of``, ``reason``, ``subject`` and the deadline
+    history's verdicts over the snapshots up to that quarter
+    (:data:`analysis.presentation.explore_deadlines.MOVE_COLUMNS`: ``moves``, ``moved``,
+    ``moved_more_than_limit``, ...).
     """
     rules = delays.rules_for(settings) if rules is None else rules
     theme_rules = themes.rules_for(settings)
+    history = History.of(history)
+    dated = deadline_columns(history)
+    as_ofs = list(history.as_ofs)
     frames = []
-    for snapshot in history:
+    for position, snapshot in enumerate(history):
         classified = act.classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
+        classified = moved.with_moves(
+            classified,
+            dated[: position + 1],
+            as_ofs[: position + 1],
+            settings.deadline_move_limit,
+        )
         classified = delays.with_reasons(classified, snapshot.actions, rules)
         classified = themes.themed_actions(classified, snapshot.actions, theme_rules)
         frames.append(_stamp(classified, snapshot))
@@ -182,6 +195,11 @@ class Exploration:
         default_factory=dict, repr=False, compare=False
     )
     """:func:`filter_choices` already worked out, shared with :meth:`up_to`'s explorations."""
+    implemented: pd.DataFrame = field(default_factory=moved.no_implemented_actions)
+    """Every snapshot's monitored Implemented actions with the verification rules' flags
+    (:func:`analysis.presentation.explore_deadlines.implemented_actions`)."""
+    recorded_verification: tuple[str, ...] = ()
+    """The quarters (ids) whose tracker records verification at all."""
 
     def up_to(self, quarter: Quarter | str | None) -> Exploration:
         """The same exploration with ``quarter`` in focus (None: the latest loaded): every
@@ -203,6 +221,8 @@ class Exploration:
             as_of_by_quarter={q: d for q, d in self.as_of_by_quarter.items() if q in ids},
             theme_rules=self.theme_rules,
             known=self.known,
+            implemented=self.implemented[self.implemented[QUARTER].isin(ids)],
+            recorded_verification=tuple(q for q in self.recorded_verification if q in ids),
         )
 
 
@@ -225,6 +245,8 @@ def load(data_dir: Path | str, quarter: Quarter | str | None = None) -> Explorat
     history = load_history(data_dir, focus, settings)
     if not history or history[-1].quarter != focus:
         raise ValueError(f"no valid snapshot for {focus.id} in {data_dir / 'snapshots'}")
+    theme_rules = themes.rules_for(settings)
+    implemented, recorded = moved.implemented_actions(history, settings, theme_rules)
     return Exploration(
         quarter=focus,
         quarters=[s.quarter for s in history],
@@ -233,7 +255,9 @@ def load(data_dir: Path | str, quarter: Quarter | str | None = None) -> Explorat
         recommendations=all_recommendations(history, themes.rules_for(settings)),
         as_of=history[-1].as_of,
         as_of_by_quarter={s.quarter.id: s.as_of for s in history},
-        theme_rules=themes.rules_for(settings),
+        theme_rules=theme_rules,
+        implemented=implemented,
+        recorded_verification=tuple(recorded),
     )
 
 
@@ -544,14 +568,7 @@ def apply_filters(
     exploration: Exploration, filters: dict[str, Choice]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The stacked actions and recommendations that pass ``filters`` (names of :data:`FILTERS`)."""
-    actions = filter_actions(
-        exploration.actions,
-        business_group=filters.get("business_group"),
-        risk=filters.get("risk"),
-        audit=filters.get("audit"),
-        theme=filters.get("theme"),
-        strict=False,
-    )
+    actions = _filter_action_frame(exploration.actions, filters)
     recs = filter_recommendations(
         exploration.recommendations,
         inspection_theme=filters.get("inspection_theme"),
@@ -559,6 +576,18 @@ def apply_filters(
         strict=False,
     )
     return actions, recs
+
+
+def _filter_action_frame(frame: pd.DataFrame, filters: dict[str, Choice]) -> pd.DataFrame:
+    """Stacked action rows (outstanding or implemented) that pass the actions' filters."""
+    return filter_actions(
+        frame,
+        business_group=filters.get("business_group"),
+        risk=filters.get("risk"),
+        audit=filters.get("audit"),
+        theme=filters.get("theme"),
+        strict=False,
+    )
 
 
 # --- what the exploration draws ---------------------------------------------------------------
@@ -658,12 +687,28 @@ class View:
     """:func:`action_details` of the focus quarter (and the picked business group)."""
     recommendations: pd.DataFrame
     """:func:`recommendation_details` of the focus quarter's open recommendations."""
+    deadline_limit: int = 2
+    """How many moves are allowed before an action counts as moved more than the limit."""
+    deadline_counts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """:func:`~analysis.presentation.explore_deadlines.deadline_counts` of the filtered rows,
+    every quarter up to the focus."""
+    deadlines_trend: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The same, long for the chart (:func:`~analysis.presentation.explore_deadlines.deadline_series`)."""
+    moved_over_limit: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """:func:`~analysis.presentation.explore_deadlines.moved_over_limit` of the focus quarter
+    (and the picked business group)."""
 
     @property
     def focus(self) -> dict[str, int]:
         """The focus quarter's headline counts, by :func:`quarter_counts`' column names."""
         row = self.counts.set_index(QUARTER).loc[self.quarter.id]
         return {k: int(v) for k, v in row.drop(LABEL).items()}
+
+    @property
+    def deadlines_focus(self) -> dict[str, int | None]:
+        """The focus quarter's moved-deadline and verification counts (None: not recorded)."""
+        row = self.deadline_counts.set_index(QUARTER).loc[self.quarter.id]
+        return {k: None if pd.isna(v) else int(v) for k, v in row.drop(LABEL).items()}
 
 
 def view(
@@ -699,6 +744,13 @@ def view(
     listed = now
     if picked_group is not None:
         listed = now[now["business_group"].map(_key) == _key(picked_group)]
+    limit = focused.settings.deadline_move_limit
+    deadline_counts = moved.deadline_counts(
+        actions,
+        _filter_action_frame(focused.implemented, settled),
+        focused.quarters,
+        focused.recorded_verification,
+    )
     return View(
         quarter=focused.quarter,
         as_of=focused.as_of,
@@ -716,6 +768,10 @@ def view(
         picked_group=picked_group,
         actions=action_details(listed, drill_down),
         recommendations=recommendation_details(recs_now, "open"),
+        deadline_limit=limit,
+        deadline_counts=deadline_counts,
+        deadlines_trend=moved.deadline_series(deadline_counts, limit),
+        moved_over_limit=moved.moved_over_limit(listed),
     )
 
 

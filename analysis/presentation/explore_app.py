@@ -34,6 +34,7 @@ from altair.utils.selection import PointSelection
 from analysis.presentation import explore
 from analysis.presentation import explore_charts as charts
 from analysis.presentation.explore import Choice, Exploration, View
+from analysis.presentation.paper_deadlines import times
 
 ALL = "All"
 TABLE_ROWS = 200
@@ -157,6 +158,30 @@ def counts_html(current: View) -> str:
     )
 
 
+def deadlines_html(current: View) -> str:
+    """The focus quarter's moved-deadline and verification counts as one line; each number
+    carries ``data-count`` with its :func:`~analysis.presentation.explore_deadlines.deadline_counts`
+    name (awaiting verification is left out where the tracker does not record it)."""
+    c = current.deadlines_focus
+
+    def n(name: str) -> str:
+        return f'<strong data-count="{name}">{c[name]}</strong>'
+
+    waiting = (
+        f"; {n('awaiting_verification')} actions reported implemented await internal audit's "
+        "verification"
+        if c["awaiting_verification"] is not None
+        else "; this quarter's tracker does not record verification"
+    )
+    return (
+        '<p class="explore-deadlines" role="status">'
+        f"{html.escape(current.quarter.label)}: {n('moved')} outstanding actions have had their "
+        f"deadline moved, {n('moved_more_than_limit')} more than "
+        f"{times(current.deadline_limit)} and {n('moved_after_passing')} after it had "
+        f"passed{waiting}.</p>"
+    )
+
+
 RISING_STEPS = 2
 
 
@@ -243,11 +268,28 @@ class ExploreApp:
             "overdue_by_group": ChartSlot(self._overdue_by_group(first)),
             "position": ChartSlot(self._position(first), self._picked),
             "themes": ChartSlot(self._themes(first)),
+            "deadlines_trend": ChartSlot(self._deadlines_trend(first)),
         }
         self.rising = widgets.HTML()
         self.action_table = widgets.HTML()
         self.recommendation_table = widgets.HTML()
+        self.deadlines = widgets.HTML()
+        self.moved_table = widgets.HTML()
         self._show_text(first)
+        self.deadlines_section = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h2>Deadlines that move</h2><p>Outstanding actions whose deadline has been "
+                    "moved, and actions reported implemented that internal audit has not yet "
+                    "verified, at each quarter; then the actions of the quarter in focus moved "
+                    "more than the panel's limit.</p>"
+                ),
+                self.deadlines,
+                self.slots["deadlines_trend"].box,
+                self.moved_table,
+            ]
+        )
+        self.deadlines_section.add_class("explore-deadlines-section")
         self.widget = widgets.VBox(
             [
                 widgets.HTML("<h2>Choose what to look at</h2>"),
@@ -268,6 +310,7 @@ class ExploreApp:
                 widgets.HTML("<h2>The actions and recommendations behind the numbers</h2>"),
                 self.action_table,
                 self.recommendation_table,
+                self.deadlines_section,
             ]
         )
 
@@ -316,6 +359,19 @@ class ExploreApp:
             description="Per theme: open recommendations and outstanding audit actions.",
         )
 
+    @staticmethod
+    def _deadlines_trend(current: View) -> alt.Chart:
+        return charts.trend(
+            current.deadlines_trend,
+            title="Deadlines moved and actions awaiting verification, quarter by quarter",
+            value_title="Actions",
+            description=(
+                "Lines of outstanding actions whose deadline moved, moved more than "
+                f"{times(current.deadline_limit)} and moved after it had passed, and of "
+                "implemented actions awaiting verification, per quarter."
+            ),
+        )
+
     # --- redrawing --------------------------------------------------------------------------
     def _changed(self, name: str) -> Callable[[dict[str, Any]], None]:
         def changed(change: dict[str, Any]) -> None:
@@ -355,6 +411,7 @@ class ExploreApp:
             self.slots["overdue_by_group"].redraw(self._overdue_by_group(current))
             self.slots["position"].redraw(self._position(current))
             self.slots["themes"].redraw(self._themes(current))
+            self.slots["deadlines_trend"].redraw(self._deadlines_trend(current))
         self._show_text(current)
         self.last_redraw_seconds = time.perf_counter() - start
         return current
@@ -370,6 +427,12 @@ class ExploreApp:
         self.action_table.value = table_html(
             current.actions,
             f"{what} actions{scope}, {current.quarter.label} ({len(current.actions)})",
+        )
+        self.deadlines.value = deadlines_html(current)
+        self.moved_table.value = table_html(
+            current.moved_over_limit,
+            f"Actions whose deadline moved more than {times(current.deadline_limit)}{scope}, "
+            f"{current.quarter.label} ({len(current.moved_over_limit)})",
         )
         self.recommendation_table.value = table_html(
             current.recommendations,

@@ -175,6 +175,7 @@ def test_exploration_frames_hold_no_restricted_text(exploration, restricted):
     assert set(exploration.actions[explore.QUARTER]) == set(QUARTERS)
     assert frame_leaks(exploration.actions, restricted) == []
     assert frame_leaks(exploration.recommendations, restricted) == []
+    assert frame_leaks(exploration.implemented, restricted) == []
 
 
 @pytest.mark.slow
@@ -188,6 +189,8 @@ def test_exploration_drill_downs_hold_no_restricted_text_but_count_it(
     recs = explore.filter_recommendations(exploration.recommendations, quarter=quarter)
     for view in explore.RECOMMENDATION_VIEWS:
         assert frame_leaks(explore.recommendation_details(recs, view), restricted) == [], view
+    moved = explore.view(exploration, quarter).moved_over_limit
+    assert frame_leaks(moved, restricted) == []
 
     snap = snapshots.load_snapshot(DATA, Quarter.parse(quarter))
     assert len(explore.action_details(actions, "outstanding")) == len(

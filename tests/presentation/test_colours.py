@@ -1,4 +1,3 @@
-<<<<<<< HEAD
 """The one colour of every category: accessible against white, distinct within each family,
 and stable for a category nobody has listed."""
 
@@ -12,7 +11,7 @@ import yaml
 
 from analysis.inputs.vocabulary import KNOWN_BUSINESS_GROUPS, KNOWN_THEMES, OTHER_THEME, RISKS
 from analysis.paths import RULES
-from analysis.presentation import colours
+from analysis.presentation import colours, explore_deadlines
 from analysis.presentation.colours import CATEGORY_COLOURS, colour_for, contrast_ratio
 
 TAXONOMY = [
@@ -25,6 +24,7 @@ FAMILIES = {
     "inspection themes": list(KNOWN_THEMES),
     "trend series": ["Open recommendations", "Outstanding actions", "Overdue actions"],
     "deadline positions": ["Deadline passed", "Deadline still to come"],
+    "deadline series": list(explore_deadlines.series_names(2).values()),
 }
 
 
@@ -47,6 +47,13 @@ def test_every_known_category_is_listed_with_a_colour_of_its_own(family: str) ->
     names = FAMILIES[family]
     assert [n for n in names if n not in CATEGORY_COLOURS] == []
     assert len({colour_for(n) for n in names}) == len(names)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 9])
+def test_moved_more_than_the_limit_has_one_colour_whatever_the_limit(limit: int) -> None:
+    name = explore_deadlines.series_names(limit)["moved_more_than_limit"]
+    assert name in CATEGORY_COLOURS
+    assert colour_for(name) == colour_for("Moved more than twice")
 
 
 def test_a_theme_the_portal_and_the_taxonomy_share_has_one_colour() -> None:
@@ -81,53 +88,3 @@ def test_colours_are_hex_and_a_bad_one_is_refused() -> None:
     assert all(c.startswith("#") and len(c) == 7 for c in CATEGORY_COLOURS.values())
     with pytest.raises(ValueError, match="RRGGBB"):
         contrast_ratio("red")
-=======
-"""One colour per category, everywhere, and every colour readable against white."""
-
-from __future__ import annotations
-
-import pytest
-
-from analysis.figures import themes
-from analysis.inputs.vocabulary import KNOWN_BUSINESS_GROUPS, KNOWN_THEMES, RISKS
-from analysis.presentation import colours
-from analysis.presentation.colours import CATEGORY_COLOURS, colour_for
-
-KINDS = {
-    "business groups": KNOWN_BUSINESS_GROUPS,
-    "risks": RISKS,
-    "inspection themes": KNOWN_THEMES,
-    "taxonomy themes": tuple(themes.names(themes.load_rules())),
-}
-
-
-@pytest.mark.parametrize("colour", sorted(set(CATEGORY_COLOURS.values()) | set(colours.PALETTE)))
-def test_every_colour_has_3_to_1_contrast_against_white(colour):
-    assert colours.contrast_with_white(colour) >= 3.0
-
-
-def test_the_contrast_formula_is_wcags():
-    assert colours.contrast_with_white("#000000") == pytest.approx(21.0)
-    assert colours.contrast_with_white("#FFFFFF") == pytest.approx(1.0)
-    assert colours.contrast_with_white("#767676") == pytest.approx(4.54, abs=0.01)
-
-
-@pytest.mark.parametrize("kind", KINDS)
-def test_every_known_category_has_its_own_colour_within_its_kind(kind):
-    names = KINDS[kind]
-    assert all(name in CATEGORY_COLOURS for name in names)
-    assert len({colour_for(name) for name in names}) == len(names), kind
-
-
-def test_a_name_keeps_its_colour_whatever_the_spacing():
-    assert colour_for("Met Operations") == colour_for(" Met  Operations ")
-    assert colour_for("Met Operations") != colour_for("Frontline Policing")
-
-
-def test_an_unknown_category_gets_a_stable_palette_colour():
-    first = colour_for("Digital Policing (new in 2021)")
-    assert first in colours.PALETTE
-    assert colour_for("Digital Policing (new in 2021)") == first
-    spread = {colour_for(f"Group {i}") for i in range(40)}
-    assert len(spread) > 3
->>>>>>> h25

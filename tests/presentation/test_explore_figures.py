@@ -13,6 +13,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.figures.record import figures_for_quarter
@@ -79,3 +80,43 @@ def test_unfiltered_exploration_equals_the_published_record():
     """The committed record of the seed paper: what the panel was given for 2019-20-Q1."""
     record = json.loads(PUBLISHED.read_text(encoding="utf-8"))
     _compare(explore.view(explore.load(DATA, record["quarter"])), record)
+
+
+def test_unfiltered_deadlines_equal_the_quarters_figures(exploration):
+    """Deadlines that move and work awaiting verification: the focus quarter's counts, its
+    groups and its actions moved more than the limit, and every quarter's row before it, as
+    ``panelpaper figures`` computes them for 2020-21-Q1."""
+    quarter = "2020-21-Q1"
+    record = figures_for_quarter(DATA, quarter)
+    shown = explore.view(exploration, quarter)
+    deadlines = record["deadlines"]
+    focus = shown.deadlines_focus
+    assert shown.deadline_limit == deadlines["limit"]
+    for key in ("moved", "moved_more_than_limit", "moved_after_passing"):
+        assert focus[key] == deadlines[key], key
+    assert focus["awaiting_verification"] == record["verification"]["awaiting_verification"]
+    assert deadlines["moved_more_than_limit"] > 0  # the sample data has some to list
+
+    now = shown.deadline_counts.set_index("quarter")
+    for group, counts in deadlines["by_business_group"].items():
+        by_group = explore.view(exploration, quarter, business_group=group)
+        assert {k: v for k, v in by_group.deadlines_focus.items() if k in counts and v} == counts
+    assert shown.moved_over_limit[["Audit", "Business group", "Times moved"]].to_dict(
+        orient="records"
+    ) == [
+        {"Audit": a["audit"], "Business group": a["business_group"], "Times moved": a["moves"]}
+        for a in deadlines["moved_more_than_limit_actions"]
+    ]
+    assert [str(d) for d in shown.moved_over_limit["Original deadline"]] == [
+        a["original_due_date"] for a in deadlines["moved_more_than_limit_actions"]
+    ]
+    assert [str(d) for d in shown.moved_over_limit["Current deadline"]] == [
+        a["current_deadline"] for a in deadlines["moved_more_than_limit_actions"]
+    ]
+
+    for row in record["deadline_trends"]:
+        shown_row = now.loc[row["quarter"]]
+        for key in ("moved", "moved_more_than_limit", "moved_after_passing"):
+            assert shown_row[key] == row[key], (row["quarter"], key)
+        waiting = shown_row["awaiting_verification"]
+        assert (None if pd.isna(waiting) else int(waiting)) == row["awaiting_verification"]

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from analysis.presentation import explore, explore_server
+from analysis.presentation.paper_deadlines import times
 from tests.helpers import browser
 from tests.helpers.marking import leaks, restricted_strings
 
@@ -194,3 +195,25 @@ def test_picking_another_business_group_redraws_its_figures(page, exploration, r
     assert _counts(page) == expected.focus
     assert _bars(page) == _expected_bars(expected)
     assert {g for g, _ in _bars(page)} == {group}
+    # Deadlines that move: the counts line, the chart's points and the table follow the pick.
+    moved = {
+        e.get_attribute("data-count"): int(e.inner_text())
+        for e in page.locator(".explore-deadlines [data-count]").all()
+    }
+    assert moved == {k: v for k, v in expected.deadlines_focus.items() if v is not None}
+    limit = expected.moved_over_limit
+    caption = (
+        f"Actions whose deadline moved more than {times(expected.deadline_limit)}, "
+        f"{expected.quarter.label} ({len(limit)})"
+    )
+    region = page.locator(f'[role="region"][aria-label="{caption}"]')
+    region.wait_for()
+    listed = region.locator("tbody tr td:nth-child(1)").all_inner_texts()
+    assert sorted(listed) == sorted(limit["Action"])
+    last = expected.deadlines_trend[expected.deadlines_trend["quarter"] == expected.quarter.id]
+    series = dict(zip(last["series"], last["value"], strict=True))
+    point = page.locator(
+        f'[aria-roledescription="point"][aria-label^="Quarter: {expected.quarter.label};"]'
+        '[aria-label$="Series: Deadline moved"]'
+    ).first
+    assert f"Actions: {series['Deadline moved']};" in point.get_attribute("aria-label")
