@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import docx
@@ -196,7 +197,7 @@ def _body(page_text: str) -> str:
 def _across_a_page_break(words: str, pages: list[str]) -> bool:
     """Whether a sentence runs to the foot of one page and goes on in the next: a figure that
     floats to the top of the next page may stand between its two halves, as on paper."""
-    for this, following in zip(pages, pages[1:], strict=False):
+    for this, following in pairwise(pages):
         for cut in range(1, len(words)):
             head, tail = words[:cut].rstrip(), words[cut:].lstrip()
             if head and tail and this.endswith(head) and tail in following:
