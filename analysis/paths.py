@@ -20,3 +20,12 @@ PROJECT_ROOT = PACKAGE.parent
 
 NOTEBOOKS = PROJECT_ROOT / "notebooks"
 """The paper notebooks, their jupytext twins and nbval's sanitising rules."""
+
+RECORDED_SETTINGS_DIR = "settings"
+"""Where a publication keeps the rule files it was made under: ``reports/<quarter>/settings/``
+(written by :mod:`analysis.publishing.recorded_settings`, read back there and by the
+exploration)."""
+
+RECORDED_SETTINGS_KEY = "settings_recorded"
+"""The publication manifest's list of those rule files (present, possibly empty, in every
+publication made since rules were recorded)."""

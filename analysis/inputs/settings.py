@@ -13,6 +13,7 @@ the order it is ranked in), so they are settings under ``attention:``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,7 +24,7 @@ from analysis.inputs import declared
 from analysis.inputs.columns import ColumnMap, ColumnMapError, parse_map
 from analysis.inputs.value_maps import ValueMap, ValueMapError, parse_values
 from analysis.inputs.vocabulary import ASSURANCES, RISKS
-from analysis.paths import RULES
+from analysis.paths import RECORDED_SETTINGS_DIR, RECORDED_SETTINGS_KEY, RULES
 
 DeadlineBasis = Literal["original", "revised"]
 
@@ -206,3 +207,27 @@ def load_settings(data_dir: Path | str | None = None) -> Settings:
     return Settings(
         **values, source=source, delay_rules_path=rules_path, theme_rules_path=theme_path
     )
+
+
+def settings_of_quarter(
+    data_dir: Path | str, reports_dir: Path | str | None, quarter_id: str
+) -> Settings:
+    """The rules a quarter is read under: those recorded with its publication in
+    ``reports_dir`` (``reports/<quarter>/settings/``) when it is published with them, otherwise
+    the data folder's settings in force.
+
+    The exploration reads each quarter under its own rules this way, so a quarter's trend point
+    is what its own paper said even after the panel changed a rule; ``run``, ``verify`` and
+    ``figures`` find a quarter's rules through :mod:`analysis.publishing.recorded_settings`,
+    which keeps the same record.  A publication made before rules were recorded (no
+    :data:`~analysis.paths.RECORDED_SETTINGS_KEY` in its manifest) is read under the rules in
+    force."""
+    if reports_dir is not None:
+        folder = Path(reports_dir) / quarter_id
+        try:
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = None
+        if isinstance(manifest, dict) and isinstance(manifest.get(RECORDED_SETTINGS_KEY), list):
+            return load_settings(folder / RECORDED_SETTINGS_DIR)
+    return load_settings(data_dir)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from analysis.figures import actions as act
 from analysis.figures import delays, recommendations, themes
 from analysis.figures.marking import mask_restricted, tally
 from analysis.inputs.history import History, deadline_columns, load_history
-from analysis.inputs.settings import Settings, load_settings
+from analysis.inputs.settings import Settings, load_settings, settings_of_quarter
 from analysis.inputs.snapshots import Snapshot, latest_quarter
 from analysis.inputs.vocabulary import KNOWN_THEMES, RISKS
 from analysis.presentation import explore_deadlines as moved
@@ -113,6 +113,7 @@ def outstanding_actions(
     history: Sequence[Snapshot],
     settings: Settings,
     rules: Sequence[delays.DelayRule] | None = None,
+    own_settings: Mapping[str, Settings] | None = None,
 ) -> pd.DataFrame:
     """Every snapshot's outstanding monitored actions, classified against that snapshot's own
     as_of and quarter, with their delay category (``reason``) and theme (``subject``, from
@@ -123,22 +124,34 @@ def outstanding_actions(
     history's verdicts over the snapshots up to that quarter
     (:data:`analysis.presentation.explore_deadlines.MOVE_COLUMNS`: ``moves``, ``moved``,
     ``moved_more_than_limit``, ...).
+
+    ``own_settings`` (quarter id -> settings) reads each snapshot under its own quarter's rules
+    (:func:`analysis.inputs.settings.settings_of_quarter`: those a published quarter was made
+    under); a quarter it does not name, or every quarter when it is None, is read under
+    ``settings``.
     """
-    rules = delays.rules_for(settings) if rules is None else rules
-    theme_rules = themes.rules_for(settings)
+    own_settings = own_settings or {}
     history = History.of(history)
     dated = deadline_columns(history)
     as_ofs = list(history.as_ofs)
     frames = []
     for position, snapshot in enumerate(history):
-        classified = act.classify(snapshot.actions, snapshot.as_of, snapshot.quarter, settings)
+        quarter_settings = own_settings.get(snapshot.quarter.id, settings)
+        if rules is not None and quarter_settings is settings:
+            reason_rules = rules
+        else:
+            reason_rules = delays.rules_for(quarter_settings)
+        theme_rules = themes.rules_for(quarter_settings)
+        classified = act.classify(
+            snapshot.actions, snapshot.as_of, snapshot.quarter, quarter_settings
+        )
         classified = moved.with_moves(
             classified,
             dated[: position + 1],
             as_ofs[: position + 1],
-            settings.deadline_move_limit,
+            quarter_settings.deadline_move_limit,
         )
-        classified = delays.with_reasons(classified, snapshot.actions, rules)
+        classified = delays.with_reasons(classified, snapshot.actions, reason_rules)
         classified = themes.themed_actions(classified, snapshot.actions, theme_rules)
         frames.append(_stamp(classified, snapshot))
     if not frames:
@@ -200,6 +213,9 @@ class Exploration:
     (:func:`analysis.presentation.explore_deadlines.implemented_actions`)."""
     recorded_verification: tuple[str, ...] = ()
     """The quarters (ids) whose tracker records verification at all."""
+    settings_by_quarter: dict[str, Settings] = field(default_factory=dict, repr=False)
+    """Each quarter's own rules (:func:`analysis.inputs.settings.settings_of_quarter`);
+    ``settings`` is the focus quarter's."""
 
     def up_to(self, quarter: Quarter | str | None) -> Exploration:
         """The same exploration with ``quarter`` in focus (None: the latest loaded): every
@@ -214,7 +230,7 @@ class Exploration:
         return Exploration(
             quarter=focus,
             quarters=quarters,
-            settings=self.settings,
+            settings=self.settings_by_quarter.get(focus.id, self.settings),
             actions=self.actions[self.actions[QUARTER].isin(ids)],
             recommendations=self.recommendations[self.recommendations[QUARTER].isin(ids)],
             as_of=self.as_of_by_quarter.get(focus.id, self.as_of),
@@ -223,6 +239,7 @@ class Exploration:
             known=self.known,
             implemented=self.implemented[self.implemented[QUARTER].isin(ids)],
             recorded_verification=tuple(q for q in self.recorded_verification if q in ids),
+            settings_by_quarter=self.settings_by_quarter,
         )
 
 
@@ -236,28 +253,42 @@ def data_dir(default: Path | str) -> Path:
     return Path(os.environ.get(DATA_DIR_VARIABLE) or default)
 
 
-def load(data_dir: Path | str, quarter: Quarter | str | None = None) -> Exploration:
-    """Every snapshot up to ``quarter`` (default: the latest), read with the data folder's
-    settings.  Trends then end where that quarter's paper ends."""
+def load(
+    data_dir: Path | str,
+    quarter: Quarter | str | None = None,
+    reports_dir: Path | str | None = None,
+) -> Exploration:
+    """Every snapshot up to ``quarter`` (default: the latest).  Trends then end where that
+    quarter's paper ends.
+
+    Each quarter's actions are classified under that quarter's own rules: those recorded with
+    its publication in ``reports_dir``, or the data folder's settings in force for a quarter not
+    published (or when no ``reports_dir`` is given), so every point of a trend is what that
+    quarter's own paper said even after the panel changed a rule.  The snapshots are read with
+    the settings in force (a quarter's renamed headers and words are its own ``snapshot.yml``'s),
+    and the focus quarter's rules are :attr:`Exploration.settings`."""
     data_dir = Path(data_dir)
-    settings = load_settings(data_dir)
+    in_force = load_settings(data_dir)
     focus = latest_quarter(data_dir) if quarter is None else Quarter.parse(quarter)
-    history = load_history(data_dir, focus, settings)
+    history = load_history(data_dir, focus, in_force)
     if not history or history[-1].quarter != focus:
         raise ValueError(f"no valid snapshot for {focus.id} in {data_dir / 'snapshots'}")
+    own = {s.quarter.id: settings_of_quarter(data_dir, reports_dir, s.quarter.id) for s in history}
+    settings = own[focus.id]
     theme_rules = themes.rules_for(settings)
     implemented, recorded = moved.implemented_actions(history, settings, theme_rules)
     return Exploration(
         quarter=focus,
         quarters=[s.quarter for s in history],
         settings=settings,
-        actions=outstanding_actions(history, settings),
-        recommendations=all_recommendations(history, themes.rules_for(settings)),
+        actions=outstanding_actions(history, settings, own_settings=own),
+        recommendations=all_recommendations(history, theme_rules),
         as_of=history[-1].as_of,
         as_of_by_quarter={s.quarter.id: s.as_of for s in history},
         theme_rules=theme_rules,
         implemented=implemented,
         recorded_verification=tuple(recorded),
+        settings_by_quarter=own,
     )
 
 

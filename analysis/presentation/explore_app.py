@@ -464,6 +464,6 @@ def start(
     """The exploration of every snapshot in ``data_dir`` (the served page's own folder when
     ``panelpaper explore --data-dir`` set one), with ``quarter`` in focus and the filters set;
     unfiltered counts are checked against the quarter's paper if it is in ``reports_dir``."""
-    exploration = explore.load(explore.data_dir(data_dir))
     reports = explore.reports_dir(reports_dir)
+    exploration = explore.load(explore.data_dir(data_dir), reports_dir=reports)
     return ExploreApp(exploration, quarter, drill_down, reports, **filters)

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from analysis.paths import PACKAGE, PROJECT_ROOT
+from analysis.paths import PACKAGE, PROJECT_ROOT, RECORDED_SETTINGS_KEY
 from analysis.quarters import Quarter
 
 SCHEMA = 1
 MANIFEST_FILE = "manifest.json"
 HISTORY_DIR = "history"
 SETTINGS_FILES = ("settings.yml", "delay_rules.yml", "theme_rules.yml")
-RECORDED_SETTINGS = "settings_recorded"
+RECORDED_SETTINGS = RECORDED_SETTINGS_KEY
 """The manifest's list of the rule files published in ``settings/`` (kept in step with
 analysis.publishing.recorded_settings)."""
 PAPER_SOURCES = ("_quarto.yml", "paper.qmd", "paper")

@@ -38,12 +38,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.paths import RECORDED_SETTINGS_DIR
 from analysis.publishing.manifest import RECORDED_SETTINGS, SETTINGS_FILES, read_manifest
 from analysis.quarters import Quarter
 
 RULE_FILES = SETTINGS_FILES
 """The rule files a data folder may hold (the names :mod:`analysis.inputs.settings` reads)."""
-RECORD_DIR = "settings"
+RECORD_DIR = RECORDED_SETTINGS_DIR
 """Where a publication keeps its rule files: ``reports/<quarter>/settings/``."""
 MANIFEST_KEY = RECORDED_SETTINGS
 """The manifest's list of the rule files recorded in :data:`RECORD_DIR`."""

@@ -10,11 +10,13 @@ against ``panelpaper figures``' computation.
 from __future__ import annotations
 
 import json
+import shutil
 from collections import Counter
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from analysis.figures.record import figures_for_quarter
 from analysis.presentation import explore
@@ -120,3 +122,38 @@ def test_unfiltered_deadlines_equal_the_quarters_figures(exploration):
             assert shown_row[key] == row[key], (row["quarter"], key)
         waiting = shown_row["awaiting_verification"]
         assert (None if pd.isna(waiting) else int(waiting)) == row["awaiting_verification"]
+
+
+# --- each quarter under its own rules --------------------------------------------------------
+def test_each_quarter_is_explored_under_the_rules_it_was_published_under(tmp_path: Path) -> None:
+    """A published quarter keeps the rules recorded with it: after the panel stops monitoring
+    Medium-risk actions, the published quarter's trend point still counts them (as its paper
+    did), while the quarter not yet published is read under the rules in force."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    reports = tmp_path / "reports"
+    published = reports / "2019-20-Q1"
+    (published / "settings").mkdir(parents=True)
+    shutil.copyfile(DATA / "settings.yml", published / "settings" / "settings.yml")
+    (published / "manifest.json").write_text(
+        json.dumps({"settings_recorded": ["settings.yml"]}), encoding="utf-8"
+    )
+    in_force = yaml.safe_load((DATA / "settings.yml").read_text(encoding="utf-8"))
+    in_force["threshold"]["Medium"] = []
+    (data / "settings.yml").write_text(yaml.safe_dump(in_force), encoding="utf-8")
+
+    explored = explore.load(data, "2019-20-Q2", reports_dir=reports)
+    counts = explored.actions.groupby("quarter").size()
+    as_published = figures_for_quarter(DATA, "2019-20-Q1")["actions"]
+    now = figures_for_quarter(data, "2019-20-Q2")["actions"]
+    assert counts["2019-20-Q1"] == as_published["outstanding"]
+    assert "Medium" in as_published["outstanding_by_risk"]
+    assert counts["2019-20-Q2"] == now["outstanding"]
+    assert set(explored.actions.loc[explored.actions["quarter"] == "2019-20-Q2", "risk"]) == {
+        "High"
+    }
+    assert explored.settings.threshold["Medium"] == ()
+    assert explored.up_to("2019-20-Q1").settings.threshold["Medium"] != ()
+    # Without a reports folder every quarter is read under the rules in force.
+    plain = explore.load(data, "2019-20-Q2")
+    assert plain.actions.groupby("quarter").size()["2019-20-Q1"] < counts["2019-20-Q1"]
