@@ -137,8 +137,12 @@ notebooks: $(STAMP) ## Refresh the paper notebooks from their .py pairs and stor
 # Jupyter refuses to start as root without --allow-root (containers, CI machines): given then.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# Each notebook's jupytext twin (*.py) is what a review reads, not what an analyst opens: Lab
+# lists only the notebooks (JupyterLab's own hidden names, plus *.py).
+LAB_HIDE := --ContentsManager.hide_globs="['__pycache__','*.pyc','*.pyo','.DS_Store','*.so','*.dylib','*~','*.py']"
+
 lab: $(STAMP) ## Open JupyterLab on notebooks/ (LAB_ARGS="--port 8890 --no-browser")
-	@$(PY_ENV) $(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_ARGS)
+	@$(PY_ENV) $(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_HIDE) $(LAB_ARGS)
 
 # The exploration as a web page (Voila), bound to 127.0.0.1; PORT= picks the port (default: a
 # free one), and the address is printed.  Works as root.  Ctrl-C stops it.

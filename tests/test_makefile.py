@@ -9,6 +9,7 @@ environment even where pyproject.toml is newer than the last install.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -184,8 +185,10 @@ def test_a_target_missing_its_quarter_or_folder_says_so_and_fails(
 def test_lab_passes_allow_root_as_root_and_lab_args() -> None:
     line = commands("lab", "LAB_ARGS=--port 8890 --no-browser").strip()
     root = " --allow-root" if os.geteuid() == 0 else ""
-    assert line.endswith(f".venv/bin/jupyter lab notebooks/{root} --port 8890 --no-browser")
-    assert commands("lab").strip().endswith(f".venv/bin/jupyter lab notebooks/{root}")
+    hide = "--ContentsManager.hide_globs="
+    assert f".venv/bin/jupyter lab notebooks/{root} {hide}" in line
+    assert line.endswith("'*.py']\" --port 8890 --no-browser")
+    assert commands("lab").strip().endswith("'*.py']\"")
 
 
 # --- real runs: the exit status is the command's ---------------------------------------------
@@ -292,6 +295,11 @@ def test_make_lab_starts_jupyterlab_with_lab_args(tmp_path: Path) -> None:
         text = (tmp_path / "lab.log").read_text()
         assert status == 200, text
         assert "Running as root is not recommended" not in text
+        # Lab lists the notebooks, not their jupytext twins.
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/contents", timeout=10) as r:
+            listed = {item["name"] for item in json.load(r)["content"]}
+        assert "explore.ipynb" in listed
+        assert not any(name.endswith(".py") for name in listed), sorted(listed)
     finally:
         if lab.poll() is None:
             os.killpg(lab.pid, 15)
