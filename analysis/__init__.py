@@ -28,6 +28,7 @@ from types import ModuleType
 
 NOTEBOOK_MODULES = {
     "actions": "analysis.figures.actions",
+    "charts": "analysis.presentation.paper_charts",
     "explore": "analysis.presentation.explore",
     "paper": "analysis.presentation.paper",
     "plots": "analysis.presentation.plots",

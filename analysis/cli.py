@@ -35,6 +35,9 @@ DataDir = Annotated[
     Path,
     typer.Option("--data-dir", help="Folder that holds snapshots/ (and optionally settings.yml)."),
 ]
+ReportsDir = Annotated[
+    Path, typer.Option("--reports-dir", help="Folder the quarters are published in.")
+]
 QuarterArg = Annotated[
     str | None,
     typer.Argument(help="Quarter, e.g. 2019-20-Q1 or 'Q1 19/20'. Default: the latest snapshot."),
@@ -196,9 +199,7 @@ def verify(
         bool, typer.Option("--all", help="Verify every published quarter.")
     ] = False,
     data_dir: DataDir = Path("data"),
-    reports_dir: Annotated[
-        Path, typer.Option("--reports-dir", help="Folder the quarters are published in.")
-    ] = Path("reports"),
+    reports_dir: ReportsDir = Path("reports"),
     no_notebooks: Annotated[
         bool,
         typer.Option(
@@ -342,9 +343,7 @@ def explore(
         bool, typer.Option("--no-browser", help="Only print the address; open no browser.")
     ] = False,
     data_dir: DataDir = Path("data"),
-    reports_dir: Annotated[
-        Path, typer.Option("--reports-dir", help="Folder the quarters are published in.")
-    ] = Path("reports"),
+    reports_dir: ReportsDir = Path("reports"),
     host: Annotated[
         str, typer.Option("--host", help="Address to bind (default: this machine only).")
     ] = "127.0.0.1",

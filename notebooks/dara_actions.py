@@ -12,7 +12,7 @@ data_dir = "../data"
 # %%
 from IPython.display import Markdown, display
 
-from analysis import paper, plots
+from analysis import charts, paper, plots
 
 ctx = paper.context(data_dir, quarter)
 plots.use_house_style()
@@ -43,11 +43,7 @@ display(Markdown(paper.markdown_table(paper.risk_table(ctx))))
 # %%
 #| label: fig-groups
 #| fig-cap: "Outstanding actions by business group and business area"
-groups = paper.groups_chart_data(ctx)
-fig = plots.grouped_counts(
-    groups, group="business_group", item="business_area", xlabel="Outstanding actions"
-)
-plots.show(fig, paper.groups_alt(groups, group="business_group", item="business_area"))
+plots.show(*charts.groups(ctx))
 
 # %% [markdown]
 # ## Deadlines by quarter
@@ -57,8 +53,7 @@ plots.show(fig, paper.groups_alt(groups, group="business_group", item="business_
 # %%
 #| label: fig-deadlines
 #| fig-cap: "Outstanding actions by the quarter of their deadline, passed and still to come"
-deadlines = paper.deadline_chart_data(ctx)
-plots.show(plots.deadline_quarters(deadlines), paper.deadlines_alt(deadlines))
+plots.show(*charts.deadlines(ctx))
 
 # %% [markdown]
 # ## Due in the coming three quarters
@@ -89,11 +84,7 @@ display(Markdown(paper.markdown_table(paper.overdue_groups_table(ctx))))
 # %%
 #| label: fig-age-bands
 #| fig-cap: "Overdue actions by time past their deadline"
-bands = paper.age_band_chart_data(ctx)
-plots.show(
-    plots.horizontal_counts(bands, category="band", xlabel="Overdue actions"),
-    paper.counts_alt(bands, category="band", subject="overdue actions by time past the deadline"),
-)
+plots.show(*charts.age_bands(ctx))
 
 # %% [markdown]
 # ## Key themes coming out of the audits
@@ -108,24 +99,7 @@ display(Markdown(paper.audit_themes_text(ctx)))
 # %%
 #| label: fig-audit-themes
 #| fig-cap: "Outstanding actions by theme, deadline passed and still to come"
-themes = paper.audit_themes_chart_data(ctx)
-fig = plots.horizontal_counts(
-    themes,
-    category="theme",
-    hue="position",
-    hue_order=["Overdue", "Not yet due"],
-    xlabel="Outstanding actions",
-)
-plots.show(
-    fig,
-    paper.stacked_alt(
-        themes,
-        category="theme",
-        hue="position",
-        first="Overdue",
-        subject="outstanding actions by theme",
-    ),
-)
+plots.show(*charts.audit_themes(ctx))
 
 # %% [markdown]
 # ## Audits brought to the panel's attention
@@ -151,14 +125,14 @@ display(Markdown(paper.markdown_table(paper.attention_table(ctx))))
 # %%
 #| label: tbl-groups-data
 #| tbl-cap: "Data of the chart of outstanding actions by business group and business area"
-display(Markdown(paper.markdown_table(paper.groups_data_table(groups))))
+display(Markdown(paper.markdown_table(paper.groups_data_table(paper.groups_chart_data(ctx)))))
 
 # %%
 #| label: tbl-deadlines-data
 #| tbl-cap: "Data of the chart of outstanding actions by the quarter of their deadline"
-display(Markdown(paper.markdown_table(paper.deadlines_data_table(deadlines))))
+display(Markdown(paper.markdown_table(paper.deadlines_data_table(paper.deadline_chart_data(ctx)))))
 
 # %%
 #| label: tbl-age-bands-data
 #| tbl-cap: "Data of the chart of overdue actions by time past their deadline"
-display(Markdown(paper.markdown_table(paper.age_bands_data_table(bands))))
+display(Markdown(paper.markdown_table(paper.age_bands_data_table(paper.age_band_chart_data(ctx)))))

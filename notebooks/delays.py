@@ -12,7 +12,7 @@ data_dir = "../data"
 # %%
 from IPython.display import Markdown, display
 
-from analysis import paper, plots
+from analysis import charts, paper, plots
 
 ctx = paper.context(data_dir, quarter)
 plots.use_house_style()
@@ -24,11 +24,7 @@ display(Markdown(paper.delays_text(ctx)))
 # %%
 #| label: fig-delays
 #| fig-cap: "Overdue actions by the reason given for the missed deadline"
-reasons = paper.delays_chart_data(ctx)
-plots.show(
-    plots.horizontal_counts(reasons, category="reason", xlabel="Overdue actions"),
-    paper.counts_alt(reasons, category="reason", subject="overdue actions by reason for the delay"),
-)
+plots.show(*charts.delay_reasons(ctx))
 
 # %%
 #| label: tbl-delays
@@ -59,8 +55,7 @@ display(Markdown(paper.moved_over_limit_markdown(ctx)))
 # %%
 #| label: fig-slip
 #| fig-cap: "Moved actions by how far their deadline has slipped since first agreed"
-#| fig-alt: "Horizontal bar chart of outstanding actions with a moved deadline, per band of slip from the date first agreed, shortest slip first."
-fig = plots.horizontal_counts(paper.slip_chart_data(ctx), category="slip", xlabel="Moved actions")
+plots.show(*charts.slip(ctx))
 
 # %% [markdown]
 # ## Implemented, awaiting verification

@@ -11,7 +11,7 @@ data_dir = "../data"
 # %%
 from IPython.display import Markdown, display
 
-from analysis import paper, plots
+from analysis import charts, paper, plots
 
 ctx = paper.context(data_dir, quarter)
 plots.use_house_style()
@@ -23,13 +23,7 @@ display(Markdown(paper.trends_text(ctx)))
 # %%
 #| label: fig-trends
 #| fig-cap: "Open recommendations, outstanding actions and overdue actions at each quarter"
-trends = paper.trends_chart_data(ctx)
-series = {
-    "open_recommendations": "Open recommendations",
-    "outstanding": "Outstanding actions",
-    "overdue": "Overdue actions",
-}
-plots.show(plots.trend_lines(trends, series), paper.trends_alt(trends, series))
+plots.show(*charts.trends(ctx))
 
 # %% [markdown]
 # The same numbers as a table, for reading off values.
@@ -73,20 +67,12 @@ display(Markdown(paper.markdown_table(paper.deadline_trends_table(ctx))))
 # %%
 #| label: fig-theme-trends
 #| fig-cap: "Outstanding actions in each theme at each quarter"
-theme_actions = paper.theme_trends_chart_data(ctx, "outstanding_actions")
-plots.show(
-    plots.category_lines(theme_actions, ylabel="Outstanding actions"),
-    paper.category_trends_alt(theme_actions, subject="outstanding actions"),
-)
+plots.show(*charts.theme_trends(ctx, "outstanding_actions"))
 
 # %%
 #| label: fig-theme-trends-recommendations
 #| fig-cap: "Open recommendations in each theme at each quarter"
-theme_recommendations = paper.theme_trends_chart_data(ctx, "open_recommendations")
-plots.show(
-    plots.category_lines(theme_recommendations, ylabel="Open recommendations"),
-    paper.category_trends_alt(theme_recommendations, subject="open recommendations"),
-)
+plots.show(*charts.theme_trends(ctx, "open_recommendations"))
 
 # %% [markdown]
 # ## Chart data
@@ -96,4 +82,12 @@ plots.show(
 # %%
 #| label: tbl-theme-trends-data
 #| tbl-cap: "Data of the chart of outstanding actions in each theme at each quarter"
-display(Markdown(paper.markdown_table(paper.category_trends_data_table(theme_actions))))
+display(
+    Markdown(
+        paper.markdown_table(
+            paper.category_trends_data_table(
+                paper.theme_trends_chart_data(ctx, "outstanding_actions")
+            )
+        )
+    )
+)

@@ -71,6 +71,18 @@ def deadline_history(
     return every[columns]
 
 
+MOVE_COLUMNS = (
+    "original_due_date",
+    "current_deadline",
+    "moves",
+    "moved",
+    "moved_more_than_limit",
+    "moved_after_passing",
+    "slip_days",
+)
+"""What :func:`action_moves` says of each action, in order."""
+
+
 def action_moves(history: pd.DataFrame, limit: int) -> pd.DataFrame:
     """Per action of :func:`deadline_history`, what the rules say of it (index ``action_id``).
 
@@ -78,15 +90,7 @@ def action_moves(history: pd.DataFrame, limit: int) -> pd.DataFrame:
     that shows it, the quarter in focus for an outstanding action), ``moves`` (extensions),
     ``moved``, ``moved_more_than_limit``, ``moved_after_passing`` and ``slip_days``.
     """
-    columns = [
-        "original_due_date",
-        "current_deadline",
-        "moves",
-        "moved",
-        "moved_more_than_limit",
-        "moved_after_passing",
-        "slip_days",
-    ]
+    columns = list(MOVE_COLUMNS)
     if history.empty:
         return pd.DataFrame(columns=columns, index=pd.Index([], name="action_id"))
     by_action = history.groupby("action_id", sort=False)

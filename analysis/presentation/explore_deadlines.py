@@ -34,15 +34,7 @@ LABEL = "label"
 SERIES = "series"
 VALUE = "value"
 
-MOVE_COLUMNS = (
-    "original_due_date",
-    "current_deadline",
-    "moves",
-    "moved",
-    "moved_more_than_limit",
-    "moved_after_passing",
-    "slip_days",
-)
+MOVE_COLUMNS = deadlines.MOVE_COLUMNS
 """What :func:`analysis.figures.deadlines.action_moves` says of each outstanding action."""
 
 COUNT_COLUMNS = (*deadlines.COUNTS, "awaiting_verification")

@@ -11,7 +11,10 @@ The findings sections' sentences (1 HMICFRS, 2 DARA) are written here.  The note
 ``paper.<name>(ctx)`` for every cell, so the names they call from the modules beside this one
 (the context, the summary and annexes, the tables and charts) are imported here and listed in
 ``__all__``: that list is the notebooks' interface, and the published notebooks' source
-depends on it.
+depends on it.  The charts with their alt text are drawn by :mod:`analysis.presentation.paper_charts`
+(``charts.<name>(ctx)``); the chart-data and alt-text names that notebooks of earlier
+publications call stay importable here (:data:`EARLIER_NOTEBOOKS`), since ``verify`` reruns
+those notebooks as they were published.
 """
 
 from __future__ import annotations
@@ -89,25 +92,19 @@ __all__ = [
     "annex_warnings",
     "attention_table",
     "attention_text",
-    "audit_themes_chart_data",
     "audit_themes_text",
     "authored_section",
-    "category_trends_alt",
     "category_trends_data_table",
     "contact_text",
     "context",
-    "counts_alt",
     "deadline_chart_data",
     "deadline_trends_chart_data",
     "deadline_trends_table",
-    "deadlines_alt",
     "deadlines_data_table",
-    "delays_chart_data",
     "delays_table",
     "delays_text",
     "due_coming_table",
     "due_coming_text",
-    "groups_alt",
     "groups_chart_data",
     "groups_data_table",
     "header_block",
@@ -124,8 +121,6 @@ __all__ = [
     "portal_table",
     "portal_text",
     "risk_table",
-    "slip_chart_data",
-    "stacked_alt",
     "summary_considerations",
     "summary_interdependencies",
     "summary_purpose",
@@ -133,12 +128,25 @@ __all__ = [
     "theme_trends_chart_data",
     "themes_table",
     "threshold_text",
-    "trends_alt",
-    "trends_chart_data",
     "trends_table",
     "trends_text",
     "verification_markdown",
 ]
+
+EARLIER_NOTEBOOKS = (
+    audit_themes_chart_data,
+    category_trends_alt,
+    counts_alt,
+    deadlines_alt,
+    delays_chart_data,
+    groups_alt,
+    slip_chart_data,
+    stacked_alt,
+    trends_alt,
+    trends_chart_data,
+)
+"""Names archived paper notebooks call as ``paper.<name>``: kept as attributes of this module,
+not part of today's notebooks' interface (``__all__``)."""
 """Every name the notebooks call as ``paper.<name>``."""
 
 NO_NARRATIVE = "No narrative was supplied with this quarter's data."
