@@ -12,7 +12,7 @@ The package is grouped by job, in the order a run goes through them:
 - :mod:`analysis.publishing`: running the notebooks, rendering, publishing and verifying;
 
 with the few pieces all of them share at the top (:mod:`analysis.quarters`,
-:mod:`analysis.paths`, :mod:`analysis.cache`, :mod:`analysis.lazy`) and :mod:`analysis.cli` on
+:mod:`analysis.paths`, :mod:`analysis.engine.cache`, :mod:`analysis.engine.lazy`) and :mod:`analysis.cli` on
 top of everything.
 
 The notebooks' names.  Paper notebooks say ``from analysis import paper, plots``, and the

@@ -122,7 +122,7 @@ def figures(
     quarter is computed under the settings it was published with (said on stderr), so this
     prints what was published; any other quarter under the settings in force."""
     from analysis.figures.record import figures_for_quarter, to_json
-    from analysis.publishing.recorded_settings import settings_folder
+    from analysis.publishing.record.recorded_settings import settings_folder
 
     data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
@@ -161,8 +161,8 @@ def run(
     changed inputs are refused (exit 1) unless --force, once the data is known to be valid.
     """
     from analysis.publishing import run as recipe
-    from analysis.publishing.locking import LockTimeout
-    from analysis.publishing.publish import PublishError
+    from analysis.publishing.record.locking import LockTimeout
+    from analysis.publishing.record.publish import PublishError
 
     data_dir = _data_dir(data_dir)
     if renderer not in recipe.RENDERERS:
@@ -213,8 +213,8 @@ def verify(
     """Prove a published quarter reruns to the same paper: input and output hashes, the
     archived notebooks rerun and compared by nbval's rules, figures.json recomputed.  Exit 0
     when all match."""
-    from analysis.publishing import verify as vf
-    from analysis.publishing.locking import LockTimeout
+    from analysis.publishing.proof import verify as vf
+    from analysis.publishing.record.locking import LockTimeout
 
     data_dir = _data_dir(data_dir)
     if all_quarters and quarter is not None:

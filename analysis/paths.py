@@ -23,7 +23,7 @@ NOTEBOOKS = PROJECT_ROOT / "notebooks"
 
 RECORDED_SETTINGS_DIR = "settings"
 """Where a publication keeps the rule files it was made under: ``reports/<quarter>/settings/``
-(written by :mod:`analysis.publishing.recorded_settings`, read back there and by the
+(written by :mod:`analysis.publishing.record.recorded_settings`, read back there and by the
 exploration)."""
 
 RECORDED_SETTINGS_KEY = "settings_recorded"

@@ -159,8 +159,8 @@ def cold_run(data_dir: Path, quarter: str, work: Path, renderer: str, steps: dic
 
 def staged_paper(work: Path, record: Path) -> Path:
     """The seed quarter's executed notebooks and figures.json with the Quarto sources beside."""
-    from analysis.publishing.paper_sources import stage_sources
-    from analysis.publishing.render import renderer_text
+    from analysis.publishing.render.paper import renderer_text
+    from analysis.publishing.render.paper_sources import stage_sources
 
     folder = Path(tempfile.mkdtemp(dir=work, prefix="staged-"))
     shutil.copytree(record / "notebooks", folder / "notebooks")
@@ -213,7 +213,7 @@ def html_without_embedding(folder: Path) -> float:
 
 def fallback_render(staged: Path) -> float:
     def action(folder: Path) -> float:
-        from analysis.publishing.render import render_paper
+        from analysis.publishing.render.paper import render_paper
 
         started = time.perf_counter()
         render_paper(folder, renderer="pandoc")

@@ -174,7 +174,7 @@ def naive(data_dir: Path, quarter: str, work: Path) -> float:
         [
             sys.executable,
             "-c",
-            "import sys; from pathlib import Path; from analysis.publishing.render import render_paper;"
+            "import sys; from pathlib import Path; from analysis.publishing.render.paper import render_paper;"
             " render_paper(Path(sys.argv[1]))",
             str(staging),
         ]

@@ -16,7 +16,7 @@ on Linux), where DejaVu Sans, the charts' and the PDF's typeface, is not install
 Windows or Office and would be substituted unseen.  The charts reach Word as pictures,
 their DejaVu Sans drawn in.  What a style cannot carry (rows that do not split across
 pages, table titles, figures kept with their captions) is set on the paper itself by
-analysis/publishing/word_access.py.
+analysis/publishing/render/word_access.py.
 
 Section numbers are not Word list numbering: Quarto and ``pandoc --number-sections`` both
 write the number into the heading text, so numbered styles here would number twice.

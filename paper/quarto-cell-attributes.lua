@@ -12,7 +12,7 @@
 --
 -- Listed in _quarto.yml with `at: pre-ast`, so it sees the cells before Quarto's float
 -- filters do; HTML only, the one format that writes attributes out.  The fallback renderer
--- (analysis/publishing/pandoc_typst.py) never writes them, so it does not run this filter.
+-- (analysis/publishing/render/pandoc_typst.py) never writes them, so it does not run this filter.
 
 local function private_metadata(name)
   return name == "tags" or name:match("^quarto%-private%-%d+$") ~= nil

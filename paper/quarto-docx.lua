@@ -2,7 +2,7 @@
 --
 -- Listed after `quarto` under format: docx: filters in _quarto.yml, this filter sees what
 -- Quarto's crossref and layout filters made and changes three things a reader would notice,
--- so that Quarto's paper.docx matches the fallback renderer's (analysis/publishing/pandoc_typst.py):
+-- so that Quarto's paper.docx matches the fallback renderer's (analysis/publishing/render/pandoc_typst.py):
 --
 -- 1. Section numbers.  Quarto writes a top-level number as Str "1", Str ". ", where the
 --    lower levels, the PDF, the HTML and the seed paper have "1 HMICFRS update".

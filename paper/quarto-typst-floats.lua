@@ -7,7 +7,7 @@
 -- leave its block and still pushed a third of a page blank.  This filter, listed after
 -- `quarto` under format: typst: filters in _quarto.yml, unwraps the Divs around a figure
 -- float (Quarto has written it as raw Typst by then: `kind: "quarto-float-fig"`).  The
--- fallback (analysis/publishing/pandoc_typst.py) writes its figures without such Divs and
+-- fallback (analysis/publishing/render/pandoc_typst.py) writes its figures without such Divs and
 -- does not run this filter.
 
 local FIGURE_KIND = 'kind: "quarto-float-fig"'

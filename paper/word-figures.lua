@@ -3,7 +3,7 @@
 -- Both renderers draw the HTML and the PDF from a chart's SVG (vector, its text kept as text).
 -- Pandoc writes an SVG into a Word file only with a PNG fallback it makes with rsvg-convert,
 -- which is not installed everywhere, and Word before 2016 cannot show an SVG alone.  So
--- analysis/publishing/chart_assets.py writes every chart's PNG, as the notebook stored it, to
+-- analysis/publishing/render/chart_assets.py writes every chart's PNG, as the notebook stored it, to
 -- _word-figures/<label>.png, and this filter puts it in place of the SVG of the figure with
 -- that label: Quarto's float (a Div) or the fallback's Figure.  Nothing else is changed.
 

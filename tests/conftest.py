@@ -160,7 +160,9 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
     in this process, such a test that tries either fails at once, naming the mark it lacks."""
     if request.node.get_closest_marker("slow") is not None:
         return
-    from analysis.publishing import kernels, pandoc_typst, quarto, render
+    from analysis.engine import kernels
+    from analysis.publishing.render import pandoc_typst, quarto
+    from analysis.publishing.render import paper as render
 
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("this test starts a kernel or renders: mark it @pytest.mark.slow")
@@ -178,7 +180,7 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
 def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """An empty disk cache for this test alone, switched on: a hit can only come from an entry
     the test itself wrote."""
-    from analysis import cache
+    from analysis.engine import cache
 
     folder = tmp_path / "cache"
     monkeypatch.setenv(cache.ENV_DIR, str(folder))
@@ -548,7 +550,7 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
     too (no Quarto on PATH) it is copied in and ``run_all`` reuses it as unchanged, so the seed
     quarter is not run twice for the same question."""
     from analysis.inputs.snapshots import list_quarters
-    from analysis.publishing.manifest import read_manifest
+    from analysis.publishing.record.manifest import read_manifest
     from analysis.publishing.run import RunOptions, run_all
 
     def build(root: Path) -> None:
@@ -570,7 +572,7 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
 @dataclass(frozen=True)
 class RecordPaper:
     """The paper one renderer drew from the committed record: ``outputs`` by format, as in
-    :class:`analysis.publishing.render.RenderResult`."""
+    :class:`analysis.publishing.render.paper.RenderResult`."""
 
     renderer: str
     outputs: dict[str, Path]
@@ -582,7 +584,7 @@ def record_paper(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Re
     (``reports/2019-20-Q1``, whose outputs tests/notebooks/test_reference_notebooks.py holds
     equal to the stored reference outputs) rendered by ``renderer``, no kernel started; once
     per test run and renderer, for every test that asks about that paper."""
-    from analysis.publishing.render import FORMATS, render_paper
+    from analysis.publishing.render.paper import FORMATS, render_paper
 
     record = ROOT / "reports" / SEED_QUARTER
 
@@ -606,7 +608,7 @@ def verified_record():
     data, its five notebooks rerun once per run (its tests go to one worker): the one rerun of
     the paper notebooks that the record, the reference-notebook and the verify tests all read
     (see tests/backtest/test_published_record.py)."""
-    from analysis.publishing.verify import verify_quarter
+    from analysis.publishing.proof.verify import verify_quarter
 
     lines: list[str] = []
     verdict = verify_quarter(ROOT / "reports", ROOT / "data", SEED_QUARTER, progress=lines.append)

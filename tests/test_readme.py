@@ -199,7 +199,7 @@ def doc_lines() -> list[tuple[str, int, str]]:
 def record_counts() -> dict[str, int]:
     """What `verify` of the committed record compares: its data inputs (snapshots and
     settings), its published files and its notebooks, as its manifest lists them."""
-    from analysis.publishing.verify import DATA_PREFIXES
+    from analysis.publishing.proof.verify import DATA_PREFIXES
 
     manifest = json.loads((RECORD / "manifest.json").read_text(encoding="utf-8"))
     data = [k for k in manifest["inputs"]["files"] if k.startswith(DATA_PREFIXES)]

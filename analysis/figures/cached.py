@@ -1,7 +1,7 @@
 """A quarter's figures record read straight from the disk cache, without pandas.
 
 The record is a function of the snapshots' files, the settings and the code alone, and is
-stored under a key built from those (:func:`analysis.cache.figures_key`) by whichever comes
+stored under a key built from those (:func:`analysis.engine.cache.figures_key`) by whichever comes
 first of ``panelpaper figures``, a run's figures.json and the quarter's notebooks
 (:func:`analysis.figures.record.remembered_figures`).  The key needs no frame: each snapshot
 is named by the key of its folder's content (:func:`analysis.inputs.snapshot_cache.source_key`).
@@ -20,7 +20,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from analysis import cache
+from analysis.engine import cache
 from analysis.inputs.settings import load_settings
 from analysis.inputs.snapshot_cache import snapshot_folder, snapshot_quarters, source_key
 from analysis.quarters import Quarter

@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import cache as disk_cache
+from analysis.engine import cache as disk_cache
+from analysis.engine.lazy import import_jsonschema
 from analysis.figures import actions as act
 from analysis.figures import (
     deadlines,
@@ -39,7 +40,6 @@ from analysis.inputs.quarter_maps import for_quarter
 from analysis.inputs.settings import Settings, load_settings
 from analysis.inputs.snapshots import Snapshot
 from analysis.inputs.vocabulary import OFFICIAL, OUTSTANDING_STATUSES, RISKS
-from analysis.lazy import import_jsonschema
 from analysis.paths import RULES
 from analysis.quarters import Quarter, long_date
 

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis import cache
+from analysis.engine import cache
 from analysis.figures import deadlines, verification
 from analysis.figures.actions import classify, median_days_past_deadline, monitored, outstanding
 from analysis.figures.recommendations import (
@@ -85,7 +85,7 @@ def trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataFrame:
     """One row per snapshot, oldest first (``history`` must already be in that order).
 
     A row depends only on its snapshot, the previous one and the settings, so for snapshots
-    straight from the loader it is kept in the disk cache (:mod:`analysis.cache`), under their
+    straight from the loader it is kept in the disk cache (:mod:`analysis.engine.cache`), under their
     source keys: forty past quarters then cost forty small reads, and no snapshot's frames are
     loaded at all.
     """

@@ -35,9 +35,9 @@ from functools import cache
 from importlib import metadata
 from typing import Any
 
-from analysis import cache as disk_cache
+from analysis.engine import cache as disk_cache
+from analysis.engine.lazy import import_jsonschema
 from analysis.inputs.vocabulary import MARKINGS
-from analysis.lazy import import_jsonschema
 from analysis.paths import RULES
 
 SCHEMA_SUFFIX = ".schema.json"
@@ -110,7 +110,7 @@ def problems(instance: Any, name: str) -> list[Problem]:
 def first_problem(instance: Any, name: str) -> Problem | None:
     """The mistake a file is refused for, or None when it fits its schema.
 
-    A file found to fit is remembered in the disk cache (:mod:`analysis.cache`) by its values,
+    A file found to fit is remembered in the disk cache (:mod:`analysis.engine.cache`) by its values,
     the schemas' text, this module's code and jsonschema's version: every run and every
     notebook kernel reads the settings, and checking them again means importing jsonschema
     (0.06 s) before the run can start its kernels.  Mistakes are never cached, so every

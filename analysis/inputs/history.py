@@ -25,7 +25,7 @@ from typing import overload
 
 import pandas as pd
 
-from analysis import cache
+from analysis.engine import cache
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.settings import Settings, load_settings
 from analysis.inputs.snapshots import Snapshot, cached_head, check_snapshot, list_quarters

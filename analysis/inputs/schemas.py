@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from analysis.engine.lazy import import_pandera
 from analysis.inputs.findings import Finding
 from analysis.inputs.value_maps import LOOSE_COLUMNS, LOOSE_GAPS, VALUE_COLUMNS
-from analysis.lazy import import_pandera
 
 if TYPE_CHECKING:
     import pandera.pandas as pa

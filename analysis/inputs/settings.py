@@ -218,7 +218,7 @@ def settings_of_quarter(
 
     The exploration reads each quarter under its own rules this way, so a quarter's trend point
     is what its own paper said even after the panel changed a rule; ``run``, ``verify`` and
-    ``figures`` find a quarter's rules through :mod:`analysis.publishing.recorded_settings`,
+    ``figures`` find a quarter's rules through :mod:`analysis.publishing.record.recorded_settings`,
     which keeps the same record.  A publication made before rules were recorded (no
     :data:`~analysis.paths.RECORDED_SETTINGS_KEY` in its manifest) is read under the rules in
     force."""

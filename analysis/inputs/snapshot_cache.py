@@ -17,7 +17,7 @@ import os
 from dataclasses import replace
 from pathlib import Path
 
-from analysis import cache
+from analysis.engine import cache
 from analysis.inputs.findings import Finding
 from analysis.inputs.settings import Settings, load_settings
 from analysis.quarters import Quarter, QuarterError
@@ -74,10 +74,10 @@ def source_key(folder: Path, settings: Settings) -> cache.Key | None:
     the folder cannot be read.
 
     It names everything the result depends on besides the loader's code (which
-    :func:`analysis.cache.key` adds): every entry of the folder by name (which files are present
+    :func:`analysis.engine.cache.key` adds): every entry of the folder by name (which files are present
     matters: an ``audit_actions.csv`` beside the workbook is an error) and, for files, by
     content; the quarter (the folder's name); the settings (every rule, by content, not by
-    where they were read from: :func:`analysis.cache.settings_part`; the delay and theme rules
+    where they were read from: :func:`analysis.engine.cache.settings_part`; the delay and theme rules
     are left out, since the loader never reads them); and the environment
     variables the readers obey (:func:`reading_environment`), since a workbook under one
     size limit is an error under a smaller one.

@@ -54,7 +54,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import cache
+from analysis.engine import cache
 from analysis.inputs import columns, quarter_maps, readers, schemas, value_maps, workbooks
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.narrative import placeholder_errors, split_narrative
@@ -144,7 +144,7 @@ def check_snapshot(
 ) -> tuple[Snapshot | None, list[Finding]]:
     """Read and validate one snapshot; every error and warning is collected, none raised.
 
-    The result comes from the disk cache (:mod:`analysis.cache`) when the same files were
+    The result comes from the disk cache (:mod:`analysis.engine.cache`) when the same files were
     validated before by the same code, settings and environment; otherwise it is read from the
     files and stored there.
     """

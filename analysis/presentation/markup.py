@@ -7,7 +7,7 @@ become a script, bold type, maths, a cross-reference or a shortcode in the paper
 that comes from the data (snapshot files, ``snapshot.yml``, settings) therefore passes through
 :func:`literal` where it meets a template: the sentence builders in :mod:`analysis.presentation.paper`, the
 table writer :func:`analysis.presentation.tables.markdown_table` and the metadata file
-:func:`analysis.publishing.paper_sources.stage_sources` writes.  Notebooks never call it.
+:func:`analysis.publishing.render.paper_sources.stage_sources` writes.  Notebooks never call it.
 
 The one escape that works in every place is the backslash: Pandoc (``all_symbols_escapable``)
 and CommonMark (JupyterLab) both read a backslash before any ASCII punctuation character as

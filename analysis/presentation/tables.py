@@ -114,7 +114,7 @@ def captioned_table(table: str, caption: str, label: str) -> str:
     Every table in the paper is named by a caption (a screen reader announces a table by it),
     and ``label`` (``tbl-...``) numbers it among the paper's tables: Quarto's cross-referencing
     numbers a labelled Pandoc caption inside an embedded output as it numbers a ``tbl-cap``
-    cell, and the fallback does the same (:mod:`analysis.publishing.embeds`).  An unlabelled
+    cell, and the fallback does the same (:mod:`analysis.publishing.render.embeds`).  An unlabelled
     caption would not do: Quarto drops it inside an embedded output where Pandoc keeps it.
     ``caption`` is the paper's own words, never data.  The empty table ``*(none)*`` is no table
     and gets no caption."""

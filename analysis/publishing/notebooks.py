@@ -47,7 +47,7 @@ def paired_text(ipynb: Path) -> Path:
 def sync_from_text(ipynb: Path) -> None:
     """Rebuild the notebook's cells from its ``.py`` pair (the file people edit and review),
     keeping the notebook's metadata; outputs are recomputed by :func:`execute` afterwards."""
-    from analysis.lazy import import_nbformat
+    from analysis.engine.lazy import import_nbformat
 
     nbformat = import_nbformat()  # before jupytext, which imports it
     import jupytext
@@ -70,12 +70,12 @@ def execute(ipynb: Path) -> None:
 
     nbclient is used directly (papermill would add run timestamps to every cell, which would
     churn the committed reference notebooks for no information)."""
-    from analysis.lazy import import_nbformat
+    from analysis.engine.lazy import import_nbformat
 
     nbformat = import_nbformat()
     from nbclient import NotebookClient
 
-    from analysis.lazy import import_jsonschema
+    from analysis.engine.lazy import import_jsonschema
 
     import_jsonschema()
     notebook = nbformat.read(ipynb, as_version=4)
@@ -94,7 +94,7 @@ def execute(ipynb: Path) -> None:
 
 def stale(ipynb: Path) -> list[str]:
     """Why a reference notebook cannot be trusted as it stands; empty when it can."""
-    from analysis.lazy import import_nbformat
+    from analysis.engine.lazy import import_nbformat
 
     nbformat = import_nbformat()  # before jupytext, which imports it
     import jupytext

@@ -3,16 +3,16 @@
 Read :func:`run_quarter` and :func:`build_quarter` top to bottom for the whole run; each step
 is one call to the module that owns it:
 
-1. reuse or refuse an unchanged or changed publication  (:mod:`analysis.publishing.reuse`)
+1. reuse or refuse an unchanged or changed publication  (:mod:`analysis.publishing.record.reuse`)
 2. validate the snapshot                                 (:func:`validate`)
 3. figures.json and the paper staged, while the notebooks run on warm kernels
-                                                         (:mod:`analysis.publishing.execute`)
-4. draw the paper once the notebooks are done            (:mod:`analysis.publishing.render`)
-5. write the manifest                                    (:mod:`analysis.publishing.manifest`)
-6. publish in one step, or quarantine the staging folder (:mod:`analysis.publishing.publish`)
+                                                         (:mod:`analysis.engine.execute`)
+4. draw the paper once the notebooks are done            (:mod:`analysis.publishing.render.paper`)
+5. write the manifest                                    (:mod:`analysis.publishing.record.manifest`)
+6. publish in one step, or quarantine the staging folder (:mod:`analysis.publishing.record.publish`)
 
-Ctrl-C is handled by :mod:`analysis.publishing.interrupt`, progress lines are formatted by
-:mod:`analysis.publishing.progress`, locks are described in :mod:`analysis.publishing.locking`.
+Ctrl-C is handled by :mod:`analysis.engine.interrupt`, progress lines are formatted by
+:mod:`analysis.publishing.progress`, locks are described in :mod:`analysis.publishing.record.locking`.
 Every choice a caller can make is in one :class:`RunOptions`, taken by both entry points.
 
 The paper's notebooks are :data:`analysis.publishing.notebooks.PAPER_NOTEBOOKS`, in that
@@ -33,17 +33,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from analysis.engine import execute, interrupt
+from analysis.engine.execute import NotebookRun
+from analysis.engine.interrupt import INTERRUPTED
+from analysis.engine.kernels import KernelPool
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.settings import load_settings
 from analysis.paths import NOTEBOOKS, PROJECT_ROOT
-from analysis.publishing import execute, interrupt, publish, recorded_settings, reuse
-from analysis.publishing import manifest as mf
-from analysis.publishing.execute import NotebookRun
-from analysis.publishing.interrupt import INTERRUPTED
-from analysis.publishing.kernels import KernelPool
-from analysis.publishing.locking import DEFAULT_TIMEOUT, quarter_lock
 from analysis.publishing.notebooks import PAPER_NOTEBOOKS
 from analysis.publishing.progress import Progress, Reporter, locked
+from analysis.publishing.record import manifest as mf
+from analysis.publishing.record import publish, recorded_settings, reuse
+from analysis.publishing.record.locking import DEFAULT_TIMEOUT, quarter_lock
 from analysis.quarters import Quarter
 
 RENDERERS = ("auto", "quarto", "pandoc")
@@ -85,13 +86,13 @@ def compute_figures(data_dir: Path, quarter: Quarter) -> str:
 
 
 def stage_paper(staging: Path, renderer: str) -> Any:
-    from analysis.publishing.render import stage_paper
+    from analysis.publishing.render.paper import stage_paper
 
     return stage_paper(staging, renderer=renderer)
 
 
 def render_paper(staging: Path, renderer: str, staged: Any = None) -> Any:
-    from analysis.publishing.render import draw_paper, stage_paper
+    from analysis.publishing.render.paper import draw_paper, stage_paper
 
     return draw_paper(staged if staged is not None else stage_paper(staging, renderer))
 
@@ -368,7 +369,7 @@ def figures_and_notebooks(
 
 def stage_render(run: Run, staging: Path) -> Callable[[], Any]:
     """Stage the paper now, while the notebooks execute (see
-    :func:`analysis.publishing.render.stage_paper`), and return the call that draws it once
+    :func:`analysis.publishing.render.paper.stage_paper`), and return the call that draws it once
     they are done.  A staging failure is kept for that call to raise, so it is reported and
     quarantined as the render's failure, as it was when both happened together."""
     options = run.options
@@ -437,7 +438,7 @@ def write_manifest(
     started: float,
 ) -> None:
     """manifest.json: what was published, from which inputs, by which tools (see
-    :mod:`analysis.publishing.manifest`)."""
+    :mod:`analysis.publishing.record.manifest`)."""
     try:
         recorded = recorded_settings.record_settings(run.options.data_dir, staging, plan.files)
     except (OSError, RuntimeError) as exc:
@@ -469,7 +470,7 @@ def write_manifest(
 
 def publish_staging(run: Run, quarter: Quarter, staging: Path) -> Path:
     """The staging folder becomes reports/<quarter> in one step (see
-    :func:`analysis.publishing.publish.publish`)."""
+    :func:`analysis.publishing.record.publish.publish`)."""
     try:
         return publish.publish(run.options.reports_dir, quarter, staging, run.report)
     except OSError as exc:  # a full disk, say; the old publication is back in place

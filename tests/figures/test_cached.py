@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import cache
+from analysis.engine import cache
 from analysis.figures.cached import cached_record_text
 from analysis.figures.record import figures_for_quarter, to_json
 from analysis.quarters import Quarter

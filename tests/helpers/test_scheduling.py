@@ -34,7 +34,7 @@ def test_a_test_is_keyed_by_its_expensive_fixtures_and_their_parameter() -> None
     class Item:
         fixturenames = ("tmp_path", "published_hostile", "rendered")
         callspec = type("Spec", (), {"params": {"published_hostile": "quarto"}})()
-        path = Path("tests/publishing/test_render.py")
+        path = Path("tests/publishing/render/test_render.py")
 
         def iter_markers(self, name):
             return iter([SimpleNamespace(args=("extra",), kwargs={})])

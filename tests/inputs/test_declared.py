@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
+from analysis.engine.lazy import import_jsonschema
 from analysis.figures import attention
 from analysis.inputs import declared
 from analysis.inputs.vocabulary import ASSURANCES, MARKINGS, RISKS
-from analysis.lazy import import_jsonschema
 from analysis.paths import PROJECT_ROOT, RULES
 
 SCHEMAS = ("settings", "snapshot", "delay_rules", "theme_rules")
@@ -175,7 +175,7 @@ def test_a_changed_schema_checks_the_file_again(own_cache, monkeypatch) -> None:
 
 
 def test_with_the_cache_off_every_file_is_checked(own_cache, monkeypatch) -> None:
-    from analysis import cache
+    from analysis.engine import cache
 
     monkeypatch.setenv(cache.ENV_OFF, "1")
     calls = _counted(monkeypatch)

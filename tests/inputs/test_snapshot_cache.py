@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from analysis import cache
+from analysis.engine import cache
 from analysis.inputs.snapshot_cache import cached_findings, snapshot_quarters
 from analysis.inputs.snapshots import check_snapshot
 from analysis.quarters import Quarter

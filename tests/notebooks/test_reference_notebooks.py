@@ -19,13 +19,13 @@ import nbformat
 import pytest
 
 from analysis.paths import PROJECT_ROOT
-from analysis.publishing import compare as vf
 from analysis.publishing.notebooks import (
     NOTEBOOKS_DIR,
     SANITIZE_FILE,
     paper_notebook_paths,
     stale,
 )
+from analysis.publishing.proof import compare as vf
 
 RECORD = PROJECT_ROOT / "reports" / "2019-20-Q1"
 RULES = vf.read_sanitize_rules(SANITIZE_FILE.read_text(encoding="utf-8"))

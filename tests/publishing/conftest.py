@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.publishing import execute
+from analysis.engine import execute
 
 
 @pytest.fixture

@@ -23,9 +23,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from analysis.publishing import publish
 from analysis.publishing import run as recipe
-from analysis.publishing.paper_sources import RenderError
+from analysis.publishing.record import publish
+from analysis.publishing.render.paper_sources import RenderError
 from tests.publishing.test_run import (
     FIXTURES,
     Q1,
@@ -74,7 +74,7 @@ def failed_folders(reports: Path) -> list[Path]:
     return sorted(root.iterdir()) if root.is_dir() else []
 
 
-KERNEL_COMMANDS = ("ipykernel_launcher", "analysis.publishing.kernel_factory")
+KERNEL_COMMANDS = ("ipykernel_launcher", "analysis.engine.kernel_factory")
 """How a kernel's command line reads: started by jupyter_client, or forked by the run's kernel
 factory (whose command line its kernels keep), the factory itself counted with them."""
 

@@ -37,7 +37,7 @@ import pytest
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
-from analysis.publishing.manifest import read_manifest
+from analysis.publishing.record.manifest import read_manifest
 from tests.conftest import RENDERERS
 from tests.helpers.browser import axe_violations, chromium_executable, open_page
 
@@ -69,7 +69,7 @@ ONCE_BARE = (
 def rendered(request, tmp_path_factory, published_seed: Path) -> dict[str, Path]:
     """paper.{html,docx,pdf} of the seed quarter by ``request.param``: the publication itself
     where its renderer drew it, else its executed notebooks drawn once by the other."""
-    from analysis.publishing.render import render_paper
+    from analysis.publishing.render.paper import render_paper
 
     renderer = request.param
     if (read_manifest(published_seed) or {})["renderer"]["name"] == renderer:

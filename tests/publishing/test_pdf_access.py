@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.publishing.pandoc_typst import compile_pdf
-from analysis.publishing.paper_sources import RenderError, quarto_config, stage_fonts
+from analysis.publishing.render.pandoc_typst import compile_pdf
+from analysis.publishing.render.paper_sources import RenderError, quarto_config, stage_fonts
 from tests.conftest import NEEDS_QUARTO, RENDERERS, ROOT, SEED_QUARTER, RecordPaper
 from tests.helpers.pdf_access import blank_runs, structure
 

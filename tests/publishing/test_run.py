@@ -21,9 +21,9 @@ from typer.testing import CliRunner
 
 from analysis.cli import app
 from analysis.inputs.findings import Finding, SnapshotError
-from analysis.publishing import publish
 from analysis.publishing import run as recipe
-from analysis.publishing.locking import LockTimeout, quarter_lock
+from analysis.publishing.record import publish
+from analysis.publishing.record.locking import LockTimeout, quarter_lock
 from analysis.publishing.run import RunOptions
 from analysis.quarters import Quarter
 
@@ -461,7 +461,7 @@ def test_the_paper_is_staged_while_the_notebooks_run_then_drawn(data_dir, report
 
 
 def test_a_staging_failure_is_reported_as_the_render_s(data_dir, reports):
-    from analysis.publishing.paper_sources import RenderError
+    from analysis.publishing.render.paper_sources import RenderError
 
     def stage(staging: Path, renderer: str) -> None:
         raise RenderError("figures.json: no readable 'paper' object")

@@ -1,0 +1,1 @@
+"""The speed machinery in one room: the disk cache, the imports that would cost seconds, the warm kernels a run's notebooks execute on, and how a run lets go.  Nothing here knows the panel's rules; everything above may use it."""

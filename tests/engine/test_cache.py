@@ -1,0 +1,606 @@
+"""The disk cache of validated snapshots: a hit gives what a fresh read gives, and nothing that
+could change the result (file content, settings, a damaged entry, the switch) is ever served
+from it.
+
+Each test gets its own empty cache folder, so a hit can only come from an entry the test
+itself wrote (the loader keeps nothing in memory between calls).  ``reads`` counts how often the loader really opened the
+files, which is how a test tells a hit from a miss.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import json
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.engine import cache
+from analysis.figures.record import figures_for_quarter, to_json
+from analysis.figures.trends import trends
+from analysis.inputs import snapshots
+from analysis.inputs.history import load_history
+from analysis.inputs.settings import Settings
+from analysis.inputs.snapshots import check_snapshot, load_snapshot
+from analysis.inputs.vocabulary import ASSURANCES
+from analysis.inputs.workbooks import MAX_XLSX_MB_VARIABLE
+from analysis.quarters import Quarter
+
+Q1, Q2 = Quarter(2019, 1), Quarter(2019, 2)
+DEFAULTS = Settings()
+
+
+@pytest.fixture(autouse=True)
+def cache_folder(own_cache: Path) -> Path:
+    return own_cache
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Quarter ids the loader read from their files, in order."""
+    seen: list[str] = []
+    real = snapshots._check
+
+    def spy(data_dir, quarter, settings):
+        seen.append(quarter.id)
+        return real(data_dir, quarter, settings)
+
+    monkeypatch.setattr(snapshots, "_check", spy)
+    return seen
+
+
+def fresh_process() -> None:
+    """What a new run starts with: the disk cache as left (the loader keeps nothing in memory
+    between calls, so there is nothing else to forget)."""
+
+
+class _no_cache:
+    """PANELPAPER_NO_CACHE=1 for the length of a with-block."""
+
+    def __enter__(self) -> None:
+        self.before = os.environ.get(cache.ENV_OFF)
+        os.environ[cache.ENV_OFF] = "1"
+
+    def __exit__(self, *exc: object) -> None:
+        if self.before is None:
+            del os.environ[cache.ENV_OFF]
+        else:
+            os.environ[cache.ENV_OFF] = self.before
+
+
+def entries(folder: Path, kind: str) -> list[Path]:
+    return sorted((folder / kind).glob("*.pkl"))
+
+
+def assert_same_snapshot(cached: snapshots.Snapshot, fresh: snapshots.Snapshot) -> None:
+    pd.testing.assert_frame_equal(cached.recommendations, fresh.recommendations)
+    pd.testing.assert_frame_equal(cached.actions, fresh.actions)
+    assert cached.warnings == fresh.warnings
+    assert cached.meta == fresh.meta
+    assert cached.narrative == fresh.narrative
+    assert cached.files == fresh.files
+    assert (cached.quarter, cached.as_of, cached.folder) == (
+        fresh.quarter,
+        fresh.as_of,
+        fresh.folder,
+    )
+
+
+# --- hits --------------------------------------------------------------------------------------
+def test_a_hit_gives_the_frames_a_fresh_read_gives(
+    data_dir: Path, make_snapshot, cache_folder: Path, reads: list[str]
+) -> None:
+    # A completed_date after as_of gives the snapshot a warning the cache must carry too.
+    make_snapshot(action_cells={("A4", "completed_date"): "2019-07-15"})
+    first = load_snapshot(data_dir, Q1, DEFAULTS)
+    fresh_process()
+    second = load_snapshot(data_dir, Q1, DEFAULTS)
+    assert reads == ["2019-20-Q1"]
+    assert len(entries(cache_folder, "head")) == len(entries(cache_folder, "frames")) == 1
+    assert [w.column for w in second.warnings] == ["completed_date"]
+    assert_same_snapshot(second, first)
+    with _no_cache():
+        fresh_process()
+        assert_same_snapshot(second, load_snapshot(data_dir, Q1, DEFAULTS))
+
+
+def test_a_snapshot_with_errors_is_cached_with_the_same_findings(
+    data_dir: Path, make_snapshot, reads: list[str]
+) -> None:
+    make_snapshot(action_cells={("A2", "risk"): "Severe"})
+    snapshot, first = check_snapshot(data_dir, Q1, DEFAULTS)
+    fresh_process()
+    again, second = check_snapshot(data_dir, Q1, DEFAULTS)
+    assert snapshot is None and again is None
+    assert reads == ["2019-20-Q1"]
+    assert second == first
+    assert [(f.row, f.column, f.value) for f in second] == [(3, "risk", "Severe")]
+
+
+# --- misses ------------------------------------------------------------------------------------
+def test_changed_content_with_the_same_size_and_mtime_misses(
+    data_dir: Path, make_snapshot, cache_folder: Path, reads: list[str]
+) -> None:
+    folder = make_snapshot()
+    csv = folder / "recommendations.csv"
+    assert load_snapshot(data_dir, Q1, DEFAULTS).recommendations.loc[0, "lead"] == "DCS Example"
+    before = csv.stat()
+    csv.write_bytes(csv.read_bytes().replace(b"DCS Example", b"DCS Exampla"))
+    os.utime(csv, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (csv.stat().st_size, csv.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    fresh_process()
+    assert load_snapshot(data_dir, Q1, DEFAULTS).recommendations.loc[0, "lead"] == "DCS Exampla"
+    assert reads == ["2019-20-Q1", "2019-20-Q1"]
+    assert len(entries(cache_folder, "head")) == 2
+
+
+def test_other_settings_miss(data_dir: Path, make_snapshot, reads: list[str]) -> None:
+    # A2 is Medium risk in an Adequate audit, overdue with no delay_reason: monitored (and so
+    # warned about) only when the threshold takes Medium risk in every audit.
+    make_snapshot()
+    wider = Settings(threshold={"High": ASSURANCES, "Medium": ASSURANCES, "Low": ()})
+    assert load_snapshot(data_dir, Q1, DEFAULTS).warnings == []
+    fresh_process()
+    warned = load_snapshot(data_dir, Q1, wider).warnings
+    assert [(w.row, w.column) for w in warned] == [(3, "delay_reason")]
+    assert reads == ["2019-20-Q1", "2019-20-Q1"]
+
+
+def test_an_added_file_misses(data_dir: Path, make_snapshot, reads: list[str]) -> None:
+    make_snapshot()
+    assert check_snapshot(data_dir, Q1, DEFAULTS)[0] is not None
+    make_snapshot(actions_format="both")  # a stray CSV beside the workbook is an error
+    fresh_process()
+    snapshot, findings = check_snapshot(data_dir, Q1, DEFAULTS)
+    assert snapshot is None
+    assert "ambiguous" in findings[0].message
+    assert reads == ["2019-20-Q1", "2019-20-Q1"]
+
+
+# --- damaged entries ---------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["head", "frames"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda path: path.write_bytes(b"not a pickle at all"), id="garbage"),
+        pytest.param(lambda path: path.write_bytes(path.read_bytes()[:40]), id="truncated"),
+        pytest.param(
+            lambda path: path.write_bytes(
+                pickle.dumps((cache.FORMAT, "head", "0" * 64, {"ok": False, "findings": []}))
+            ),
+            id="another-key",
+        ),
+    ],
+)
+def test_a_damaged_entry_is_ignored_and_rewritten(
+    data_dir: Path, make_snapshot, cache_folder: Path, reads: list[str], kind: str, damage
+) -> None:
+    make_snapshot()
+    fresh = load_snapshot(data_dir, Q1, DEFAULTS)
+    (entry,) = entries(cache_folder, kind)
+    damage(entry)
+    fresh_process()
+    assert_same_snapshot(load_snapshot(data_dir, Q1, DEFAULTS), fresh)
+    assert reads == ["2019-20-Q1", "2019-20-Q1"]
+    fresh_process()
+    assert_same_snapshot(load_snapshot(data_dir, Q1, DEFAULTS), fresh)
+    assert reads == ["2019-20-Q1", "2019-20-Q1"]  # the rewritten entry is good again
+
+
+# --- the switch and the place ------------------------------------------------------------------
+def test_no_cache_neither_reads_nor_writes_entries(
+    data_dir: Path, make_snapshot, cache_folder: Path, reads: list[str], monkeypatch
+) -> None:
+    make_snapshot()
+    load_snapshot(data_dir, Q1, DEFAULTS)
+    written = entries(cache_folder, "head") + entries(cache_folder, "frames")
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    for _ in range(2):
+        fresh_process()
+        load_snapshot(data_dir, Q1, DEFAULTS)
+    assert reads == ["2019-20-Q1"] * 3
+    assert entries(cache_folder, "head") + entries(cache_folder, "frames") == written
+    monkeypatch.setenv(cache.ENV_OFF, "0")
+    fresh_process()
+    load_snapshot(data_dir, Q1, DEFAULTS)
+    assert reads == ["2019-20-Q1"] * 3
+
+
+def test_where_the_cache_lives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.ENV_DIR, str(tmp_path / "mine"))
+    assert cache.cache_dir() == tmp_path / "mine"
+    monkeypatch.delenv(cache.ENV_DIR)
+    monkeypatch.setattr(cache.sys, "platform", "linux")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_dir() == tmp_path / "xdg" / "panelpaper"
+
+
+def test_the_cache_stays_out_of_the_data_folder(
+    data_dir: Path, make_snapshot, cache_folder: Path
+) -> None:
+    make_snapshot()
+    before = sorted(p.relative_to(data_dir) for p in data_dir.rglob("*"))
+    load_snapshot(data_dir, Q1, DEFAULTS)
+    assert sorted(p.relative_to(data_dir) for p in data_dir.rglob("*")) == before
+    assert entries(cache_folder, "head")
+
+
+def test_pruning_drops_the_least_recently_used(
+    data_dir: Path, make_snapshot, cache_folder: Path
+) -> None:
+    make_snapshot()
+    load_snapshot(data_dir, Q1, DEFAULTS)
+    (head,) = entries(cache_folder, "head")
+    (frames,) = entries(cache_folder, "frames")
+    os.utime(frames, ns=(0, 0))  # long unused
+    cache.prune(max_bytes=head.stat().st_size)
+    assert (head.exists(), frames.exists()) == (True, False)
+
+
+# --- history, trends and figures ---------------------------------------------------------------
+def two_quarters(make_snapshot) -> None:
+    make_snapshot("2019-20-Q1")
+    make_snapshot(
+        "2019-20-Q2",
+        meta={"as_of": "2019-09-30"},
+        action_cells={("A3", "status"): "Implemented", ("A3", "completed_date"): "2019-08-01"},
+        rec_cells={("R2", "status"): "Complete"},
+    )
+
+
+def test_history_from_the_cache_equals_a_fresh_history(
+    data_dir: Path, make_snapshot, reads: list[str]
+) -> None:
+    two_quarters(make_snapshot)
+    with _no_cache():
+        fresh = load_history(data_dir, Q2, DEFAULTS)
+    fresh_process()
+    load_history(data_dir, Q2, DEFAULTS)  # fills the cache
+    fresh_process()
+    del reads[:]
+    cached = load_history(data_dir, Q2, DEFAULTS)
+    assert reads == []
+    assert [s.quarter for s in cached] == [Q1, Q2]
+    for got, want in zip(cached, fresh, strict=True):
+        assert_same_snapshot(got, want)
+
+
+def test_trends_from_cached_rows_equal_trends_computed_afresh(
+    data_dir: Path, make_snapshot, cache_folder: Path
+) -> None:
+    two_quarters(make_snapshot)
+    with _no_cache():
+        expected = trends(load_history(data_dir, Q2, DEFAULTS), DEFAULTS)
+    fresh_process()
+    history = load_history(data_dir, Q2, DEFAULTS)
+    pd.testing.assert_frame_equal(trends(history, DEFAULTS), expected)  # rows computed, stored
+    assert len(entries(cache_folder, "trend")) == 2
+    pd.testing.assert_frame_equal(trends(history, DEFAULTS), expected)  # rows from the cache
+    assert expected.loc[1, "recommendations_opened"] == 0  # the flows were really compared
+    assert expected.loc[1, "open_areas_for_improvement"] == 0
+
+
+def test_a_snapshot_changed_in_code_is_never_served_cached_rows(
+    data_dir: Path, make_snapshot
+) -> None:
+    make_snapshot()
+    snapshot = load_snapshot(data_dir, Q1, DEFAULTS)
+    assert snapshot.source_key is not None
+    changed = dataclasses.replace(snapshot, actions=snapshot.actions.iloc[:0])
+    assert changed.source_key is None
+    assert cache.derived_key("trend", [changed.source_key], DEFAULTS, (trends.__module__,)) is None
+
+
+def test_figures_are_the_same_cold_warm_and_without_the_cache(
+    data_dir: Path, make_snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    two_quarters(make_snapshot)
+    cold = to_json(figures_for_quarter(data_dir, Q2))
+    fresh_process()
+    warm = to_json(figures_for_quarter(data_dir, Q2))
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    fresh_process()
+    raw = to_json(figures_for_quarter(data_dir, Q2))
+    assert cold == warm == raw
+
+
+def test_a_new_quarter_on_a_cached_history_gives_the_same_figures(
+    data_dir: Path, make_snapshot, monkeypatch: pytest.MonkeyPatch, reads: list[str]
+) -> None:
+    two_quarters(make_snapshot)
+    figures_for_quarter(data_dir, Q1)  # last quarter's run filled the cache for Q1
+    fresh_process()
+    cached = to_json(figures_for_quarter(data_dir, Q2))
+    assert reads == ["2019-20-Q1", "2019-20-Q2"]
+    monkeypatch.setenv(cache.ENV_OFF, "1")
+    fresh_process()
+    assert to_json(figures_for_quarter(data_dir, Q2)) == cached
+
+
+def test_changed_delay_rules_miss_the_figures_record(
+    data_dir: Path, make_snapshot, reads: list[str]
+) -> None:
+    make_snapshot()
+    packaged = Path(cache.PACKAGE / "rules" / "delay_rules.yml").read_text(encoding="utf-8")
+    rules = data_dir / "delay_rules.yml"
+    rules.write_text(packaged, encoding="utf-8")
+    before = figures_for_quarter(data_dir, Q1)["delay_categories"]
+    rules.write_text(packaged.replace("Pandemic", "Pandemics"), encoding="utf-8")
+    fresh_process()
+    after = figures_for_quarter(data_dir, Q1)["delay_categories"]
+    assert before[0]["name"] == "Pandemic" and after[0]["name"] == "Pandemics"
+    assert reads == ["2019-20-Q1"]  # the snapshot itself was still served from the cache
+
+
+def test_a_kernel_reading_the_data_through_another_path_hits_the_runs_entries(
+    data_dir: Path, make_snapshot, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The run loads settings and snapshots through `data`; each notebook kernel, working in
+    # notebooks/, through `../data`.  Same files, so the kernel must read what the run stored.
+    make_snapshot()
+    (data_dir / "settings.yml").write_text("coming_quarters: 2\n", encoding="utf-8")
+    notebooks = data_dir.parent / "notebooks"
+    notebooks.mkdir()
+    before = figures_for_quarter(data_dir, Q1)
+    fresh_process()
+    monkeypatch.chdir(notebooks)
+    after = figures_for_quarter(Path("..") / "data", Q1)
+    assert to_json(after) == to_json(before)
+    assert reads == ["2019-20-Q1"]
+
+
+def test_settings_count_in_a_key_by_content_not_by_where_they_were_read(tmp_path: Path) -> None:
+    rules = tmp_path / "delay_rules.yml"
+    rules.write_text("categories: []\n", encoding="utf-8")
+    here = Settings(source="data/settings.yml", delay_rules_path=rules)
+    there = Settings(source="../data/settings.yml", delay_rules_path=tmp_path / "." / rules.name)
+    before = cache.settings_part(here)
+    assert before == cache.settings_part(there)
+    assert before != cache.settings_part(dataclasses.replace(here, coming_quarters=2))
+    rules.write_text("categories: [x]\n", encoding="utf-8")
+    assert cache.settings_part(here) != before
+
+
+def test_the_size_limit_in_the_environment_is_part_of_the_key(
+    data_dir: Path, make_snapshot, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same bytes validated under the default limit must not be served under a lower one.
+    make_snapshot()
+    assert check_snapshot(data_dir, Q1, DEFAULTS)[0] is not None
+    monkeypatch.setenv(MAX_XLSX_MB_VARIABLE, "0.002")
+    snapshot, findings = check_snapshot(data_dir, Q1, DEFAULTS)
+    assert snapshot is None and "0.002 MB limit" in findings[0].message
+    monkeypatch.delenv(MAX_XLSX_MB_VARIABLE)
+    assert check_snapshot(data_dir, Q1, DEFAULTS)[0] is not None
+    assert reads == ["2019-20-Q1", "2019-20-Q1"]  # the first result was still good to reuse
+
+
+def test_the_source_key_is_a_real_field() -> None:
+    fields = {f.name: f for f in dataclasses.fields(snapshots.Snapshot)}
+    assert not fields["source_key"].init and not fields["source_key"].compare
+    assert "_source_key" not in vars(snapshots.Snapshot)
+
+
+# --- the code part of the keys -----------------------------------------------------------------
+LOADER = check_snapshot.__module__
+
+
+def test_the_loader_key_covers_the_modules_the_loader_imports() -> None:
+    loader = cache.modules_imported_by((LOADER,))
+    # snapshots imports readers and schemas, schemas imports findings: all of them count, with
+    # the packages they sit in and this module itself; code the loader never runs does not.
+    assert {
+        "analysis",
+        "analysis.inputs",
+        "analysis.inputs.snapshots",
+        "analysis.inputs.readers",
+        "analysis.inputs.workbooks",
+        "analysis.inputs.workbook_xml",
+        "analysis.inputs.schemas",
+        "analysis.inputs.findings",
+        "analysis.inputs.monitoring",
+        "analysis.inputs.vocabulary",
+        "analysis.engine.cache",
+    } <= set(loader)
+    assert not {m for m in loader if m.startswith("analysis.figures")}
+    assert "analysis.figures.recommendations" in cache.modules_imported_by((trends.__module__,))
+
+
+def test_a_root_that_is_not_a_module_is_an_error() -> None:
+    with pytest.raises(ValueError, match="not a module"):
+        cache.modules_imported_by(("analysis.inputs.nowhere",))
+
+
+def _imports_by_parsing(roots: tuple[str, ...]) -> set[str]:
+    """The reference: Python's own parser finds every import of a module of the package."""
+    found: set[str] = set()
+    todo = [*roots, "analysis.engine.cache"]
+    while todo:
+        name = todo.pop()
+        path = cache.module_file(name)
+        if name in found or path is None:
+            continue
+        found.add(name)
+        if "." in name:
+            todo.append(name.rpartition(".")[0])
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parts = package.split(".")
+                    anchor = ".".join(parts[: len(parts) - node.level + 1])
+                    base = f"{anchor}.{base}" if base else anchor
+                todo.append(base)
+                todo.extend(f"{base}.{alias.name}" for alias in node.names)
+            elif isinstance(node, ast.Import):
+                todo.extend(alias.name for alias in node.names)
+    return found
+
+
+@pytest.mark.parametrize(
+    "module",
+    sorted(
+        ".".join(("analysis", *p.relative_to(cache.PACKAGE).with_suffix("").parts))
+        for p in cache.PACKAGE.rglob("*.py")
+        if p.name != "__init__.py"
+    ),
+)
+def test_the_import_scan_finds_every_module_the_parser_finds(module: str) -> None:
+    assert set(cache.modules_imported_by((module,))) >= _imports_by_parsing((module,))
+
+
+def test_the_import_scan_reads_every_form_of_import(tmp_path, monkeypatch) -> None:
+    package = tmp_path / "analysis"
+    for name in ("a", "b", "c", "d", "e", "f", "cache", "g/h", "g/i", "j/k", "m", "n", "p/q"):
+        (package / f"{name}.py").parent.mkdir(parents=True, exist_ok=True)
+        (package / f"{name}.py").write_text("")
+    for sub in ("g", "j", "p"):
+        (package / sub / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "root.py").write_text(
+        "from analysis import a\n"
+        "from analysis import (\n    b,  # a comment between names\n    c as sea,\n)\n"
+        "def later():\n    import analysis.d, os\n"
+        "    from analysis.e import thing  # comment\n"
+        "import os, analysis.f as eff\n"
+        "from analysis.g import h, \\\n    i as eye\n"
+        "from analysis.j.k import thing\n"
+        "from . import m\n"
+        "from .n import thing\n"
+    )
+    (package / "p" / "__init__.py").write_text("from .q import thing\n")
+    (package / "o.py").write_text("from .p import thing\n")
+    monkeypatch.setattr(cache, "PACKAGE", package)
+    cache.modules_imported_by.cache_clear()
+    try:
+        found = cache.modules_imported_by(("analysis.root",))
+        names = [
+            ".",
+            "a",
+            "b",
+            "c",
+            "cache",
+            "d",
+            "e",
+            "f",
+            "g",
+            "g.h",
+            "g.i",
+            "j",
+            "j.k",
+            "m",
+            "n",
+            "root",
+        ]
+        assert found == tuple(f"analysis.{n}".rstrip(".") for n in names)
+        assert cache.modules_imported_by(("analysis.o",)) == (
+            "analysis",
+            "analysis.engine.cache",
+            "analysis.o",
+            "analysis.p",
+            "analysis.p.q",
+        )
+    finally:
+        cache.modules_imported_by.cache_clear()
+
+
+_KEY_OF_THE_LOADER = (
+    "import sys\n"
+    "from analysis import cache\n"
+    "from analysis.inputs import snapshots\n"
+    "modules = cache.modules_imported_by((snapshots.__name__,))\n"
+    "print(sys.argv[1] in modules, cache.code_version((snapshots.__name__,)))\n"
+)
+
+
+def _loader_key(root: Path, module: str) -> tuple[bool, str]:
+    """Whether ``module`` counts in the loader's key, and the key's code part, as a process
+    importing the package at ``root`` sees them."""
+    env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-c", _KEY_OF_THE_LOADER, module],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    covered, version = done.stdout.split()
+    return covered == "True", version
+
+
+@pytest.mark.slow  # three processes that import pandas
+def test_a_module_moved_to_another_sub_package_still_counts_in_the_key(tmp_path: Path) -> None:
+    """The package copied, and the row warnings (which the loader imports) moved from
+    inputs/ to a new sub-package with their importers updated: the loader's key still covers
+    them where they now live, and changes when their source does."""
+    root = tmp_path / "checkout"
+    shutil.copytree(cache.PACKAGE, root / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
+    package = root / "analysis"
+    assert _loader_key(root, "analysis.inputs.row_warnings")[0]
+
+    (package / "checks").mkdir()
+    (package / "checks" / "__init__.py").write_text("")
+    (package / "inputs" / "row_warnings.py").rename(package / "checks" / "row_warnings.py")
+    importers = [
+        p for p in package.rglob("*.py") if "analysis.inputs.row_warnings" in p.read_text()
+    ]
+    assert importers  # the loader's snapshots.py at least
+    for path in importers:
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("analysis.inputs.row_warnings", "analysis.checks.row_warnings")
+        )
+    covered, before = _loader_key(root, "analysis.checks.row_warnings")
+    assert covered
+
+    moved = package / "checks" / "row_warnings.py"
+    moved.write_text(moved.read_text(encoding="utf-8").replace("published after", "issued after"))
+    covered, after = _loader_key(root, "analysis.checks.row_warnings")
+    assert covered and after != before
+
+
+_RUN_AND_LIST = (
+    "import json, sys\n"
+    "from pathlib import Path\n"
+    "from analysis import cache\n"
+    "from analysis.inputs import snapshots\n"
+    "data = Path(sys.argv[1])\n"
+    "def ours():\n"
+    "    return sorted(m for m in sys.modules if m == 'analysis' or m.startswith('analysis.'))\n"
+    "with cache.disabled():\n"
+    "    quarter = snapshots.latest_quarter(data)\n"
+    "    snapshot = snapshots.load_snapshot(data, quarter)\n"
+    "    loaded = ours()\n"
+    "    from analysis.figures import trends\n"
+    "    from analysis.inputs.history import load_history\n"
+    "    trends.trends(load_history(data, quarter), snapshots.load_settings(data))\n"
+    "print(json.dumps({'loader': loaded, 'trends': ours()}))\n"
+)
+
+
+@pytest.mark.slow  # a process that reads the sample data
+def test_every_module_that_really_runs_counts_in_the_key(repo_root: Path) -> None:
+    """What Python really imported while loading a snapshot (and then computing trends), lazy
+    imports inside functions included, is all in the key of what was computed."""
+    if not (repo_root / "data" / "snapshots").is_dir():
+        pytest.skip("no sample snapshots under data/snapshots")
+    done = subprocess.run(
+        [sys.executable, "-c", _RUN_AND_LIST, str(repo_root / "data")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    ran = json.loads(done.stdout)
+    loader = snapshots.load_snapshot.__module__
+    assert set(ran["loader"]) <= set(cache.modules_imported_by((loader,)))
+    assert set(ran["trends"]) <= set(cache.modules_imported_by((trends.__module__,)))
+    assert "analysis.inputs.workbooks" in ran["loader"]  # the run really read a workbook
