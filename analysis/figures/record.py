@@ -38,7 +38,7 @@ from analysis.figures.trends import deadline_trends, trends
 from analysis.inputs.history import History, deadline_columns, load_history, revised_deadlines
 from analysis.inputs.quarter_maps import for_quarter
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import OFFICIAL, OUTSTANDING_STATUSES, RISKS
 from analysis.paths import RULES
 from analysis.quarters import Quarter, long_date
