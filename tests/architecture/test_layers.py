@@ -45,7 +45,8 @@ def _lint_copy(tmp_path: Path, edits: dict[str, str]) -> subprocess.CompletedPro
     shutil.copy(PYPROJECT, tmp_path / "pyproject.toml")
     for name, text in edits.items():
         path = tmp_path / name
-        path.write_text((path.read_text() if path.exists() else "") + text, encoding="utf-8")
+        before = path.read_text(encoding="utf-8") if path.exists() else ""
+        path.write_text(before + text, encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(tmp_path), "COLUMNS": "200"}
     return subprocess.run(
         [Path(sys.executable).with_name("lint-imports"), "--no-cache", "--no-logo"],
@@ -109,7 +110,7 @@ def test_an_import_against_a_contract_fails_lint(
     assert result.returncode == 1, result.stdout + result.stderr
     names = {
         "layers": "analysis: each layer imports only the layers below it",
-        "publishing": "analysis.publishing: the recipe and the proof above the record and",
+        "publishing": "analysis.publishing: run and proof above record and render",
         "no-tooling": "analysis never imports the tests, scripts or benchmarks",
     }
     verdicts = {
