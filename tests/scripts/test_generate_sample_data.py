@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import grimp
 import pandas as pd
 import pytest
 import yaml
@@ -75,6 +76,19 @@ def two_runs(generator: ModuleType, tmp_path_factory: pytest.TempPathFactory) ->
         timeout=300,
     )
     return first, second
+
+
+def test_each_generator_module_imports_only_those_listed_before_it(generator: ModuleType) -> None:
+    """The package's docstring lists its modules in dependency order: the list is the map a
+    reader goes by, so it names every module and no module imports one listed after it."""
+    package = importlib.import_module("sample_data")
+    order = re.findall(r"^- ``(\w+)``", package.__doc__ or "", flags=re.M)
+    graph = grimp.build_graph("sample_data", cache_dir=None)
+    modules = {m.removeprefix("sample_data.") for m in graph.modules} - {"sample_data"}
+    assert sorted(order) == sorted(modules)
+    for place, name in enumerate(order):
+        for imported in graph.find_modules_directly_imported_by(f"sample_data.{name}"):
+            assert order.index(imported.removeprefix("sample_data.")) < place, (name, imported)
 
 
 def _tree(root: Path) -> dict[str, bytes]:
