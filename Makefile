@@ -156,9 +156,12 @@ explore: $(STAMP) ## Serve the exploration page with its controls on 127.0.0.1 (
 LINT_PATHS := analysis tests scripts benchmarks notebooks
 RUFF_SKIP := --extend-exclude '*.ipynb'
 
-lint: $(STAMP) ## ruff check and format check over the code and the notebooks' .py scripts
+# lint-imports checks the layers contract in pyproject.toml ([tool.importlinter]); no cache
+# folder, since the whole graph takes a third of a second.  tests/architecture runs it in CI too.
+lint: $(STAMP) ## ruff check and format check over the code and the notebooks' .py scripts, and the layers contract
 	@$(BIN)/ruff check $(RUFF_SKIP) $(LINT_PATHS)
 	@$(BIN)/ruff format --check $(RUFF_SKIP) $(LINT_PATHS)
+	@$(BIN)/lint-imports --no-cache --no-logo
 
 format: $(STAMP) ## Apply ruff's fixes and formatting, then re-pair the notebooks
 	@$(BIN)/ruff check --fix $(RUFF_SKIP) $(LINT_PATHS)
