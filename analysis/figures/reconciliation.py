@@ -52,7 +52,7 @@ def reconcile(recommendations: pd.DataFrame, tracker: pd.DataFrame) -> pd.DataFr
     then the tracker's."""
     portal = recommendations[recommendations["type"].eq(REC_TYPE_RECOMMENDATION)]
     portal = portal[["rec_id", "inspection", "status", "marking"]]
-    own = tracker[[c for c in TRACKER_COLUMNS if c != "lead"]]  # the portal's lead is the one shown
+    own = tracker[[c for c in TRACKER_COLUMNS if c != "lead"]]  # the lead is not reconciled
     own = own.rename(columns={"marking": "tracker_marking"})
     both = portal.merge(own, on="rec_id", how="left", validate="one_to_one")
 
