@@ -53,7 +53,7 @@ def _data_dir_option(path: Path) -> Path:
         )
     if not snapshots_dir(path).is_dir():
         raise _fail(
-            f"--data-dir {path}: has no snapshots/ folder (expected {path / 'snapshots'} with "
+            f"--data-dir {path}: has no snapshots/ folder (expected {snapshots_dir(path)} with "
             "one folder per quarter, such as 2019-20-Q1)",
             EXIT_BAD_INPUT,
         )

@@ -72,10 +72,15 @@ def folder_problem(name: str) -> str | None:
     return None
 
 
+def folder_quarter(folder: Path) -> Quarter | None:
+    """The quarter a folder is named for; None unless its name is a canonical quarter id."""
+    return None if folder_problem(folder.name) else Quarter.parse(folder.name)
+
+
 def named_quarters(folders: Iterable[Path]) -> list[Quarter]:
     """The quarters of the folders named by a canonical quarter id, oldest first; any other
     folder (a scratch folder, ``Q1 19-20``, ``.staging``) is left out, not an error."""
-    return sorted(Quarter.parse(f.name) for f in folders if folder_problem(f.name) is None)
+    return sorted(q for q in map(folder_quarter, folders) if q is not None)
 
 
 def snapshot_quarters(data_dir: Path) -> list[Quarter] | None:
