@@ -398,7 +398,8 @@ def test_run_all_publishes_every_quarter_and_prints_one_table(data_dir, reports,
     import analysis.inputs.snapshots
 
     monkeypatch.setattr(analysis.inputs.snapshots, "list_quarters", lambda folder: [Q1, Q2])
-    run(data_dir, reports, quarter=Q1)
+    first = run(data_dir, reports, quarter=Q1)
+    assert first.status == "published", first.reason
     lines: list[str] = []
 
     with stand_ins():
