@@ -5,9 +5,9 @@ it and whether its files are still the ones written.  ``manifest.json`` records 
 that the parts that decide reuse (``inputs``) are apart from the parts that describe a run but
 would differ on an identical rerun (``volatile``: times, the git state, absolute paths).
 
-This module imports nothing heavier than ``hashlib`` (and the snapshot folders' rule, which
-reads no file): the unchanged-rerun check reads and hashes files and must stay far quicker
-than starting a kernel.
+This module imports nothing heavier than ``hashlib`` and the snapshot folders' rule
+(:mod:`analysis.inputs.snapshot_cache`, which needs no pandas either): the unchanged-rerun
+check reads and hashes files and must stay far quicker than starting a kernel.
 """
 
 from __future__ import annotations
