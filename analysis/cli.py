@@ -17,6 +17,7 @@ import typer
 
 from analysis.inputs.findings import SnapshotError
 from analysis.inputs.settings import SettingsError
+from analysis.inputs.snapshot_cache import snapshot_quarters, snapshots_dir
 from analysis.quarters import Quarter, QuarterError
 
 EXIT_OK = 0
@@ -31,26 +32,15 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-DataDir = Annotated[
-    Path,
-    typer.Option("--data-dir", help="Folder that holds snapshots/ (and optionally settings.yml)."),
-]
-ReportsDir = Annotated[
-    Path, typer.Option("--reports-dir", help="Folder the quarters are published in.")
-]
-QuarterArg = Annotated[
-    str | None,
-    typer.Argument(help="Quarter, e.g. 2019-20-Q1 or 'Q1 19/20'. Default: the latest snapshot."),
-]
-
 
 def _fail(message: str, code: int) -> typer.Exit:
     typer.echo(message, err=True)
     return typer.Exit(code)
 
 
-def _data_dir(path: Path) -> Path:
-    """The data folder, or exit 2 saying what is wrong with it before anything is read."""
+def _data_dir_option(path: Path) -> Path:
+    """--data-dir: the data folder, or exit 2 saying what is wrong with it before anything is
+    read."""
     if path.exists() and not path.is_dir():
         raise _fail(
             f"--data-dir {path}: is a file, not a folder; give the folder that holds snapshots/",
@@ -61,9 +51,9 @@ def _data_dir(path: Path) -> Path:
             f"--data-dir {path}: no such folder; give the folder that holds snapshots/",
             EXIT_BAD_INPUT,
         )
-    if not (path / "snapshots").is_dir():
+    if not snapshots_dir(path).is_dir():
         raise _fail(
-            f"--data-dir {path}: has no snapshots/ folder (expected {path / 'snapshots'} with "
+            f"--data-dir {path}: has no snapshots/ folder (expected {snapshots_dir(path)} with "
             "one folder per quarter, such as 2019-20-Q1)",
             EXIT_BAD_INPUT,
         )
@@ -77,27 +67,76 @@ def _reports_dir_option(path: Path) -> Path:
     return path
 
 
-def _quarter(value: str | None, data_dir: Path) -> Quarter:
-    from analysis.inputs.snapshots import latest_quarter
+# --- the options and arguments more than one command takes: declared once, checked once ------
+DataDir = Annotated[
+    Path,
+    typer.Option(
+        "--data-dir",
+        help="Folder that holds snapshots/ (and optionally settings.yml).",
+        callback=_data_dir_option,
+    ),
+]
+ReportsDir = Annotated[
+    Path,
+    typer.Option(
+        "--reports-dir",
+        help="Folder the quarters are published in.",
+        callback=_reports_dir_option,
+    ),
+]
+QuarterArg = Annotated[
+    str | None,
+    typer.Argument(help="Quarter, e.g. 2019-20-Q1 or 'Q1 19/20'. Default: the latest snapshot."),
+]
+AllQuarters = Annotated[
+    bool,
+    typer.Option(
+        "--all", help="Every quarter instead of one (for verify: every published quarter)."
+    ),
+]
+Jobs = Annotated[
+    int | None, typer.Option("--jobs", help="Kernels at once (default: one per core).")
+]
 
-    if value is None:
-        return latest_quarter(data_dir)
+
+def _one_or_all(quarter: str | None, all_quarters: bool) -> None:
+    """A QUARTER and --all together are refused (exit 2): which one was meant is unknowable."""
+    if all_quarters and quarter is not None:
+        raise _fail("give a QUARTER or --all, not both", EXIT_BAD_INPUT)
+
+
+def _parsed(value: str) -> Quarter:
+    """The user's text as a :class:`Quarter`, parsed here once, or exit 2 listing the forms."""
     try:
         return Quarter.parse(value)
     except QuarterError as exc:
         raise _fail(str(exc), EXIT_BAD_INPUT) from exc
 
 
+def _quarter(value: str | None, data_dir: Path) -> Quarter:
+    """QUARTER, or by default the latest snapshot.  The snapshot folders' names are read
+    without the loader (and pandas), so an unchanged rerun stays quick; only when a name is not
+    a canonical quarter id (or there is none) does the loader say so properly."""
+    if value is not None:
+        return _parsed(value)
+    quarters = snapshot_quarters(data_dir)
+    if quarters:
+        return quarters[-1]
+    from analysis.inputs.snapshots import latest_quarter
+
+    return latest_quarter(data_dir)
+
+
 @app.command()
 def check(
     quarter: QuarterArg = None,
-    all_quarters: Annotated[bool, typer.Option("--all", help="Check every snapshot.")] = False,
+    all_quarters: AllQuarters = False,
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Validate snapshot(s) against the data contract and print every error and warning."""
     from analysis.inputs.check_report import check_report
 
-    data_dir = _data_dir(data_dir)
+    _one_or_all(quarter, all_quarters)
     quarters = None if all_quarters else [_quarter(quarter, data_dir)]
     text, has_errors = check_report(data_dir, quarters)
     typer.echo(text)
@@ -108,15 +147,7 @@ def check(
 def figures(
     quarter: QuarterArg = None,
     data_dir: DataDir = Path("data"),
-    reports_dir: Annotated[
-        Path,
-        typer.Option(
-            "--reports-dir",
-            help="Folder the quarters are published in: a published quarter's figures are "
-            "computed under the settings recorded with it.",
-            callback=_reports_dir_option,
-        ),
-    ] = Path("reports"),
+    reports_dir: ReportsDir = Path("reports"),
 ) -> None:
     """Print the quarter's figures.json on stdout (no notebook, no kernel).  A published
     quarter is computed under the settings it was published with (said on stderr), so this
@@ -124,7 +155,6 @@ def figures(
     from analysis.figures.record import figures_for_quarter, to_json
     from analysis.publishing.record.recorded_settings import settings_folder
 
-    data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
     with settings_folder(data_dir, reports_dir, q) as found:
         if found.recorded is not None:
@@ -135,24 +165,15 @@ def figures(
 @app.command()
 def run(
     quarter: QuarterArg = None,
-    all_quarters: Annotated[bool, typer.Option("--all", help="Run every snapshot.")] = False,
+    all_quarters: AllQuarters = False,
     data_dir: DataDir = Path("data"),
-    reports_dir: Annotated[
-        Path,
-        typer.Option(
-            "--reports-dir",
-            help="Folder the quarters are published in.",
-            callback=_reports_dir_option,
-        ),
-    ] = Path("reports"),
+    reports_dir: ReportsDir = Path("reports"),
     force: Annotated[
         bool,
         typer.Option("--force", help="Publish anew even if inputs changed (old one to history/)."),
     ] = False,
     renderer: Annotated[str, typer.Option("--renderer", help="auto, quarto or pandoc.")] = "auto",
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", help="Kernels at once (default: one per core).")
-    ] = None,
+    jobs: Jobs = None,
 ) -> None:
     """Execute the paper notebooks, render the paper and publish reports/<quarter>/ atomically.
 
@@ -161,29 +182,21 @@ def run(
     changed inputs are refused (exit 1) unless --force, once the data is known to be valid.
     """
     from analysis.publishing import run as recipe
+    from analysis.publishing.options import Options
     from analysis.publishing.record.locking import LockTimeout
     from analysis.publishing.record.publish import PublishError
 
-    data_dir = _data_dir(data_dir)
     if renderer not in recipe.RENDERERS:
         raise _fail(
             f"--renderer {renderer}: use one of {', '.join(recipe.RENDERERS)}", EXIT_BAD_INPUT
         )
-    if all_quarters and quarter is not None:
-        raise _fail("give a QUARTER or --all, not both", EXIT_BAD_INPUT)
-    options = recipe.RunOptions(data_dir, reports_dir, force=force, renderer=renderer, jobs=jobs)
+    _one_or_all(quarter, all_quarters)
+    options = Options(data_dir, reports_dir, force=force, renderer=renderer, jobs=jobs)
     try:
         if all_quarters:
             results = recipe.run_all(options)
         else:
-            # Parsed here rather than by _quarter, which imports the loader (and pandas): an
-            # unchanged rerun must not pay for that.
-            try:
-                q = Quarter.parse(quarter) if quarter is not None else None
-            except QuarterError as exc:
-                raise _fail(str(exc), EXIT_BAD_INPUT) from exc
-            q = q or recipe.latest_snapshot(data_dir) or _quarter(None, data_dir)
-            results = [recipe.run_quarter(q, options)]
+            results = [recipe.run_quarter(_quarter(quarter, data_dir), options)]
     except (LockTimeout, recipe.RunError, PublishError) as exc:
         raise _fail(f"error: {exc}", EXIT_FAILURE) from exc
     raise typer.Exit(EXIT_OK if all(r.ok for r in results) else EXIT_FAILURE)
@@ -195,9 +208,7 @@ def verify(
         str | None,
         typer.Argument(help="Published quarter to verify. Default: the latest published one."),
     ] = None,
-    all_quarters: Annotated[
-        bool, typer.Option("--all", help="Verify every published quarter.")
-    ] = False,
+    all_quarters: AllQuarters = False,
     data_dir: DataDir = Path("data"),
     reports_dir: ReportsDir = Path("reports"),
     no_notebooks: Annotated[
@@ -206,33 +217,27 @@ def verify(
             "--no-notebooks", help="Quick check: hashes and figures.json, no notebook rerun."
         ),
     ] = False,
-    jobs: Annotated[
-        int | None, typer.Option("--jobs", help="Notebooks rerun at once (default: cores).")
-    ] = None,
+    jobs: Jobs = None,
 ) -> None:
     """Prove a published quarter reruns to the same paper: input and output hashes, the
     archived notebooks rerun and compared by nbval's rules, figures.json recomputed.  Exit 0
     when all match."""
+    from analysis.publishing.options import Options
     from analysis.publishing.proof import verify as vf
     from analysis.publishing.record.locking import LockTimeout
 
-    data_dir = _data_dir(data_dir)
-    if all_quarters and quarter is not None:
-        raise _fail("give a QUARTER or --all, not both", EXIT_BAD_INPUT)
+    _one_or_all(quarter, all_quarters)
+    # A bad QUARTER raises QuarterError, which main() says as "error: ..." (exit 2).
+    given = Quarter.parse(quarter) if quarter is not None else None
+    options = Options(
+        data_dir, reports_dir, jobs=jobs, rerun_notebooks=not no_notebooks, progress=typer.echo
+    )
     try:
-        quarters = vf.quarters_to_verify(reports_dir, quarter, all_quarters=all_quarters)
+        quarters = vf.quarters_to_verify(reports_dir, given, all_quarters=all_quarters)
     except vf.NotPublished as exc:
         raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
     try:
-        verdicts = vf.verify(
-            reports_dir,
-            data_dir,
-            quarters,
-            progress=typer.echo,
-            summary=all_quarters,
-            rerun_notebooks=not no_notebooks,
-            jobs=jobs,
-        )
+        verdicts = vf.verify(quarters, options, summary=all_quarters)
     except (LockTimeout, vf.VerifyError) as exc:
         raise _fail(f"error: {exc}", EXIT_FAILURE) from exc
     raise typer.Exit(EXIT_OK if all(v.ok for v in verdicts) else EXIT_FAILURE)
@@ -258,7 +263,6 @@ def followup(
     per group, marked OFFICIAL or OFFICIAL-SENSITIVE)."""
     from analysis.followup import lists as fu
 
-    data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
     try:
         lists = fu.write_followup(data_dir, q, followup_dir, replace=replace)
@@ -278,7 +282,6 @@ def returns_(
     from analysis.followup import returns as rt
     from analysis.followup import summary as owner_summary
 
-    data_dir = _data_dir(data_dir)
     q = _quarter(quarter, data_dir)
     if not folder.is_dir():
         raise _fail(f"{folder}: no such folder of returned workbooks", EXIT_BAD_INPUT)
@@ -308,11 +311,7 @@ def new(
     and placeholders.  A quarter that would skip quarters is refused unless --allow-gap."""
     from analysis.inputs.new_quarter import EXPORTS, NewQuarterError, skipped_text, start_quarter
 
-    data_dir = _data_dir(data_dir)
-    try:
-        q = Quarter.parse(quarter)
-    except QuarterError as exc:
-        raise _fail(str(exc), EXIT_BAD_INPUT) from exc
+    q = _parsed(quarter)
     try:
         started = start_quarter(data_dir, q, allow_gap=allow_gap)
     except NewQuarterError as exc:
@@ -352,8 +351,6 @@ def explore(
     127.0.0.1 until Ctrl-C; prints the page's address."""
     from analysis.presentation.explore_server import serve
 
-    data_dir = _data_dir(data_dir)
-    reports_dir = _reports_dir_option(reports_dir)
     code = serve(
         data_dir, reports_dir, port, open_browser=not no_browser, host=host, echo=typer.echo
     )

@@ -28,6 +28,7 @@ import yaml
 
 from analysis.inputs import vocabulary
 from analysis.inputs.vocabulary import REC_COLUMNS
+from analysis.quarters import Quarter
 from tests.helpers import scheduling
 from tests.helpers.shared import built_once
 
@@ -524,12 +525,13 @@ def published_seed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     Quarto where it is on PATH, else the fallback; publish) from a copy of the sample data into
     a clean reports folder, once per test run.  ``<root>/data`` beside ``<root>/reports`` is
     the data it was published from.  Tests read it; a test that tampers copies it first."""
-    from analysis.publishing.run import RunOptions, run_quarter
+    from analysis.publishing.options import Options
+    from analysis.publishing.run import run_quarter
 
     def build(root: Path) -> None:
         lines: list[str] = []
-        options = RunOptions(_copy_sample_data(root), root / "reports", progress=lines.append)
-        result = run_quarter(SEED_QUARTER, options)
+        options = Options(_copy_sample_data(root), root / "reports", progress=lines.append)
+        result = run_quarter(Quarter.parse(SEED_QUARTER), options)
         assert result.status == "published", "\n".join(lines) + f"\n{result}"
 
     return built_once(tmp_path_factory, "published-seed", build) / "reports" / SEED_QUARTER
@@ -550,8 +552,9 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
     too (no Quarto on PATH) it is copied in and ``run_all`` reuses it as unchanged, so the seed
     quarter is not run twice for the same question."""
     from analysis.inputs.snapshots import list_quarters
+    from analysis.publishing.options import Options
     from analysis.publishing.record.manifest import read_manifest
-    from analysis.publishing.run import RunOptions, run_all
+    from analysis.publishing.run import run_all
 
     def build(root: Path) -> None:
         data = _copy_sample_data(root)
@@ -560,9 +563,7 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
             shutil.copytree(published_seed, root / "reports" / SEED_QUARTER)
             expected[SEED_QUARTER] = "reused"
         lines: list[str] = []
-        options = RunOptions(
-            data, root / "reports", renderer=QUARTERS_RENDERER, progress=lines.append
-        )
+        options = Options(data, root / "reports", renderer=QUARTERS_RENDERER, progress=lines.append)
         results = run_all(options)
         assert {r.quarter.id: r.status for r in results} == expected, "\n".join(lines)
 
@@ -608,8 +609,10 @@ def verified_record():
     data, its five notebooks rerun once per run (its tests go to one worker): the one rerun of
     the paper notebooks that the record, the reference-notebook and the verify tests all read
     (see tests/backtest/test_published_record.py)."""
+    from analysis.publishing.options import Options
     from analysis.publishing.proof.verify import verify_quarter
 
     lines: list[str] = []
-    verdict = verify_quarter(ROOT / "reports", ROOT / "data", SEED_QUARTER, progress=lines.append)
+    options = Options(ROOT / "data", ROOT / "reports", progress=lines.append)
+    verdict = verify_quarter(Quarter.parse(SEED_QUARTER), options)
     return verdict, lines

@@ -7,6 +7,7 @@ from pathlib import Path
 from analysis.inputs.findings import Finding
 from analysis.inputs.settings import load_settings
 from analysis.inputs.snapshot import Snapshot
+from analysis.inputs.snapshot_cache import folder_quarter
 from analysis.inputs.snapshots import check_snapshot, folder_entries, folder_finding
 from analysis.quarters import Quarter
 
@@ -41,7 +42,7 @@ def check_report(data_dir: Path, quarters: list[Quarter] | None = None) -> tuple
         targets: list[tuple[str, Quarter | None, Finding | None]] = []
         for folder in folders:
             problem = folder_finding(data_dir, folder)
-            quarter = None if problem else Quarter.parse(folder.name)
+            quarter = folder_quarter(folder)
             targets.append((folder.name, quarter, problem))
     else:
         targets = [(q.id, q, None) for q in sorted(quarters)]

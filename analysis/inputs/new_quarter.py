@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from analysis.inputs.narrative import PLACEHOLDER
+from analysis.inputs.snapshot_cache import snapshots_dir
 from analysis.inputs.snapshot_meta import PANEL_DATE_PLACEHOLDER
 from analysis.inputs.snapshots import (
     ACTIONS_XLSX,
@@ -139,7 +140,7 @@ def start_quarter(data_dir: Path, quarter: Quarter, *, allow_gap: bool = False) 
     """Write the new quarter's folder; refuses one that exists, and one that would skip
     quarters after the latest earlier snapshot unless ``allow_gap``."""
     data_dir = Path(data_dir)
-    if not (data_dir / "snapshots").is_dir():
+    if not snapshots_dir(data_dir).is_dir():
         raise NewQuarterError(f"{data_dir}: has no snapshots/ folder")
     folder = snapshot_folder(data_dir, quarter)
     if folder.exists():

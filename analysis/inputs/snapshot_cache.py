@@ -14,6 +14,7 @@ this one definition.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -36,20 +37,32 @@ def reading_environment() -> dict[str, str]:
     return {MAX_XLSX_MB_VARIABLE: os.environ.get(MAX_XLSX_MB_VARIABLE, "").strip()}
 
 
+SNAPSHOTS = "snapshots"
+"""The data folder's sub-folder that holds one folder per quarter, named by its canonical id."""
+
+
+def snapshots_dir(data_dir: Path) -> Path:
+    """``<data_dir>/snapshots``: the one place the folder's name is joined to a data folder."""
+    return Path(data_dir) / SNAPSHOTS
+
+
 def snapshot_folder(data_dir: Path, quarter: Quarter) -> Path:
-    return Path(data_dir) / "snapshots" / quarter.id
+    return snapshots_dir(data_dir) / quarter.id
 
 
 def folder_entries(data_dir: Path) -> list[Path]:
     """The folders under ``snapshots/``, hidden ones left out: the candidates for snapshots."""
-    root = Path(data_dir) / "snapshots"
+    root = snapshots_dir(data_dir)
     if not root.is_dir():
         return []
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
 def folder_problem(name: str) -> str | None:
-    """Why a folder name is not a canonical quarter id (None when it is one)."""
+    """Why a folder name is not a canonical quarter id (None when it is one).
+
+    The one statement of the rule that names a quarter's folder, for the snapshots and for the
+    publications of the reports folder alike (:func:`named_quarters`)."""
     try:
         quarter = Quarter.parse(name)
     except QuarterError:
@@ -59,6 +72,17 @@ def folder_problem(name: str) -> str | None:
     return None
 
 
+def folder_quarter(folder: Path) -> Quarter | None:
+    """The quarter a folder is named for; None unless its name is a canonical quarter id."""
+    return None if folder_problem(folder.name) else Quarter.parse(folder.name)
+
+
+def named_quarters(folders: Iterable[Path]) -> list[Quarter]:
+    """The quarters of the folders named by a canonical quarter id, oldest first; any other
+    folder (a scratch folder, ``Q1 19-20``, ``.staging``) is left out, not an error."""
+    return sorted(q for q in map(folder_quarter, folders) if q is not None)
+
+
 def snapshot_quarters(data_dir: Path) -> list[Quarter] | None:
     """The quarters of the snapshot folders, oldest first; None when a folder's name is not a
     canonical quarter id (the loader's :func:`analysis.inputs.snapshots.list_quarters` then
@@ -66,7 +90,7 @@ def snapshot_quarters(data_dir: Path) -> list[Quarter] | None:
     folders = folder_entries(data_dir)
     if any(folder_problem(folder.name) for folder in folders):
         return None
-    return sorted(Quarter.parse(folder.name) for folder in folders)
+    return named_quarters(folders)
 
 
 def source_key(folder: Path, settings: Settings) -> cache.Key | None:

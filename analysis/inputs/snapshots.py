@@ -62,6 +62,7 @@ from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.snapshot_cache import (
     folder_entries,
     folder_problem,
+    named_quarters,
     snapshot_folder,
     source_key,
 )
@@ -96,7 +97,7 @@ def list_quarters(data_dir: Path) -> list[Quarter]:
     bad = [f for f in (folder_finding(data_dir, p) for p in folders) if f is not None]
     if bad:
         raise SnapshotError(bad)
-    return sorted(Quarter.parse(p.name) for p in folders)
+    return named_quarters(folders)
 
 
 def latest_quarter(data_dir: Path) -> Quarter:

@@ -13,7 +13,9 @@ is one call to the module that owns it:
 
 Ctrl-C is handled by :mod:`analysis.engine.interrupt`, progress lines are formatted by
 :mod:`analysis.publishing.progress`, locks are described in :mod:`analysis.publishing.record.locking`.
-Every choice a caller can make is in one :class:`RunOptions`, taken by both entry points.
+Every choice a caller can make is in one :class:`analysis.publishing.options.Options`, the
+same type ``verify`` takes.  The steps under "the steps a test may replace" are looked up
+here at each call, so a test replaces one with ``monkeypatch.setattr(run, name, stand_in)``.
 
 The paper's notebooks are :data:`analysis.publishing.notebooks.PAPER_NOTEBOOKS`, in that
 order; anything else in ``notebooks/`` (``explore.ipynb``) is never run.  A list, not
@@ -29,7 +31,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,25 +41,19 @@ from analysis.engine.interrupt import INTERRUPTED
 from analysis.engine.kernels import KernelPool
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.settings import load_settings
-from analysis.paths import NOTEBOOKS, PROJECT_ROOT
+from analysis.paths import PROJECT_ROOT
 from analysis.publishing.notebooks import PAPER_NOTEBOOKS
-from analysis.publishing.progress import Progress, Reporter, locked
+from analysis.publishing.options import RENDERERS as RENDERERS  # the CLI's --renderer check
+from analysis.publishing.options import Options
+from analysis.publishing.progress import Reporter, locked
 from analysis.publishing.record import manifest as mf
 from analysis.publishing.record import publish, recorded_settings, reuse
-from analysis.publishing.record.locking import DEFAULT_TIMEOUT, quarter_lock
+from analysis.publishing.record.locking import quarter_lock
 from analysis.quarters import Quarter
-
-RENDERERS = ("auto", "quarto", "pandoc")
-
-RenderFn = Callable[..., Any]
-"""``render(staging, renderer)``, or ``render(staging, renderer, staged)`` after ``stage``."""
-StageFn = Callable[[Path, str], Any]
-FiguresFn = Callable[[Path, Quarter], str]
-CheckFn = Callable[[Path, Quarter], tuple[object, list[Finding]]]
 
 
 # --- the steps a test may replace ----------------------------------------------------------------
-def check_snapshot(data_dir: Path, quarter: Quarter) -> tuple[object, list[Finding]]:
+def snapshot_findings(data_dir: Path, quarter: Quarter) -> tuple[object, list[Finding]]:
     """The snapshot's findings.  One validated before from the same files, settings and code is
     answered from the cache without importing pandas (the snapshot itself is not needed here),
     so the kernels, which may only start once the data is known to be valid, start sooner."""
@@ -95,42 +91,6 @@ def render_paper(staging: Path, renderer: str, staged: Any = None) -> Any:
     from analysis.publishing.render.paper import draw_paper, stage_paper
 
     return draw_paper(staged if staged is not None else stage_paper(staging, renderer))
-
-
-@dataclass(frozen=True)
-class RunOptions:
-    """Everything a run can be told, for one quarter or all of them.
-
-    ``notebooks`` names the paper notebooks to run from ``notebooks_dir``; ``render``,
-    ``figures`` and ``check`` are the steps tests replace with stand-ins (``stage``, the part of
-    the render done while the notebooks execute, belongs to the default ``render``: a stand-in
-    renderer is called once, with no staging before); ``jobs`` is the
-    number of warm kernels (default: one per core); ``lock_timeout`` how long to wait for
-    another run of the same quarter; ``execution_timeout`` a per-cell limit in seconds."""
-
-    data_dir: Path
-    reports_dir: Path
-    force: bool = False
-    renderer: str = "auto"
-    jobs: int | None = None
-    notebooks_dir: Path = NOTEBOOKS
-    notebooks: Sequence[str] = PAPER_NOTEBOOKS
-    render: RenderFn = render_paper
-    stage: StageFn | None = stage_paper
-    figures: FiguresFn = compute_figures
-    check: CheckFn = check_snapshot
-    progress: Progress = print
-    lock_timeout: float = DEFAULT_TIMEOUT
-    execution_timeout: float | None = None
-
-    def __post_init__(self) -> None:
-        if self.renderer not in RENDERERS:
-            raise ValueError(
-                f"renderer must be one of {', '.join(RENDERERS)}, not {self.renderer!r}"
-            )
-        object.__setattr__(self, "notebooks", tuple(self.notebooks))
-        if self.render is not render_paper and self.stage is stage_paper:
-            object.__setattr__(self, "stage", None)
 
 
 class RunError(RuntimeError):
@@ -186,20 +146,15 @@ class Run:
     """One invocation's state: its options (folders made absolute), the notebooks it runs,
     how it reports, and whether Ctrl-C has been pressed."""
 
-    options: RunOptions
+    options: Options
     notebooks: list[Path]
     report: Reporter
     jobs: int
     interrupted: threading.Event = field(default_factory=threading.Event)
 
     @classmethod
-    def start(cls, options: RunOptions, *, all_quarters: bool = False) -> Run:
-        options = replace(
-            options,
-            data_dir=Path(options.data_dir).resolve(),
-            reports_dir=Path(options.reports_dir).resolve(),
-            notebooks_dir=Path(options.notebooks_dir).resolve(),
-        )
+    def start(cls, options: Options, *, all_quarters: bool = False) -> Run:
+        options = options.resolved()
         return cls(
             options,
             paper_notebooks(options.notebooks_dir, options.notebooks),
@@ -209,14 +164,13 @@ class Run:
 
 
 # --- the entry points --------------------------------------------------------------------------
-def run_quarter(quarter: Quarter | str, options: RunOptions) -> QuarterResult:
+def run_quarter(quarter: Quarter, options: Options) -> QuarterResult:
     """Run one quarter: reuse, refuse, or validate, execute, render and publish.
 
     Raises :class:`SnapshotError` (subclass :class:`InvalidSnapshots`) when the snapshot has
     errors, before any kernel starts or anything is written under ``reports_dir``.
     """
     started = time.perf_counter()
-    quarter = Quarter.parse(quarter)
     run = Run.start(options)
     plan = _plan(run, quarter)
     if plan.decision == reuse.REFUSE:
@@ -228,9 +182,7 @@ def run_quarter(quarter: Quarter | str, options: RunOptions) -> QuarterResult:
         return build_quarter(run, plan, pool, kernels)
 
 
-def run_all(
-    options: RunOptions, quarters: Sequence[Quarter | str] | None = None
-) -> list[QuarterResult]:
+def run_all(options: Options, quarters: Sequence[Quarter] | None = None) -> list[QuarterResult]:
     """Every quarter (default: every snapshot), validated first, built in parallel.
 
     All quarters' notebooks share one pool of ``jobs`` kernels, so the machine stays busy
@@ -242,7 +194,7 @@ def run_all(
         from analysis.inputs.snapshots import list_quarters
 
         quarters = list_quarters(run.options.data_dir)
-    plans = [_plan(run, Quarter.parse(q)) for q in quarters]
+    plans = [_plan(run, q) for q in quarters]
     to_build = [p for p in plans if p.decision == reuse.RUN]
     validate(run, to_build, refused=[p for p in plans if p.decision == reuse.REFUSE])
     results = {
@@ -322,7 +274,7 @@ def validate(run: Run, plans: Sequence[reuse.Plan], *, refused: Sequence[reuse.P
     ``--force``, which would only fail on them."""
     bad: dict[Quarter, list[Finding]] = {}
     for plan in [*plans, *refused]:
-        _, findings = run.options.check(run.options.data_dir, plan.quarter)
+        _, findings = snapshot_findings(run.options.data_dir, plan.quarter)
         errors = [f for f in findings if f.severity == "error"]
         warnings = len(findings) - len(errors)
         if errors:
@@ -372,11 +324,9 @@ def stage_render(run: Run, staging: Path) -> Callable[[], Any]:
     :func:`analysis.publishing.render.paper.stage_paper`), and return the call that draws it once
     they are done.  A staging failure is kept for that call to raise, so it is reported and
     quarantined as the render's failure, as it was when both happened together."""
-    options = run.options
-    if options.stage is None:
-        return functools.partial(options.render, staging, options.renderer)
+    renderer = run.options.renderer
     try:
-        staged = options.stage(staging, options.renderer)
+        staged = stage_paper(staging, renderer)
     except Exception as exc:
         failure = exc
 
@@ -384,13 +334,13 @@ def stage_render(run: Run, staging: Path) -> Callable[[], Any]:
             raise failure
 
         return fail
-    return functools.partial(options.render, staging, options.renderer, staged)
+    return functools.partial(render_paper, staging, renderer, staged)
 
 
 def write_figures(run: Run, quarter: Quarter, staging: Path) -> str | None:
     """Write figures.json into the staging folder; why it failed, or None."""
     try:
-        text = run.options.figures(run.options.data_dir, quarter)
+        text = compute_figures(run.options.data_dir, quarter)
         (staging / "figures.json").write_bytes(text.encode("utf-8"))
     except Exception as exc:
         return f"figures.json: {type(exc).__name__}: {exc}\n\n{traceback.format_exc()}"
@@ -478,8 +428,10 @@ def publish_staging(run: Run, quarter: Quarter, staging: Path) -> Path:
 
 
 # --- small pieces --------------------------------------------------------------------------------
-def paper_notebooks(notebooks_dir: Path, names: Sequence[str] = PAPER_NOTEBOOKS) -> list[Path]:
-    """Paths of the paper's notebooks; a missing one is a broken project, said before any work."""
+def paper_notebooks(notebooks_dir: Path, names: Sequence[str] | None = None) -> list[Path]:
+    """Paths of the paper's notebooks (``names``, default :data:`PAPER_NOTEBOOKS`); a missing
+    one is a broken project, said before any work."""
+    names = PAPER_NOTEBOOKS if names is None else names
     paths = [Path(notebooks_dir) / f"{name.removesuffix('.ipynb')}.ipynb" for name in names]
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
@@ -565,13 +517,3 @@ def _warm_kernels(run: Run, notebooks: int) -> Iterator[tuple[ThreadPoolExecutor
     ):
         kernels.start_in(pool, min(run.jobs, notebooks))
         yield pool, kernels
-
-
-def latest_snapshot(data_dir: Path) -> Quarter | None:
-    """The newest snapshot by folder name, without importing the loader (and pandas) so that an
-    unchanged rerun stays quick.  None when a folder name is not a canonical quarter id: the
-    loader's ``latest_quarter`` then gives the proper error."""
-    from analysis.inputs.snapshot_cache import snapshot_quarters
-
-    quarters = snapshot_quarters(data_dir)
-    return quarters[-1] if quarters else None

@@ -23,17 +23,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from analysis.publishing import run as recipe
 from analysis.publishing.record import publish
 from analysis.publishing.render.paper_sources import RenderError
-from tests.publishing.test_run import (
-    FIXTURES,
-    Q1,
-    fake_figures,
-    fake_render,
-    passing_check,
-    tree,
-)
+from tests.publishing.test_run import Q1, REAL_RENDER, passing_check, tree
+from tests.publishing.test_run import run as run_with_stand_ins
 
 pytestmark = pytest.mark.usefixtures("light_kernels")
 
@@ -53,16 +46,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 def run(data_dir: Path, reports: Path, lines: list[str] | None = None, **kw):
-    options = dict(
-        notebooks_dir=FIXTURES,
-        notebooks=["alpha"],
-        render=fake_render,
-        figures=fake_figures,
-        check=passing_check,
-        progress=(lines.append if lines is not None else lambda line: None),
-    )
-    options.update(kw)
-    return recipe.run_quarter(QUARTER, recipe.RunOptions(data_dir, reports, **options))
+    """One run of QUARTER on the stand-in notebook, renderer, figures and check of test_run."""
+    return run_with_stand_ins(data_dir, reports, lines=lines, **kw)
 
 
 def change_input(data_dir: Path, text: str = "rec_id\nR1\nR2\n") -> None:
@@ -137,7 +122,7 @@ def test_a_failed_render_leaves_the_publication_byte_identical(data_dir, reports
 @pytest.mark.slow
 def test_the_real_renderer_failing_is_quarantined_with_what_it_saw(data_dir, reports):
     """render_paper itself, on stand-in notebooks and figures without a "paper" object."""
-    result = run(data_dir, reports, render=recipe.render_paper, renderer="pandoc")
+    result = run(data_dir, reports, render=REAL_RENDER, renderer="pandoc")
 
     assert result.status == "failed"
     assert tree(reports) == {}

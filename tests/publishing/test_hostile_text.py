@@ -32,7 +32,9 @@ import pandas as pd
 import pytest
 
 from analysis.inputs.vocabulary import TRACKER_COLUMNS
-from analysis.publishing.run import RunOptions, run_quarter
+from analysis.publishing.options import Options
+from analysis.publishing.run import run_quarter
+from analysis.quarters import Quarter
 from tests.conftest import (
     ACTIONS,
     META,
@@ -162,10 +164,10 @@ def published_hostile(request, tmp_path_factory) -> Path:
         )
         hostile_tracker(recommendations).to_csv(folder / "hmicfrs_tracker.csv", index=False)
         lines: list[str] = []
-        options = RunOptions(
+        options = Options(
             root / "data", root / "reports", renderer=request.param, progress=lines.append
         )
-        run_quarter(QUARTER, options)
+        run_quarter(Quarter.parse(QUARTER), options)
         assert (root / "reports" / QUARTER / "paper.html").is_file(), "\n".join(lines)
 
     return built_once(tmp_path_factory, f"hostile-{request.param}", build) / "reports" / QUARTER

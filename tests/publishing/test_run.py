@@ -6,6 +6,7 @@ whole file stays well under a minute.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,9 +23,9 @@ from typer.testing import CliRunner
 from analysis.cli import app
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.publishing import run as recipe
+from analysis.publishing.options import Options
 from analysis.publishing.record import publish
 from analysis.publishing.record.locking import LockTimeout, quarter_lock
-from analysis.publishing.run import RunOptions
 from analysis.quarters import Quarter
 
 pytestmark = pytest.mark.usefixtures("light_kernels")
@@ -78,17 +79,61 @@ def data_dir(tmp_path: Path) -> Path:
     return root
 
 
-def run(data_dir: Path, reports: Path, quarter=Q1, notebooks=("alpha",), lines=None, **kw):
-    options = dict(
+REAL_RENDER = recipe.render_paper
+
+
+@contextlib.contextmanager
+def stand_ins(*, render=fake_render, stage=None, figures=fake_figures, check=passing_check):
+    """The run's steps replaced for the duration: the recipe looks them up in its module at
+    each call (analysis.publishing.run, "the steps a test may replace").  A stand-in ``render``
+    without a ``stage`` is called once, ``render(staging, renderer)``, with nothing staged
+    before; with a ``stage`` it is ``render(staging, renderer, staged)``.  ``render=
+    REAL_RENDER`` keeps the real staging and drawing."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(recipe, "snapshot_findings", check)
+        patch.setattr(recipe, "compute_figures", figures)
+        if render is not REAL_RENDER:
+            if stage is None:
+                patch.setattr(recipe, "stage_paper", lambda staging, renderer: None)
+                patch.setattr(
+                    recipe,
+                    "render_paper",
+                    lambda staging, renderer, staged: render(staging, renderer),
+                )
+            else:
+                patch.setattr(recipe, "stage_paper", stage)
+                patch.setattr(recipe, "render_paper", render)
+        yield
+
+
+def options_for(data_dir: Path, reports: Path, notebooks=("alpha",), lines=None, **kw) -> Options:
+    """The options of a run of the stand-in notebooks, saying its lines into ``lines``."""
+    progress = lines.append if lines is not None else (lambda line: None)
+    return Options(
+        data_dir,
+        reports,
         notebooks_dir=FIXTURES,
         notebooks=list(notebooks),
-        render=fake_render,
-        figures=fake_figures,
-        check=passing_check,
-        progress=(lines.append if lines is not None else lambda line: None),
+        progress=progress,
+        **kw,
     )
-    options.update(kw)
-    return recipe.run_quarter(quarter, RunOptions(data_dir, reports, **options))
+
+
+def run(
+    data_dir: Path,
+    reports: Path,
+    quarter=Q1,
+    notebooks=("alpha",),
+    lines=None,
+    *,
+    render=fake_render,
+    stage=None,
+    figures=fake_figures,
+    check=passing_check,
+    **kw,
+):
+    with stand_ins(render=render, stage=stage, figures=figures, check=check):
+        return recipe.run_quarter(quarter, options_for(data_dir, reports, notebooks, lines, **kw))
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -218,8 +263,8 @@ def test_an_unchanged_rerun_starts_no_kernel_and_changes_nothing(data_dir, repor
     monkeypatch.setattr(papermill, "execute_notebook", no_kernels)
     lines: list[str] = []
 
-    # Any accepted spelling of the quarter is the same quarter; validation is not even needed.
-    result = run(data_dir, reports, quarter="Q1 19/20", lines=lines, check=no_kernels)
+    # Validation is not even needed.
+    result = run(data_dir, reports, lines=lines, check=no_kernels)
 
     assert result.status == "reused"
     assert tree(reports) == before
@@ -283,20 +328,8 @@ def test_an_invalid_snapshot_starts_nothing_and_writes_nothing(data_dir, reports
 
 def test_run_all_validates_every_quarter_before_running_any(data_dir, reports, monkeypatch):
     monkeypatch.setattr(papermill, "execute_notebook", no_kernels)
-    with pytest.raises(SnapshotError) as caught:
-        recipe.run_all(
-            RunOptions(
-                data_dir,
-                reports,
-                notebooks_dir=FIXTURES,
-                notebooks=["alpha"],
-                render=fake_render,
-                figures=fake_figures,
-                check=failing_check,
-                progress=lambda line: None,
-            ),
-            quarters=[Q1, Q2],
-        )
+    with pytest.raises(SnapshotError) as caught, stand_ins(check=failing_check):
+        recipe.run_all(options_for(data_dir, reports), quarters=[Q1, Q2])
     assert "2019-20-Q2: 1 error(s)" in str(caught.value)
     assert list(reports.iterdir()) == []
 
@@ -365,21 +398,12 @@ def test_run_all_publishes_every_quarter_and_prints_one_table(data_dir, reports,
     import analysis.inputs.snapshots
 
     monkeypatch.setattr(analysis.inputs.snapshots, "list_quarters", lambda folder: [Q1, Q2])
-    run(data_dir, reports, quarter=Q1)
+    first = run(data_dir, reports, quarter=Q1)
+    assert first.status == "published", first.reason
     lines: list[str] = []
 
-    results = recipe.run_all(
-        RunOptions(
-            data_dir,
-            reports,
-            notebooks_dir=FIXTURES,
-            notebooks=["alpha"],
-            render=fake_render,
-            figures=fake_figures,
-            check=passing_check,
-            progress=lines.append,
-        )
-    )
+    with stand_ins():
+        results = recipe.run_all(options_for(data_dir, reports, lines=lines))
 
     assert [(r.quarter, r.status) for r in results] == [(Q1, "reused"), (Q2, "published")]
     for quarter in (Q1, Q2):
@@ -432,11 +456,6 @@ def test_a_failed_run_leaves_no_staging_folder_and_no_publication(
 
 
 # --- the paper staged while the notebooks run -------------------------------------------------
-def test_the_default_render_is_staged_first_and_a_stand_in_is_called_once(data_dir, reports):
-    assert RunOptions(data_dir, reports).stage is recipe.stage_paper
-    assert RunOptions(data_dir, reports, render=fake_render).stage is None
-
-
 @pytest.mark.slow
 def test_the_paper_is_staged_while_the_notebooks_run_then_drawn(data_dir, reports):
     lines: list[str] = []

@@ -44,12 +44,13 @@ from typing import Any
 
 from analysis.engine import cache
 from analysis.engine.execute import default_jobs
+from analysis.inputs.snapshot_cache import named_quarters
 from analysis.paths import NOTEBOOKS
-from analysis.publishing.progress import Progress
+from analysis.publishing.options import Options
 from analysis.publishing.proof.rerun import Pending, start_reruns
 from analysis.publishing.record import manifest as mf
 from analysis.publishing.record import recorded_settings as rs
-from analysis.publishing.record.locking import DEFAULT_TIMEOUT, quarter_lock
+from analysis.publishing.record.locking import quarter_lock
 from analysis.quarters import Quarter
 
 NOTEBOOKS_DIR = NOTEBOOKS
@@ -130,24 +131,16 @@ class Verdict:
 
 # --- which quarters ----------------------------------------------------------------------------
 def published_quarters(reports_dir: Path) -> list[Quarter]:
-    """Quarters published in ``reports_dir``: folders named by a canonical quarter id that hold
-    a manifest.  Staging, failed runs and stray folders are not publications."""
+    """Quarters published in ``reports_dir``: folders named by a canonical quarter id (the rule
+    of :func:`analysis.inputs.snapshot_cache.named_quarters`) that hold a manifest.  Staging,
+    failed runs and stray folders are not publications."""
     root = Path(reports_dir)
-    found = []
-    for child in root.iterdir() if root.is_dir() else ():
-        if not (child.is_dir() and (child / mf.MANIFEST_FILE).is_file()):
-            continue
-        try:
-            quarter = Quarter.parse(child.name)
-        except ValueError:
-            continue
-        if quarter.id == child.name:
-            found.append(quarter)
-    return sorted(found)
+    folders = root.iterdir() if root.is_dir() else ()
+    return named_quarters(f for f in folders if (f / mf.MANIFEST_FILE).is_file())
 
 
 def quarters_to_verify(
-    reports_dir: Path, quarter: Quarter | str | None = None, *, all_quarters: bool = False
+    reports_dir: Path, quarter: Quarter | None = None, *, all_quarters: bool = False
 ) -> list[Quarter]:
     """The quarters a command line names; :class:`NotPublished` when there is nothing to verify."""
     published = published_quarters(reports_dir)
@@ -159,7 +152,6 @@ def quarters_to_verify(
         if not published:
             raise NotPublished(f"no published quarter in {reports_dir}")
         return [published[-1]]
-    quarter = Quarter.parse(quarter)
     if quarter not in published:
         raise NotPublished(f"{quarter.id} is not published in {reports_dir} (no manifest.json)")
     return [quarter]
@@ -359,31 +351,20 @@ def _copy_publication(folder: Path, target: Path) -> None:
     shutil.copytree(folder, target, ignore=shutil.ignore_patterns(mf.HISTORY_DIR))
 
 
-def verify_quarter(
-    reports_dir: Path,
-    data_dir: Path,
-    quarter: Quarter | str,
-    *,
-    notebooks: Sequence[str] | None = None,
-    rerun_notebooks: bool = True,
-    jobs: int | None = None,
-    notebooks_dir: Path = NOTEBOOKS_DIR,
-    lock_timeout: float = DEFAULT_TIMEOUT,
-    progress: Progress = print,
-) -> Verdict:
-    """Verify one published quarter and print its verdict.
+def verify_quarter(quarter: Quarter, options: Options) -> Verdict:
+    """Verify one published quarter and say its verdict (``options.progress``).
 
-    ``notebooks`` narrows the rerun to some archived notebooks (names with or without
-    ``.ipynb``); the others then count as not checked.  ``rerun_notebooks=False`` skips nbval
-    altogether (the quick check: hashes and figures only).
+    ``options.notebooks`` narrows the rerun to some archived notebooks (names with or without
+    ``.ipynb``); the others then count as not checked.  ``options.rerun_notebooks=False`` skips
+    nbval altogether (the quick check: hashes and figures only).
     """
     started = time.perf_counter()
-    quarter = Quarter.parse(quarter)
-    reports_dir, data_dir = Path(reports_dir).resolve(), Path(data_dir).resolve()
+    options = options.resolved()
+    reports_dir, data_dir, progress = options.reports_dir, options.data_dir, options.progress
     with tempfile.TemporaryDirectory(prefix="pp-verify-") as tmp:
         work = Path(tmp)
         published = work / "published"
-        with quarter_lock(reports_dir, quarter, timeout=lock_timeout, progress=progress):
+        with quarter_lock(reports_dir, quarter, timeout=options.lock_timeout, progress=progress):
             folder = reports_dir / quarter.id
             if not (folder / mf.MANIFEST_FILE).is_file():
                 raise NotPublished(f"{quarter.id} is not published in {reports_dir}")
@@ -401,10 +382,10 @@ def verify_quarter(
                 data_dir,
                 quarter,
                 work,
-                notebooks=notebooks,
-                rerun=rerun_notebooks,
-                jobs=jobs,
-                notebooks_dir=notebooks_dir,
+                notebooks=options.notebooks,
+                rerun=options.rerun_notebooks,
+                jobs=options.jobs,
+                notebooks_dir=options.notebooks_dir,
             )
     verdict.seconds = time.perf_counter() - started
     for line in verdict.lines():
@@ -542,20 +523,13 @@ def _collect_reruns(pending: Pending, published: int) -> Tally:
 
 
 def verify(
-    reports_dir: Path,
-    data_dir: Path,
-    quarters: Sequence[Quarter],
-    *,
-    progress: Progress = print,
-    summary: bool | None = None,
-    **options: Any,
+    quarters: Sequence[Quarter], options: Options, *, summary: bool | None = None
 ) -> list[Verdict]:
     """Verify several quarters one after another, then a summary line (by default only when
     there is more than one quarter)."""
     started = time.perf_counter()
-    verdicts = [
-        verify_quarter(reports_dir, data_dir, q, progress=progress, **options) for q in quarters
-    ]
+    verdicts = [verify_quarter(q, options) for q in quarters]
+    progress = options.progress
     if summary or (summary is None and len(verdicts) > 1):
         differ = [v.quarter.id for v in verdicts if not v.ok]
         progress(

@@ -5,8 +5,9 @@ it and whether its files are still the ones written.  ``manifest.json`` records 
 that the parts that decide reuse (``inputs``) are apart from the parts that describe a run but
 would differ on an identical rerun (``volatile``: times, the git state, absolute paths).
 
-This module imports nothing heavier than ``hashlib``: the unchanged-rerun check reads and
-hashes files and must stay far quicker than starting a kernel.
+This module imports nothing heavier than ``hashlib`` and the snapshot folders' rule
+(:mod:`analysis.inputs.snapshot_cache`, which needs no pandas either): the unchanged-rerun
+check reads and hashes files and must stay far quicker than starting a kernel.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from analysis.inputs.snapshot_cache import folder_entries, named_quarters, snapshot_folder
 from analysis.paths import PACKAGE, PROJECT_ROOT, RECORDED_SETTINGS_KEY
 from analysis.quarters import Quarter
 
@@ -79,20 +81,9 @@ def _files_under(folder: Path) -> list[Path]:
 
 def _snapshot_quarters(data_dir: Path, up_to: Quarter) -> list[Quarter]:
     """Snapshot folders up to ``up_to``: the trend notebook reads every earlier quarter, so a
-    correction to last year's tracker changes this quarter's paper."""
-    root = Path(data_dir) / "snapshots"
-    found = []
-    if root.is_dir():
-        for child in root.iterdir():
-            if not child.is_dir():
-                continue
-            try:
-                quarter = Quarter.parse(child.name)
-            except ValueError:
-                continue
-            if quarter.id == child.name and quarter <= up_to:
-                found.append(quarter)
-    return sorted(found)
+    correction to last year's tracker changes this quarter's paper.  A folder not named by a
+    canonical quarter id is no snapshot and left out (the loader refuses it before any run)."""
+    return [q for q in named_quarters(folder_entries(data_dir)) if q <= up_to]
 
 
 def code_files(package_dir: Path | None = None) -> list[Path]:
@@ -122,7 +113,7 @@ def collect_inputs(
     data_dir = Path(data_dir)
     hashes: dict[str, str] = {}
     for q in _snapshot_quarters(data_dir, quarter):
-        folder = data_dir / "snapshots" / q.id
+        folder = snapshot_folder(data_dir, q)
         for path in _files_under(folder):
             hashes[f"snapshots/{q.id}/{path.relative_to(folder).as_posix()}"] = sha256_file(path)
     for name in SETTINGS_FILES:

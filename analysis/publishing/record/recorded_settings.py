@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.inputs.snapshot_cache import snapshots_dir
 from analysis.paths import RECORDED_SETTINGS_DIR
 from analysis.publishing.record.manifest import RECORDED_SETTINGS, SETTINGS_FILES, read_manifest
 from analysis.quarters import Quarter
@@ -131,11 +132,11 @@ def overlay(data_dir: Path, rules: dict[str, Path], target: Path) -> Path:
     made), so the snapshot files read are exactly the data folder's."""
     target = Path(target)
     target.mkdir(parents=True, exist_ok=True)
-    snapshots = Path(data_dir).resolve() / "snapshots"
+    snapshots = snapshots_dir(Path(data_dir).resolve())
     try:
-        os.symlink(snapshots, target / "snapshots", target_is_directory=True)
+        os.symlink(snapshots, snapshots_dir(target), target_is_directory=True)
     except OSError:
-        shutil.copytree(snapshots, target / "snapshots")
+        shutil.copytree(snapshots, snapshots_dir(target))
     for name, path in rules.items():
         shutil.copyfile(path, target / name)
     return target

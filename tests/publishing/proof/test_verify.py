@@ -22,9 +22,10 @@ from analysis.cli import app
 from analysis.engine import cache
 from analysis.engine.cache import ENV_OFF
 from analysis.publishing.notebooks import PAPER_NOTEBOOKS
+from analysis.publishing.options import Options
 from analysis.publishing.proof import compare as cmp
 from analysis.publishing.proof import verify as vf
-from analysis.publishing.run import RunOptions, run_quarter
+from analysis.publishing.run import run_quarter
 from analysis.quarters import Quarter
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -96,9 +97,9 @@ def test_published_quarters_are_canonical_folders_with_a_manifest(tmp_path: Path
             (tmp_path / name / "manifest.json").write_text("{}")
     assert vf.published_quarters(tmp_path) == [Quarter(2019, 1), Quarter(2019, 3)]
     assert vf.quarters_to_verify(tmp_path) == [Quarter(2019, 3)]
-    assert vf.quarters_to_verify(tmp_path, "Q1 19/20") == [Quarter(2019, 1)]
+    assert vf.quarters_to_verify(tmp_path, Quarter(2019, 1)) == [Quarter(2019, 1)]
     with pytest.raises(vf.NotPublished, match="2019-20-Q2 is not published"):
-        vf.quarters_to_verify(tmp_path, "2019-20-Q2")
+        vf.quarters_to_verify(tmp_path, Quarter(2019, 2))
     with pytest.raises(vf.NotPublished):
         vf.quarters_to_verify(tmp_path / "nothing-here", all_quarters=True)
 
@@ -245,7 +246,8 @@ def test_edited_notebook_output_is_caught_by_nbval(copied: tuple[Path, Path]) ->
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False), encoding="utf-8")
 
     verdict = vf.verify_quarter(
-        reports, data, SEED, notebooks=["dara_actions"], progress=lambda _line: None
+        Quarter.parse(SEED),
+        Options(data, reports, notebooks=["dara_actions"], progress=lambda _line: None),
     )
 
     assert not verdict.ok
@@ -279,7 +281,8 @@ def test_edited_figure_is_named_by_its_key(copied: tuple[Path, Path]) -> None:
     path.write_text(json.dumps(figures, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     verdict = vf.verify_quarter(
-        reports, data, SEED, rerun_notebooks=False, progress=lambda _line: None
+        Quarter.parse(SEED),
+        Options(data, reports, rerun_notebooks=False, progress=lambda _line: None),
     )
 
     assert not verdict.ok
@@ -299,7 +302,8 @@ def test_altered_pdf_is_named(copied: tuple[Path, Path]) -> None:
     pdf.write_bytes(bytes(body))
 
     verdict = vf.verify_quarter(
-        reports, data, SEED, rerun_notebooks=False, progress=lambda _line: None
+        Quarter.parse(SEED),
+        Options(data, reports, rerun_notebooks=False, progress=lambda _line: None),
     )
 
     assert verdict.outputs.problems == [
@@ -419,7 +423,7 @@ def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"{SEED}  VERIFIED  "), result.output
     # An unchanged rerun with the default renderer keeps the Quarto publication as it is.
-    again = run_quarter(SEED, RunOptions(data, reports, progress=lambda _line: None))
+    again = run_quarter(Quarter.parse(SEED), Options(data, reports, progress=lambda _line: None))
     assert again.status == "reused", (again.status, again.reason)
     assert json.loads((reports / SEED / "manifest.json").read_text()) == manifest
 

@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from analysis.cli import app
 from analysis.inputs.findings import Finding
 from analysis.inputs.settings import load_settings
+from analysis.paths import NOTEBOOKS
 from analysis.publishing import run as recipe
 from analysis.publishing.proof import verify as vf
 from analysis.publishing.record import recorded_settings as rs
@@ -246,7 +247,7 @@ def _publish_stub_of_seed(data: Path, reports: Path) -> None:
         data,
         reports,
         Quarter.parse(SEED),
-        recipe.paper_notebooks(recipe.NOTEBOOKS),
+        recipe.paper_notebooks(NOTEBOOKS),
         renderer="auto",
         force=False,
     )
