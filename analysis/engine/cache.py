@@ -299,7 +299,7 @@ def derived_key(
     kind: str, sources: Sequence[Key | None], settings: object, code: tuple[str, ...]
 ) -> Key | None:
     """The key of something computed from snapshots (given by their source keys, see
-    :attr:`analysis.inputs.snapshots.Snapshot.source_key`) and ``settings`` (by
+    :attr:`analysis.inputs.snapshot.Snapshot.source_key`) and ``settings`` (by
     :func:`settings_part`: every rule it holds, by content); None when a snapshot has no source key (built or changed in
     code), whose results are never cached."""
     if any(source is None for source in sources):

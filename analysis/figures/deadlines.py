@@ -5,7 +5,7 @@ it was moved only after it had already passed (a target date is never pushed bac
 how far it has slipped.  The tracker holds only the latest agreed date, so the history comes
 from the snapshots: each quarter's folder keeps the tracker as it read then.
 
-The rules (``spec/figures.md``, "Deadlines that move"), over the outstanding monitored actions
+The rules (``docs/rules.md``, "Deadlines that move"), over the outstanding monitored actions
 of the quarter in focus and the snapshots up to it:
 
 * an action's deadline in a snapshot is its ``revised_due_date``, or its ``due_date`` where that
@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.figures.actions import extensions
+from analysis.figures.jsonable import as_counts, as_date
 from analysis.figures.marking import tally
 
 COUNTS = ("moved", "moved_more_than_limit", "moved_after_passing")
@@ -132,9 +133,11 @@ def with_moves(outstanding: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(frame: pd.DataFrame, limit: int) -> dict[str, Any]:
-    """figures.json's ``deadlines`` over the outstanding actions with their moves
-    (:func:`with_moves`): the counts, the median slip of the moved ones (None when none moved)
-    and the counts per business group, zero counts and empty groups left out."""
+    """figures.json's ``deadlines``, the whole section, over the outstanding actions with their
+    moves (:func:`with_moves`): the counts, the median slip of the moved ones (None when none
+    moved), the counts per business group (zero counts and empty groups left out), how many were
+    moved how often, the slip bands and the actions moved more than the limit.  A new figure
+    about moved deadlines is added here and nowhere else in the record."""
     moved = frame[frame["moved"]]
     slips = [int(days) for days in moved["slip_days"]]
     return {
@@ -144,6 +147,21 @@ def summary(frame: pd.DataFrame, limit: int) -> dict[str, Any]:
         "moved_after_passing": int(frame["moved_after_passing"].sum()),
         "median_slip_days": statistics.median_low(slips) if slips else None,
         "by_business_group": by_business_group(frame),
+        "moved_by_count": as_counts(by_moves(frame)),
+        "slip_by_band": as_counts(by_slip_band(frame)),
+        "moved_more_than_limit_actions": [
+            {
+                "audit": str(row["audit_title"]),
+                "audit_year": str(row["audit_year"]),
+                "business_group": str(row["business_group"]),
+                "original_due_date": as_date(row["original_due_date"]),
+                "current_deadline": as_date(row["current_deadline"]),
+                "moves": int(row["moves"]),
+                "moved_after_passing": bool(row["moved_after_passing"]),
+                "slip_days": int(row["slip_days"]),
+            }
+            for row in moved_more_than_limit(frame).to_dict(orient="records")
+        ],
     }
 
 

@@ -22,7 +22,7 @@ from analysis.figures.actions import classify, overdue
 from analysis.figures.marking import is_sensitive, tally
 from analysis.figures.phrase_rules import PhraseRule, RulesFile, load_phrase_rules, name_key
 from analysis.inputs.settings import DELAY_RULES_FILE, Settings, SettingsError
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import NO_REASON, OTHER_REASON
 from analysis.paths import RULES
 

@@ -31,6 +31,7 @@ from analysis.inputs.vocabulary import (
     INTERNAL_READY_STATUSES,
     REC_OPEN_STATUSES,
     REC_TYPE_RECOMMENDATION,
+    TRACKER_COLUMNS,
 )
 
 READY_TO_CLOSE = "ready_to_close"
@@ -51,7 +52,7 @@ def reconcile(recommendations: pd.DataFrame, tracker: pd.DataFrame) -> pd.DataFr
     then the tracker's."""
     portal = recommendations[recommendations["type"].eq(REC_TYPE_RECOMMENDATION)]
     portal = portal[["rec_id", "inspection", "status", "marking"]]
-    own = tracker[["rec_id", "internal_status", "internal_status_date", "evidence", "marking"]]
+    own = tracker[[c for c in TRACKER_COLUMNS if c != "lead"]]  # the lead is not reconciled
     own = own.rename(columns={"marking": "tracker_marking"})
     both = portal.merge(own, on="rec_id", how="left", validate="one_to_one")
 

@@ -2,8 +2,9 @@
 
 The paper's text, tables and charts read their numbers from this dictionary and nowhere else,
 so the published paper and the machine-readable record cannot drift apart.  The required keys
-and their meaning are fixed by ``spec/figures.md``; the extra keys carry the rest of what the
-paper says (movement, completions, the attention list, trends).  Key order is fixed (canonical
+and their meaning are declared in ``rules/figures.schema.json`` (each key's ``description``) and
+explained in words in ``docs/rules.md``; the extra keys carry the rest of what the paper says
+(movement, completions, the attention list, trends).  Key order is fixed (canonical
 vocabulary order where there is one, else largest count first, ties by name) and the JSON is
 validated against ``rules/figures.schema.json`` before it is written, so the same inputs always
 give the same bytes and a malformed record never leaves the program.
@@ -11,7 +12,6 @@ give the same bytes and a malformed record never leaves the program.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 from functools import cache
@@ -33,44 +33,19 @@ from analysis.figures import (
 )
 from analysis.figures.attention import ORDERS, attention_list, rule_wording, selected_audits
 from analysis.figures.cached import record_text, text_digest
+from analysis.figures.jsonable import as_counts, as_date, as_nested, as_number
 from analysis.figures.marking import tally
 from analysis.figures.trends import deadline_trends, trends
 from analysis.inputs.history import History, deadline_columns, load_history, revised_deadlines
 from analysis.inputs.quarter_maps import for_quarter
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import OFFICIAL, OUTSTANDING_STATUSES, RISKS
 from analysis.paths import RULES
 from analysis.quarters import Quarter, long_date
 
 SCHEMA_VERSION = 1
 SCHEMA_PATH = RULES / "figures.schema.json"
-
-
-def _counts(series: pd.Series) -> dict[str, int]:
-    """A breakdown as JSON: canonical names to counts, zero counts left out."""
-    return {str(name): int(count) for name, count in series.items() if count}
-
-
-def _nested(table: dict[str, pd.Series]) -> dict[str, dict[str, int]]:
-    return {outer: _counts(inner) for outer, inner in table.items()}
-
-
-def _date(value: object) -> str | None:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _number(value: float | None) -> int | float | None:
-    """Whole numbers as integers so that 412.0 and 412 serialise alike."""
-    if value is None or pd.isna(value):
-        return None
-    return int(value) if float(value).is_integer() else float(value)
 
 
 def _quarter_span(span: tuple[Quarter, Quarter] | None) -> dict[str, str] | None:
@@ -90,8 +65,8 @@ def _recommendations_section(snapshot: Snapshot, previous: Snapshot | None) -> d
     recs = snapshot.recommendations
     section: dict[str, Any] = {
         "open": len(recommendations.open_recommendations(recs)),
-        "open_by_theme": _counts(recommendations.open_by_theme(recs)),
-        "open_by_programme": _counts(recommendations.open_by_programme(recs)),
+        "open_by_theme": as_counts(recommendations.open_by_theme(recs)),
+        "open_by_programme": as_counts(recommendations.open_by_programme(recs)),
         "open_areas_for_improvement": len(recommendations.open_areas_for_improvement(recs)),
         "open_by_theme_and_programme": _open_by_theme_and_programme(recs),
         "movement": None,
@@ -123,7 +98,7 @@ def _open_by_theme_and_programme(recs: pd.DataFrame) -> dict[str, dict[str, int]
     frame = recommendations.open_recommendations(recs).dropna(subset=["programme"])
     return {
         theme: counts
-        for theme, counts in _nested(act.within(frame["theme"], frame["programme"])).items()
+        for theme, counts in as_nested(act.within(frame["theme"], frame["programme"])).items()
         if counts
     }
 
@@ -142,7 +117,7 @@ def _largest_coming_area(coming: pd.DataFrame) -> dict[str, Any] | None:
         "business_group_count": len(in_group),
         "business_area": str(area),
         "count": len(in_area),
-        "by_audit": _counts(act.by_audit(in_area)),
+        "by_audit": as_counts(act.by_audit(in_area)),
     }
 
 
@@ -160,39 +135,39 @@ def _actions_section(
     on_time = int(completed["on_time"].sum())
     return {
         "outstanding": len(classified),
-        "outstanding_by_risk": _counts(act.by_risk(classified)),
+        "outstanding_by_risk": as_counts(act.by_risk(classified)),
         "overdue": len(overdue),
         "not_yet_due": len(not_yet_due),
         "due_next_three_quarters": len(coming),
-        "outstanding_by_business_group": _counts(act.by_business_group(classified)),
-        "overdue_by_business_group": _counts(act.by_business_group(overdue)),
-        "outstanding_by_audit": _counts(act.by_audit(classified)),
-        "overdue_by_audit": _counts(act.by_audit(overdue)),
-        "outstanding_by_deadline_quarter": _counts(by_quarter["outstanding"]),
-        "overdue_by_delay_category": _counts(delays.by_category(overdue)),
-        "overdue_by_age_band": _counts(act.by_age_band(classified)),
+        "outstanding_by_business_group": as_counts(act.by_business_group(classified)),
+        "overdue_by_business_group": as_counts(act.by_business_group(overdue)),
+        "outstanding_by_audit": as_counts(act.by_audit(classified)),
+        "overdue_by_audit": as_counts(act.by_audit(overdue)),
+        "outstanding_by_deadline_quarter": as_counts(by_quarter["outstanding"]),
+        "overdue_by_delay_category": as_counts(delays.by_category(overdue)),
+        "overdue_by_age_band": as_counts(act.by_age_band(classified)),
         # --- beyond the required keys: the rest of what the paper states
-        "overdue_by_risk": _counts(act.by_risk(overdue)),
-        "not_yet_due_by_risk": _counts(act.by_risk(not_yet_due)),
-        "overdue_by_deadline_quarter": _counts(by_quarter["overdue"]),
-        "not_yet_due_by_deadline_quarter": _counts(by_quarter["not_yet_due"]),
+        "overdue_by_risk": as_counts(act.by_risk(overdue)),
+        "not_yet_due_by_risk": as_counts(act.by_risk(not_yet_due)),
+        "overdue_by_deadline_quarter": as_counts(by_quarter["overdue"]),
+        "not_yet_due_by_deadline_quarter": as_counts(by_quarter["not_yet_due"]),
         "deadline_quarters": {
             key: _quarter_span(span) for key, span in act.deadline_ranges(classified).items()
         },
-        "overdue_by_business_group_and_audit": _nested(
+        "overdue_by_business_group_and_audit": as_nested(
             act.within(overdue["business_group"], overdue["audit_title"])
         ),
-        "overdue_by_business_group_and_delay_category": _nested(
+        "overdue_by_business_group_and_delay_category": as_nested(
             act.within(overdue["business_group"], overdue["reason"])
         ),
-        "due_next_three_quarters_by_business_group": _counts(act.by_business_group(coming)),
-        "due_next_three_quarters_by_business_area": _nested(
+        "due_next_three_quarters_by_business_group": as_counts(act.by_business_group(coming)),
+        "due_next_three_quarters_by_business_area": as_nested(
             act.within(coming["business_group"], act.business_area(coming))
         ),
-        "due_next_three_quarters_by_audit": _counts(act.by_audit(coming)),
+        "due_next_three_quarters_by_audit": as_counts(act.by_audit(coming)),
         "due_next_three_quarters_largest_area": _largest_coming_area(coming),
-        "outstanding_by_status": _counts(tally(classified["status"], OUTSTANDING_STATUSES)),
-        "median_days_past_deadline": _number(act.median_days_past_deadline(classified)),
+        "outstanding_by_status": as_counts(tally(classified["status"], OUTSTANDING_STATUSES)),
+        "median_days_past_deadline": as_number(act.median_days_past_deadline(classified)),
         "completed_this_quarter": {
             "completed": len(completed),
             "on_time": on_time,
@@ -217,26 +192,6 @@ def moved_deadlines(
     return deadlines.with_moves(classified, moves)
 
 
-def _deadlines_section(moved: pd.DataFrame, settings: Settings) -> dict[str, Any]:
-    section = deadlines.summary(moved, settings.deadline_move_limit)
-    section["moved_by_count"] = _counts(deadlines.by_moves(moved))
-    section["slip_by_band"] = _counts(deadlines.by_slip_band(moved))
-    section["moved_more_than_limit_actions"] = [
-        {
-            "audit": str(row["audit_title"]),
-            "audit_year": str(row["audit_year"]),
-            "business_group": str(row["business_group"]),
-            "original_due_date": _date(row["original_due_date"]),
-            "current_deadline": _date(row["current_deadline"]),
-            "moves": int(row["moves"]),
-            "moved_after_passing": bool(row["moved_after_passing"]),
-            "slip_days": int(row["slip_days"]),
-        }
-        for row in deadlines.moved_more_than_limit(moved).to_dict(orient="records")
-    ]
-    return section
-
-
 def implemented_actions(snapshot: Snapshot, settings: Settings) -> pd.DataFrame | None:
     """The quarter's monitored Implemented actions with the verification rules' flags
     (:func:`analysis.figures.verification.implemented`); None when the tracker has no
@@ -251,12 +206,7 @@ def _verification_block(implemented: pd.DataFrame | None) -> dict[str, Any]:
     """``verification`` when the tracker records it; nothing otherwise."""
     if implemented is None:
         return {}
-    section = verification.summary(implemented)
-    over = implemented[implemented["awaiting_over_90_days"]]
-    section["over_90_days_by_business_group"] = _counts(act.by_business_group(over))
-    waiting = implemented.loc[implemented["awaiting_verification"], "days_since_completed"]
-    section["oldest_days_awaiting"] = None if waiting.dropna().empty else int(waiting.max())
-    return {"verification": section}
+    return {"verification": verification.summary(implemented)}
 
 
 def with_attention_flags(moved: pd.DataFrame, implemented: pd.DataFrame | None) -> pd.DataFrame:
@@ -284,9 +234,9 @@ def _attention_section(classified: pd.DataFrame, settings: Settings) -> list[dic
                 "outstanding": int(row["outstanding"]),
                 "overdue": int(row["overdue"]),
                 "outstanding_by_risk": {r: int(row[r]) for r in RISKS if row[r]},
-                "earliest_deadline": _date(deadline),
+                "earliest_deadline": as_date(deadline),
                 "earliest_deadline_month": deadline.strftime("%B %Y"),
-                "oldest_days_past_deadline": _number(row["oldest_days_past_deadline"]),
+                "oldest_days_past_deadline": as_number(row["oldest_days_past_deadline"]),
                 "rules": list(row["rules"]),
                 "reason_categories": list(row["reason_categories"]),
                 "common_reason": None
@@ -331,7 +281,9 @@ def _themes_block(
                 "open_recommendations": int(row["open_recommendations"]),
                 "outstanding_actions": int(row["outstanding_actions"]),
                 "overdue_actions": int(row["overdue_actions"]),
-                "outstanding_by_business_group": _counts(by_group.get(name, pd.Series(dtype=int))),
+                "outstanding_by_business_group": as_counts(
+                    by_group.get(name, pd.Series(dtype=int))
+                ),
             }
             for name, row in table.iterrows()
         },
@@ -367,11 +319,11 @@ def _trends_section(history: Sequence[Snapshot], settings: Settings) -> list[dic
         row: dict[str, Any] = {}
         for key, value in record.items():
             if key == "as_of":
-                row[key] = _date(value)
+                row[key] = as_date(value)
             elif key in ("quarter", "label"):
                 row[key] = str(value)
             else:
-                row[key] = _number(None if pd.isna(value) else float(value))
+                row[key] = as_number(None if pd.isna(value) else float(value))
         rows.append(row)
     return rows
 
@@ -385,7 +337,7 @@ def _deadline_trends_section(
     table = deadline_trends(history, settings)
     return [
         {
-            key: (str(value) if key in ("quarter", "label") else _number(value))
+            key: (str(value) if key in ("quarter", "label") else as_number(value))
             for key, value in record.items()
         }
         for record in table.astype(object).to_dict(orient="records")
@@ -434,8 +386,8 @@ def build_figures(
         "schema": SCHEMA_VERSION,
         "quarter": snapshot.quarter.id,
         "quarter_label": snapshot.quarter.label,
-        "as_of": _date(snapshot.as_of),
-        "panel_date": _date(snapshot.meta.get("panel_date")),
+        "as_of": as_date(snapshot.as_of),
+        "panel_date": as_date(snapshot.meta.get("panel_date")),
         "deadline_basis": settings.deadline_basis,
         "threshold": settings.describe_threshold(),
         "coming_quarters": {
@@ -444,7 +396,7 @@ def build_figures(
             "first_label": coming_first.label,
             "last": coming_last.id,
             "last_label": coming_last.label,
-            "last_day": _date(coming_last.last_day),
+            "last_day": as_date(coming_last.last_day),
         },
         "recommendations": _recommendations_section(snapshot, previous),
         "actions": _actions_section(snapshot, history, settings, classified),
@@ -461,7 +413,7 @@ def build_figures(
     figures.update(_input_maps_block(snapshot, settings))
     figures["attention_settings"] = _attention_settings(flagged, settings)
     figures.update(_themes_block(snapshot, history, settings, classified))
-    figures["deadlines"] = _deadlines_section(moved, settings)
+    figures["deadlines"] = deadlines.summary(moved, settings.deadline_move_limit)
     figures.update(_verification_block(implemented))
     figures["deadline_trends"] = _deadline_trends_section(history, settings)
     validate(figures)

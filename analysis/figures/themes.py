@@ -28,7 +28,7 @@ import pandas as pd
 from analysis.figures.actions import classify
 from analysis.figures.phrase_rules import PhraseRule, RulesFile, load_phrase_rules, name_key
 from analysis.inputs.settings import THEME_RULES_FILE, Settings, SettingsError
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import OTHER_THEME
 from analysis.paths import RULES
 

@@ -22,7 +22,7 @@ from analysis.figures.recommendations import (
 )
 from analysis.inputs.history import History, deadline_columns
 from analysis.inputs.settings import Settings
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 
 COLUMNS = (
     "quarter",

@@ -1,7 +1,7 @@
 """Work reported done but not yet verified: implemented actions awaiting internal audit.
 
 An owner marks an action ``Implemented``; it is not done until internal audit has confirmed it
-(the tracker's optional ``verified_date``).  The rules (``spec/figures.md``, "verification"),
+(the tracker's optional ``verified_date``).  The rules (``docs/rules.md``, "Implemented, awaiting verification"),
 over the centrally monitored actions with status ``Implemented`` at the snapshot's ``as_of``:
 
 * implemented this quarter: ``completed_date`` within the report's quarter;
@@ -21,6 +21,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.figures.actions import by_business_group
+from analysis.figures.jsonable import as_counts
 from analysis.figures.marking import tally
 from analysis.inputs.vocabulary import IMPLEMENTED
 from analysis.quarters import Quarter
@@ -68,13 +70,16 @@ def awaiting(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def summary(frame: pd.DataFrame) -> dict[str, Any]:
-    """figures.json's ``verification`` over :func:`implemented`'s frame."""
+    """figures.json's ``verification``, the whole section, over :func:`implemented`'s frame: a
+    new figure about verification is added here and nowhere else in the record."""
     waiting = frame[frame["awaiting_verification"]]
+    over = frame[frame["awaiting_over_90_days"]]
+    days = waiting["days_since_completed"].dropna()
     return {
         "implemented_this_quarter": int(frame["implemented_this_quarter"].sum()),
         "awaiting_verification": len(waiting),
         "awaiting_verification_over_90_days": int(frame["awaiting_over_90_days"].sum()),
-        "by_business_group": {
-            str(group): int(n) for group, n in tally(waiting["business_group"]).items() if n
-        },
+        "by_business_group": as_counts(tally(waiting["business_group"])),
+        "over_90_days_by_business_group": as_counts(by_business_group(over)),
+        "oldest_days_awaiting": None if days.empty else int(days.max()),
     }

@@ -47,7 +47,7 @@ from analysis.figures.actions import classify
 from analysis.figures.marking import is_sensitive
 from analysis.inputs.history import History, deadline_columns, load_history
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import ACTION_STATUSES, OFFICIAL, OFFICIAL_SENSITIVE
 from analysis.quarters import Quarter
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from analysis.inputs.findings import Finding
 from analysis.inputs.settings import load_settings
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.snapshot_cache import folder_quarter
-from analysis.inputs.snapshots import Snapshot, check_snapshot, folder_entries, folder_finding
+from analysis.inputs.snapshots import check_snapshot, folder_entries, folder_finding
 from analysis.quarters import Quarter
 
 

@@ -28,7 +28,8 @@ import pandas as pd
 from analysis.engine import cache
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot, cached_head, check_snapshot, list_quarters
+from analysis.inputs.snapshot import Snapshot
+from analysis.inputs.snapshots import cached_head, check_snapshot, list_quarters
 from analysis.quarters import Quarter
 
 HELD_ROWS = 400_000

@@ -40,7 +40,6 @@ if TYPE_CHECKING:
 from analysis.inputs.vocabulary import (
     ACTION_COLUMNS,
     ACTION_DATES,
-    ACTION_OPTIONAL,
     ACTION_PRESENT_ONLY,
     ACTION_REQUIRED,
     ACTION_STATUSES,
@@ -52,7 +51,6 @@ from analysis.inputs.vocabulary import (
     OFFICIAL,
     REC_COLUMNS,
     REC_DATES,
-    REC_OPTIONAL,
     REC_REQUIRED,
     REC_STATUSES,
     REC_TYPES,
@@ -60,7 +58,6 @@ from analysis.inputs.vocabulary import (
     SOURCE_ROW,
     TRACKER_COLUMNS,
     TRACKER_DATES,
-    TRACKER_OPTIONAL,
     TRACKER_REQUIRED,
 )
 
@@ -325,10 +322,6 @@ TRACKER = TableSpec(
 )
 
 SPECS = (RECOMMENDATIONS, ACTIONS, TRACKER)
-
-assert set(RECOMMENDATIONS.columns) == set(REC_REQUIRED + REC_OPTIONAL)
-assert set(ACTIONS.columns) == set(ACTION_REQUIRED + ACTION_OPTIONAL)
-assert set(TRACKER.columns) == set(TRACKER_REQUIRED + TRACKER_OPTIONAL)
 
 _FY = r"^(?P<y1>[0-9]{4})/(?P<y2>[0-9]{2})$"
 

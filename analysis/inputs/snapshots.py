@@ -46,9 +46,7 @@ with ``pd.isna``.  Extra input columns are dropped.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +58,7 @@ from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.narrative import placeholder_errors, split_narrative
 from analysis.inputs.row_warnings import action_warnings, recommendation_warnings, tracker_warnings
 from analysis.inputs.settings import Settings, load_settings
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.snapshot_cache import (
     folder_entries,
     folder_problem,
@@ -81,35 +80,6 @@ ACTIONS_CSV = "audit_actions.csv"
 NARRATIVE_MD = "narrative.md"
 TRACKER_CSV = "hmicfrs_tracker.csv"
 TRACKER_XLSX = "hmicfrs_tracker.xlsx"
-
-
-@dataclass
-class Snapshot:
-    """One quarter's validated inputs."""
-
-    quarter: Quarter
-    as_of: dt.date
-    recommendations: pd.DataFrame
-    actions: pd.DataFrame
-    meta: dict[str, object] = field(default_factory=dict)
-    """snapshot.yml: as_of, panel_date (date or None), panel (str), authors (list[str]),
-    contact (str), marking (str), plus any extra keys as written."""
-    narrative: dict[str, str] = field(default_factory=dict)
-    """narrative.md split on its level-2 headings: heading text -> Markdown body.  Text above
-    the first heading is kept under the key ''."""
-    warnings: list[Finding] = field(default_factory=list)
-    files: dict[str, Path] = field(default_factory=dict)
-    """Each input file read, by its name in the folder (recommendations.csv, ...)."""
-    folder: Path | None = None
-    tracker: pd.DataFrame | None = None
-    """The force's own HMICFRS tracker (``hmicfrs_tracker``), or None when the snapshot has
-    none: rec_id, internal_status, internal_status_date, lead, evidence, marking, source_row."""
-    source_key: str | None = field(default=None, init=False, compare=False, repr=False)
-    """The disk-cache key of the files this snapshot was read from (:func:`source_key`), which
-    keys whatever is computed from it (trend rows, figures); None when the cache is off or the
-    snapshot was built or changed in code.  Not an ``__init__`` argument, so
-    ``dataclasses.replace`` (a snapshot with other frames) resets it to None rather than
-    carrying a key that no longer describes the frames."""
 
 
 # --- folders ----------------------------------------------------------------------------------

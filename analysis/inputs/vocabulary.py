@@ -7,6 +7,33 @@ loader rewrites each value to the spelling here so that the paper always shows o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a tracker as the contract declares it.  Each table's columns are listed
+    once, in the contract's order, as a tuple of these; every other list of a table's columns
+    (required ones, dates) is read off that tuple, so no two lists can disagree."""
+
+    name: str
+    required: bool = False
+    date: bool = False
+
+
+def names(
+    table: tuple[Column, ...], *, required: bool | None = None, date: bool | None = None
+) -> tuple[str, ...]:
+    """The names of ``table``'s columns, in the contract's order, keeping only those whose
+    ``required`` (or ``date``) flag is the one asked for when it is given."""
+    return tuple(
+        column.name
+        for column in table
+        if (required is None or column.required == required)
+        and (date is None or column.date == date)
+    )
+
+
 OFFICIAL = "OFFICIAL"
 OFFICIAL_SENSITIVE = "OFFICIAL-SENSITIVE"
 MARKINGS = (OFFICIAL, OFFICIAL_SENSITIVE)
@@ -32,23 +59,22 @@ KNOWN_THEMES = (
 )
 """Themes the portal is known to use; others are accepted as written (trimmed)."""
 
-REC_REQUIRED = ("rec_id", "inspection", "theme", "type", "published", "status")
-REC_OPTIONAL = ("programme", "title", "status_date", "lead", "marking")
-REC_DATES = ("published", "status_date")
-REC_FREE_TEXT = ("inspection", "title", "lead")
-REC_COLUMNS = (  # the contract's order, as exports and the sample data write them
-    "rec_id",
-    "inspection",
-    "theme",
-    "programme",
-    "type",
-    "published",
-    "status",
-    "title",
-    "status_date",
-    "lead",
-    "marking",
+REC_CONTRACT = (  # the contract's order, as exports and the sample data write them
+    Column("rec_id", required=True),
+    Column("inspection", required=True),
+    Column("theme", required=True),
+    Column("programme"),
+    Column("type", required=True),
+    Column("published", required=True, date=True),
+    Column("status", required=True),
+    Column("title"),
+    Column("status_date", date=True),
+    Column("lead"),
+    Column("marking"),
 )
+REC_COLUMNS = names(REC_CONTRACT)
+REC_REQUIRED = names(REC_CONTRACT, required=True)
+REC_DATES = names(REC_CONTRACT, date=True)
 
 
 # --- audit_actions ---------------------------------------------------------------------------
@@ -70,54 +96,33 @@ KNOWN_BUSINESS_GROUPS = (
 )
 """Groups named in the contract; others are accepted as written (trimmed)."""
 
-ACTION_REQUIRED = (
-    "action_id",
-    "audit_title",
-    "audit_year",
-    "assurance",
-    "risk",
-    "business_group",
-    "due_date",
-    "status",
+ACTION_CONTRACT = (  # the contract's order
+    Column("action_id", required=True),
+    Column("audit_title", required=True),
+    Column("audit_year", required=True),
+    Column("assurance", required=True),
+    Column("risk", required=True),
+    Column("business_group", required=True),
+    Column("business_area"),
+    Column("owner"),
+    Column("due_date", required=True, date=True),
+    Column("revised_due_date", date=True),
+    Column("status", required=True),
+    Column("completed_date", date=True),
+    Column("verified_date", date=True),
+    Column("delay_reason"),
+    Column("delay_category"),
+    Column("action"),
+    Column("theme"),
+    Column("marking"),
 )
-ACTION_OPTIONAL = (
-    "business_area",
-    "owner",
-    "revised_due_date",
-    "completed_date",
-    "verified_date",
-    "delay_reason",
-    "delay_category",
-    "action",
-    "theme",
-    "marking",
-)
-ACTION_DATES = ("due_date", "revised_due_date", "completed_date", "verified_date")
+ACTION_COLUMNS = names(ACTION_CONTRACT)
+ACTION_REQUIRED = names(ACTION_CONTRACT, required=True)
+ACTION_DATES = names(ACTION_CONTRACT, date=True)
 ACTION_PRESENT_ONLY = ("verified_date",)
 """Optional columns the loaded frame holds only when the tracker has them: whether internal audit
 records its verification at all is itself information (figures.json's ``verification`` is
 given only then), which a column of blanks added by the loader would hide."""
-ACTION_FREE_TEXT = ("audit_title", "owner", "delay_reason", "action")
-ACTION_COLUMNS = (  # the contract's order
-    "action_id",
-    "audit_title",
-    "audit_year",
-    "assurance",
-    "risk",
-    "business_group",
-    "business_area",
-    "owner",
-    "due_date",
-    "revised_due_date",
-    "status",
-    "completed_date",
-    "verified_date",
-    "delay_reason",
-    "delay_category",
-    "action",
-    "theme",
-    "marking",
-)
 
 ACTIONS_SHEET = "Actions"
 
@@ -148,16 +153,15 @@ INTERNAL_STATUSES = (
 INTERNAL_READY_STATUSES = (INTERNAL_EVIDENCE_SUBMITTED, INTERNAL_COMPLETE)
 """Internal statuses that say the force has done its part: the portal item can be closed."""
 
-TRACKER_REQUIRED = ("rec_id", "internal_status")
-TRACKER_OPTIONAL = ("internal_status_date", "lead", "evidence", "marking")
-TRACKER_DATES = ("internal_status_date",)
-TRACKER_FREE_TEXT = ("lead", "evidence")
-TRACKER_COLUMNS = (  # the contract's order
-    "rec_id",
-    "internal_status",
-    "internal_status_date",
-    "lead",
-    "evidence",
-    "marking",
+TRACKER_CONTRACT = (  # the contract's order
+    Column("rec_id", required=True),
+    Column("internal_status", required=True),
+    Column("internal_status_date", date=True),
+    Column("lead"),
+    Column("evidence"),
+    Column("marking"),
 )
+TRACKER_COLUMNS = names(TRACKER_CONTRACT)
+TRACKER_REQUIRED = names(TRACKER_CONTRACT, required=True)
+TRACKER_DATES = names(TRACKER_CONTRACT, date=True)
 TRACKER_SHEET = "Tracker"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-TOTAL = "Total"
+from analysis.presentation.tables import with_total
 
 
 def groups_data_table(
@@ -28,12 +28,7 @@ def groups_data_table(
             "Outstanding actions": [int(v) for v in counts["count"]],
         }
     )
-    total = {
-        "Business group": TOTAL,
-        "Business area": "",
-        "Outstanding actions": int(counts["count"].sum()),
-    }
-    return pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
+    return with_total(rows, {"Outstanding actions": int(counts["count"].sum())})
 
 
 def deadlines_data_table(by_quarter: pd.DataFrame) -> pd.DataFrame:
@@ -45,12 +40,13 @@ def deadlines_data_table(by_quarter: pd.DataFrame) -> pd.DataFrame:
             "Deadline still to come": [int(v) for v in by_quarter["not_yet_due"]],
         }
     )
-    total = {
-        "Quarter of the deadline": TOTAL,
-        "Deadline passed": int(by_quarter["overdue"].sum()),
-        "Deadline still to come": int(by_quarter["not_yet_due"].sum()),
-    }
-    return pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
+    return with_total(
+        rows,
+        {
+            "Deadline passed": int(by_quarter["overdue"].sum()),
+            "Deadline still to come": int(by_quarter["not_yet_due"].sum()),
+        },
+    )
 
 
 def age_bands_data_table(bands: pd.DataFrame) -> pd.DataFrame:
@@ -61,8 +57,7 @@ def age_bands_data_table(bands: pd.DataFrame) -> pd.DataFrame:
             "Overdue actions": [int(v) for v in bands["count"]],
         }
     )
-    total = {"Time past the deadline": TOTAL, "Overdue actions": int(bands["count"].sum())}
-    return pd.concat([rows, pd.DataFrame([total])], ignore_index=True)
+    return with_total(rows, {"Overdue actions": int(bands["count"].sum())})
 
 
 def category_trends_data_table(table: pd.DataFrame, *, first: str = "Theme") -> pd.DataFrame:

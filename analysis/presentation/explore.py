@@ -29,8 +29,9 @@ from analysis.figures import delays, recommendations, themes
 from analysis.figures.marking import mask_restricted, tally
 from analysis.inputs.history import History, deadline_columns, load_history
 from analysis.inputs.settings import Settings, load_settings, settings_of_quarter
-from analysis.inputs.snapshots import Snapshot, latest_quarter
-from analysis.inputs.vocabulary import KNOWN_THEMES, RISKS
+from analysis.inputs.snapshot import Snapshot
+from analysis.inputs.snapshots import latest_quarter
+from analysis.inputs.vocabulary import ACTION_COLUMNS, KNOWN_THEMES, RISKS
 from analysis.presentation import explore_deadlines as moved
 from analysis.presentation.markup import literal
 from analysis.quarters import Quarter, QuarterError
@@ -58,13 +59,8 @@ RECOMMENDATION_VIEWS: dict[str, str | None] = {
 
 ACTION_DETAIL_COLUMNS = (
     QUARTER,
-    "action_id",
-    "audit_title",
-    "audit_year",
-    "assurance",
-    "risk",
-    "business_group",
-    "business_area",
+    # what the action is and whose: the contract's columns from its id to the business area
+    *ACTION_COLUMNS[: ACTION_COLUMNS.index("business_area") + 1],
     "status",
     "deadline",
     "days_past_deadline",

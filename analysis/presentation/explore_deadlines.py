@@ -25,7 +25,7 @@ import pandas as pd
 from analysis.figures import actions as act
 from analysis.figures import deadlines, themes, verification
 from analysis.inputs.settings import Settings
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.presentation.paper_deadlines import times
 from analysis.quarters import Quarter
 

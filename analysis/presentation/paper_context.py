@@ -23,7 +23,7 @@ from analysis.figures import delays
 from analysis.figures.record import build_figures, remembered_figures
 from analysis.inputs.history import load_history
 from analysis.inputs.settings import Settings, load_settings
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.quarters import Quarter, long_date
 
 import_jsonschema()

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis.figures.deadlines import SLIP_BANDS, SLIP_OVER
 from analysis.figures.verification import OVER_DAYS
 from analysis.presentation.paper_context import PaperContext
-from analysis.presentation.tables import markdown_table
+from analysis.presentation.tables import markdown_table, with_total
 from analysis.presentation.wording import count, figure, join_and, number, verb
 from analysis.quarters import long_date
 
@@ -99,9 +99,18 @@ def moved_groups_table(ctx: PaperContext) -> pd.DataFrame:
         ]
         for group, counts in d["by_business_group"].items()
     ]
-    if rows:
-        rows.append(["Total", d["moved"], d["moved_more_than_limit"], d["moved_after_passing"]])
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    if not rows:
+        return frame
+    moved, over_limit, after_passing = columns[1:]
+    return with_total(
+        frame,
+        {
+            moved: d["moved"],
+            over_limit: d["moved_more_than_limit"],
+            after_passing: d["moved_after_passing"],
+        },
+    )
 
 
 def moved_over_limit_table(ctx: PaperContext) -> pd.DataFrame:
@@ -194,8 +203,12 @@ def verification_table(ctx: PaperContext) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     over = v["over_90_days_by_business_group"]
     rows = [[g, n, over.get(g, 0)] for g, n in v["by_business_group"].items()]
-    rows.append(["Total", v["awaiting_verification"], v["awaiting_verification_over_90_days"]])
-    return pd.DataFrame(rows, columns=columns)
+    frame = pd.DataFrame(rows, columns=columns)
+    awaiting, over_days = columns[1:]
+    return with_total(
+        frame,
+        {awaiting: v["awaiting_verification"], over_days: v["awaiting_verification_over_90_days"]},
+    )
 
 
 def verification_markdown(ctx: PaperContext) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 from analysis.figures import actions as act
 from analysis.inputs.vocabulary import AGE_BANDS, OTHER_THEME, RISKS
 from analysis.presentation.paper_context import PaperContext
+from analysis.presentation.tables import with_total
 from analysis.quarters import Quarter
 
 
@@ -27,14 +28,10 @@ def portal_table(ctx: PaperContext) -> pd.DataFrame:
                 "Of which in a programme": note,
             }
         )
-    rows.append(
-        {
-            "Inspection theme": "Total",
-            "Open recommendations": f"{recs['open']:,}",
-            "Of which in a programme": "",
-        }
+    frame = pd.DataFrame(
+        rows, columns=["Inspection theme", "Open recommendations", "Of which in a programme"]
     )
-    return pd.DataFrame(rows)
+    return with_total(frame, {"Open recommendations": f"{recs['open']:,}"})
 
 
 def movement_table(ctx: PaperContext) -> pd.DataFrame:
@@ -69,15 +66,15 @@ def risk_table(ctx: PaperContext) -> pd.DataFrame:
                 "Not yet due": f"{acts['not_yet_due_by_risk'].get(risk, 0):,}",
             }
         )
-    rows.append(
+    frame = pd.DataFrame(rows, columns=["Risk", "Outstanding", "Overdue", "Not yet due"])
+    return with_total(
+        frame,
         {
-            "Risk": "Total",
             "Outstanding": f"{acts['outstanding']:,}",
             "Overdue": f"{acts['overdue']:,}",
             "Not yet due": f"{acts['not_yet_due']:,}",
-        }
+        },
     )
-    return pd.DataFrame(rows)
 
 
 def groups_chart_data(ctx: PaperContext) -> pd.DataFrame:
@@ -143,14 +140,8 @@ def overdue_groups_table(ctx: PaperContext) -> pd.DataFrame:
                 "Audit with most overdue": f"{audit} ({k:,})" if audit else "",
             }
         )
-    rows.append(
-        {
-            "Business group": "Total",
-            "Overdue": f"{acts['overdue']:,}",
-            "Audit with most overdue": "",
-        }
-    )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=["Business group", "Overdue", "Audit with most overdue"])
+    return with_total(frame, {"Overdue": f"{acts['overdue']:,}"})
 
 
 def age_band_chart_data(ctx: PaperContext) -> pd.DataFrame:
@@ -247,16 +238,14 @@ def themes_table(ctx: PaperContext) -> pd.DataFrame:
         }
         for name, item in f["themes"].items()
     ]
-    rows.append(
+    return with_total(
+        pd.DataFrame(rows, columns=list(THEMES_COLUMNS)),
         {
-            "Theme": "Total",
             "Open recommendations": f"{f['recommendations']['open']:,}",
             "Outstanding actions": f"{f['actions']['outstanding']:,}",
             "Of which overdue": f"{f['actions']['overdue']:,}",
-            "Raised by both": "",
-        }
+        },
     )
-    return pd.DataFrame(rows, columns=list(THEMES_COLUMNS))
 
 
 THEMES_COLUMNS = (

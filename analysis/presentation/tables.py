@@ -1,9 +1,12 @@
 """Tables as the panel reads them: one helper for the paper and for exploration alike.
 
-A breakdown leaves the analysis as a count Series (``tally``) or a small frame of counts.  The
-paper wants it as a Markdown table with a total row, JupyterLab as something an analyst can
-sort and search.  Both start from :func:`count_table`, so the total the panel reads in print is
-the sum of the very rows an analyst sees on screen.
+A breakdown leaves the analysis as a count Series (``tally``), a small frame of counts or, for
+the paper, the figures record's own numbers.  Every table that ends in a total row gets it
+from :func:`with_total`: the paper's tables (whose totals are the record's headline figures,
+so the row reads the same number the text states), the chart-data annex and
+:func:`count_table` (a tally as a display table, its total the sum of the rows shown).  The
+paper then wants a table as Markdown (:func:`markdown_table`), JupyterLab as something an
+analyst can sort and search (:func:`interactive_table`).
 
 The functions here format and never count: they take what :mod:`analysis` computed (already
 masked by :mod:`analysis.figures.marking`) and only change how it looks.
@@ -12,7 +15,7 @@ masked by :mod:`analysis.figures.marking`) and only change how it looks.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
@@ -51,13 +54,38 @@ def count_table(
         for c in frame.columns[1:]
         if pd.api.types.is_numeric_dtype(frame[c]) and (totals is None or c in totals)
     ]
-    total: dict[str, Any] = {label: total_label}
-    total.update({c: frame[c].sum() for c in numeric})
-    table = pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
+    table = with_total(
+        frame, {c: frame[c].sum() for c in numeric}, label=total_label, blank=float("nan")
+    )
     for column in numeric:
         if pd.api.types.is_integer_dtype(frame[column]) or frame.empty:
             table[column] = table[column].astype(int)
     return table
+
+
+def with_total(
+    frame: pd.DataFrame,
+    totals: Mapping[str, Any],
+    *,
+    label: str = TOTAL,
+    blank: object = "",
+) -> pd.DataFrame:
+    """``frame`` with its total row last: ``label`` in the first column, each column named in
+    ``totals`` holding the value given there, every other column ``blank``.
+
+    The caller gives the totals rather than this summing the rows, because the paper's total
+    row restates a headline figure of the record (``recommendations.open``), which is the
+    number the panel reads in the text.  This is the one place a total row is made, so every
+    table says ``Total`` the same way and in the same place.
+    """
+    unknown = set(totals) - set(frame.columns)
+    if unknown:
+        raise ValueError(f"a total for columns the table does not have: {sorted(unknown)}")
+    row = {column: blank for column in frame.columns} | {frame.columns[0]: label} | dict(totals)
+    last = pd.DataFrame([row], columns=frame.columns)
+    if frame.empty:  # nothing to stack on: the total row alone, typed by its own values
+        return last
+    return pd.concat([frame, last], ignore_index=True)
 
 
 def _markdown_cell(value: object) -> object:

@@ -28,6 +28,7 @@ import yaml
 from pypdf import PdfReader
 
 from analysis.inputs import snapshots
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import OFFICIAL, OFFICIAL_SENSITIVE, SOURCE_ROW
 from analysis.presentation import explore, paper
 from analysis.presentation.markup import literal
@@ -282,7 +283,7 @@ def test_warnings_on_restricted_rows_keep_their_text_out_of_the_annex(make_snaps
         assert re.search(rf"\|\s*{warning.row}\s*\|\s*{column}\s*\|", annex), warning
 
 
-def _warnings_on_restricted_rows(snap: snapshots.Snapshot) -> list:
+def _warnings_on_restricted_rows(snap: Snapshot) -> list:
     rows = {
         "recommendations": set(sensitive(snap.recommendations)[SOURCE_ROW]),
         "audit_actions": set(sensitive(snap.actions)[SOURCE_ROW]),

@@ -1,7 +1,8 @@
 """Backtest: the rendered seed-quarter paper states the seed paper's figures, in the right place.
 
-The ground truth is the acceptance table of ``spec/figures.md`` (the September 2019 panel
-paper).  The expected values below are typed from that table, not from a run of this code;
+The ground truth is the seed paper's own figures (the September 2019 panel paper, as the
+project's original specification tabulated them).  The expected values below are typed from
+that table, not from a run of this code;
 the sentences around them are ours, so each check names the words that carry the figure.
 Runs against whichever renderer this machine has (Quarto if on PATH, else the fallback).
 """

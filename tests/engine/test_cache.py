@@ -28,6 +28,7 @@ from analysis.figures.trends import trends
 from analysis.inputs import snapshots
 from analysis.inputs.history import load_history
 from analysis.inputs.settings import Settings
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.snapshots import check_snapshot, load_snapshot
 from analysis.inputs.vocabulary import ASSURANCES
 from analysis.inputs.workbooks import MAX_XLSX_MB_VARIABLE
@@ -79,7 +80,7 @@ def entries(folder: Path, kind: str) -> list[Path]:
     return sorted((folder / kind).glob("*.pkl"))
 
 
-def assert_same_snapshot(cached: snapshots.Snapshot, fresh: snapshots.Snapshot) -> None:
+def assert_same_snapshot(cached: Snapshot, fresh: Snapshot) -> None:
     pd.testing.assert_frame_equal(cached.recommendations, fresh.recommendations)
     pd.testing.assert_frame_equal(cached.actions, fresh.actions)
     assert cached.warnings == fresh.warnings
@@ -383,9 +384,9 @@ def test_the_size_limit_in_the_environment_is_part_of_the_key(
 
 
 def test_the_source_key_is_a_real_field() -> None:
-    fields = {f.name: f for f in dataclasses.fields(snapshots.Snapshot)}
+    fields = {f.name: f for f in dataclasses.fields(Snapshot)}
     assert not fields["source_key"].init and not fields["source_key"].compare
-    assert "_source_key" not in vars(snapshots.Snapshot)
+    assert "_source_key" not in vars(Snapshot)
 
 
 # --- the code part of the keys -----------------------------------------------------------------

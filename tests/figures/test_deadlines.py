@@ -168,6 +168,21 @@ def test_summary_counts_limit_and_groups():
             "Met HQ": {"moved": 1, "moved_more_than_limit": 1, "moved_after_passing": 1},
             "Professionalism": {"moved": 1},
         },
+        # the whole section is built here: moves per action, slip bands, the list over the limit
+        "moved_by_count": {"1": 1, "3": 1},
+        "slip_by_band": {"up to 3 months": 2},  # 89 and 91 days
+        "moved_more_than_limit_actions": [
+            {
+                "audit": "Audit A",
+                "audit_year": "2018/19",
+                "business_group": "Met HQ",
+                "original_due_date": "2019-01-31",
+                "current_deadline": "2019-04-30",
+                "moves": 3,
+                "moved_after_passing": True,
+                "slip_days": (dt.date(2019, 4, 30) - dt.date(2019, 1, 31)).days,
+            }
+        ],
     }
 
 

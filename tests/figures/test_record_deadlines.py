@@ -1,4 +1,4 @@
-"""figures.json's ``deadlines`` and ``verification``: built over a history, as figures.md says."""
+"""figures.json's ``deadlines`` and ``verification``: built over a history, as docs/rules.md says."""
 
 from __future__ import annotations
 

@@ -43,6 +43,8 @@ def test_counts_follow_the_rules():
         "awaiting_verification": 4,
         "awaiting_verification_over_90_days": 2,
         "by_business_group": {"Met HQ": 2, "Met Operations": 2},
+        "over_90_days_by_business_group": {"Met HQ": 1, "Met Operations": 1},
+        "oldest_days_awaiting": (AS_OF - dt.date(2019, 1, 10)).days,
     }
 
 

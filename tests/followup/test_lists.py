@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from analysis.followup import lists as fu
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import ACTION_STATUSES, RESTRICTED_ITEM
 from analysis.quarters import Quarter
 from tests.helpers.followup_data import (

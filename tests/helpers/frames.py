@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from analysis.inputs.settings import Settings
-from analysis.inputs.snapshots import Snapshot
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import ACTION_DATES, OFFICIAL, REC_DATES
 from analysis.quarters import Quarter
 

@@ -20,8 +20,8 @@ import pytest
 
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.settings import Settings
+from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.snapshots import (
-    Snapshot,
     check_snapshot,
     latest_quarter,
     list_quarters,
