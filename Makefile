@@ -23,7 +23,7 @@ ARGS ?=
 PYTEST_ARGS ?=
 LAB_ARGS ?=
 
-.PHONY: help venv lock report test test-fast mutation quarto-dev new check figures followup returns run verify notebooks lab lint format sample-data benchmark benchmark-verify benchmark-renderers clean
+.PHONY: help venv lock report test test-fast mutation quarto-dev new check figures followup returns run verify notebooks lab lint format sample-data benchmark benchmark-verify benchmark-renderers benchmark-explore clean
 
 # `make help`: every line `target: ... ## what it does`, the names padded to the longest.
 help: ## List the targets
@@ -180,6 +180,9 @@ benchmark-verify: $(STAMP) ## Time `panelpaper verify` against the cold run of t
 benchmark-renderers: $(STAMP) ## Time both renderers' cold runs against their floors (benchmarks/RENDERERS_RESULTS.md)
 	@bin="$$(scripts/install_quarto.sh 2>/dev/null)" && export PATH="$$bin:$$PATH"; \
 	$(PY_ENV) $(BIN)/python benchmarks/bench_renderers.py
+
+benchmark-explore: $(STAMP) ## Time the exploration's redraws on the sample data (benchmarks/EXPLORE_RESULTS.md)
+	@$(PY_ENV) $(BIN)/python benchmarks/bench_explore.py
 
 clean: ## Remove caches (keeps .venv and reports)
 	@rm -rf .pytest_cache .ruff_cache .hypothesis **/__pycache__
