@@ -148,7 +148,7 @@ def _fits_key(instance: Any, name: str) -> disk_cache.Key | None:
     except Exception:  # a value pickle cannot write: checked every time
         return None
     schemas = [[file, text] for file, (text, _) in _schema_texts().items()]
-    return disk_cache.key("fits", (__name__,), name, values, schemas, _jsonschema_version())
+    return disk_cache.key("fits", name, values, schemas, _jsonschema_version())
 
 
 @cache
