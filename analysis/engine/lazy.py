@@ -10,7 +10,9 @@ bends an import, each with the measurement that justifies it.
   through this function 0.5 s).  Nothing in panelpaper validates the ``iri`` formats, so
   jsonschema is let to find that module missing while it loads, and the module is made
   importable again afterwards for anyone else in the process.
-- :func:`import_nbformat`: nbformat imports jsonschema at once, so it goes the same way.
+- :func:`import_nbformat`, :func:`import_nbclient`, :func:`import_jupytext`: each imports
+  jsonschema at once, so it goes the same way; none is needed by a run that reuses its
+  publication; nor is :func:`import_papermill`.
 - :func:`import_pandera`: ``pandera.pandas`` (measured: 0.8-0.9 s after pandas) is needed only
   by a run that reads files; a run on cached snapshots (every notebook kernel, a warm
   ``panelpaper figures``) never validates a frame.
@@ -44,6 +46,10 @@ class LazyModule:
     def __repr__(self) -> str:
         return f"<lazy module {self._name!r}>"
 
+    def load(self) -> ModuleType:
+        """The module, imported now (in this thread, before others race to import it)."""
+        return importlib.import_module(self._name)
+
 
 def lazy_import(name: str) -> Any:
     """The module ``name``, imported when one of its names is first used (:class:`LazyModule`);
@@ -75,6 +81,39 @@ def import_nbformat() -> ModuleType:
     import nbformat
 
     return nbformat
+
+
+def import_jupytext() -> ModuleType:
+    """jupytext (measured: 0.6-1.4 s; only the reference-notebook tools pair notebooks with
+    their text), which imports nbformat at once: loaded after :func:`import_nbformat`."""
+    import_nbformat()
+    import jupytext
+
+    return jupytext
+
+
+def import_nbclient() -> ModuleType:
+    """nbclient, which imports nbformat at once: loaded after :func:`import_nbformat`."""
+    import_nbformat()
+    import nbclient
+
+    return nbclient
+
+
+_PAPERMILL_LOCK = threading.Lock()
+
+
+def import_papermill() -> ModuleType:
+    """papermill (measured: 0.6-2 s, which a run that reuses its publication never needs),
+    after jsonschema has been loaded the quick way.
+
+    Serialised: notebooks start in several threads at once, and concurrent first imports of
+    the same modules deadlock on Python's module locks."""
+    with _PAPERMILL_LOCK:
+        import_jsonschema()
+        import papermill
+
+    return papermill
 
 
 def import_pandera() -> ModuleType:

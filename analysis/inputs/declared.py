@@ -71,6 +71,7 @@ def load_schema(name: str) -> dict[str, Any]:
 def _registry() -> Any:
     """Every packaged schema, by its file name (what a ``$ref`` between them names)."""
     import_jsonschema()  # jsonschema first, without the grammar it does not need here
+    # measured: referencing 0.1 s, and every command imports this module but few read schemas
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
@@ -294,7 +295,7 @@ def _format_checker() -> Any:
 
     @checker.checks("contract-date", raises=ValueError)
     def _contract_date(value: object) -> bool:
-        from analysis.inputs.schemas import parse_date  # pandas: only once a date is read
+        from analysis.inputs.schemas import parse_date  # measured: pandas 1 s, once a date is read
 
         if value is not None:
             parse_date(value)

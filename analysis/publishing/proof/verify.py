@@ -44,12 +44,15 @@ from typing import Any
 
 from analysis.engine import cache
 from analysis.engine.execute import default_jobs
+from analysis.figures.record import figures_for_quarter, to_json
 from analysis.paths import NOTEBOOKS
 from analysis.publishing.progress import Progress
 from analysis.publishing.proof.rerun import Pending, start_reruns
 from analysis.publishing.record import manifest as mf
 from analysis.publishing.record import recorded_settings as rs
 from analysis.publishing.record.locking import DEFAULT_TIMEOUT, quarter_lock
+from analysis.publishing.render.paper import renderer_versions
+from analysis.publishing.render.quarto import quarto_path
 from analysis.quarters import Quarter
 
 NOTEBOOKS_DIR = NOTEBOOKS
@@ -335,8 +338,6 @@ def cache_off() -> Iterator[None]:
 
 
 def recompute_figures(data_dir: Path, quarter: Quarter) -> bytes:
-    from analysis.figures.record import figures_for_quarter, to_json
-
     return to_json(figures_for_quarter(data_dir, quarter)).encode("utf-8")
 
 
@@ -495,11 +496,7 @@ def renderer_note(manifest: dict) -> str | None:
     if name not in ("quarto", "pandoc") or not versions:
         return None
     try:
-        from analysis.publishing.render.paper import renderer_versions
-
         if name == "quarto":
-            from analysis.publishing.render.quarto import quarto_path
-
             here = {"quarto": None} if quarto_path() is None else renderer_versions("quarto")
         else:
             here = renderer_versions("pandoc")
