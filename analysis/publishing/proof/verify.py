@@ -51,8 +51,8 @@ from analysis.publishing.proof.rerun import Pending, start_reruns
 from analysis.publishing.record import manifest as mf
 from analysis.publishing.record import recorded_settings as rs
 from analysis.publishing.record.locking import DEFAULT_TIMEOUT, quarter_lock
-from analysis.publishing.render.paper import renderer_versions
-from analysis.publishing.render.quarto import quarto_path
+from analysis.publishing.render import paper as render
+from analysis.publishing.render import quarto
 from analysis.quarters import Quarter
 
 NOTEBOOKS_DIR = NOTEBOOKS
@@ -497,9 +497,13 @@ def renderer_note(manifest: dict) -> str | None:
         return None
     try:
         if name == "quarto":
-            here = {"quarto": None} if quarto_path() is None else renderer_versions("quarto")
+            here = (
+                {"quarto": None}
+                if quarto.quarto_path() is None
+                else render.renderer_versions("quarto")
+            )
         else:
-            here = renderer_versions("pandoc")
+            here = render.renderer_versions("pandoc")
     except Exception as exc:  # a broken tool here says so; it never fails the verdict
         return f"the renderer here could not be asked its version ({type(exc).__name__}: {exc})"
     if here == versions:
