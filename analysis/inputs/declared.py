@@ -71,7 +71,7 @@ def load_schema(name: str) -> dict[str, Any]:
 def _registry() -> Any:
     """Every packaged schema, by its file name (what a ``$ref`` between them names)."""
     import_jsonschema()  # jsonschema first, without the grammar it does not need here
-    # measured: referencing 0.1 s, and every command imports this module but few read schemas
+    # measured: referencing 25 ms idle (0.18 s loaded); every command imports this module
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
