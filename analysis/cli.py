@@ -7,18 +7,41 @@ other failure.  The logic lives in the modules so that tests and notebooks reach
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from analysis.engine.lazy import lazy_import
+from analysis.engine.leave import run_then_leave
 from analysis.inputs.findings import SnapshotError
 from analysis.inputs.settings import SettingsError
 from analysis.inputs.snapshot_cache import snapshot_quarters, snapshots_dir
+from analysis.publishing.options import Options
+from analysis.publishing.record.locking import LockTimeout
+from analysis.publishing.record.publish import PublishError
+from analysis.publishing.record.recorded_settings import settings_folder
 from analysis.quarters import Quarter, QuarterError
+
+try:
+    from typer._click.exceptions import ClickException as TyperClickException
+except ImportError:  # a typer that still uses click itself
+    TyperClickException = None
+
+# Each command's own modules load when it runs: measured, importing them all here makes
+# `panelpaper --help` cost 0.95 s of CPU instead of 0.2 s (pandas most of it), and `run` on an
+# unchanged publication must not import pandas at all (see analysis.engine.lazy).
+check_report = lazy_import("analysis.inputs.check_report")
+explore_server = lazy_import("analysis.presentation.explore_server")
+fu = lazy_import("analysis.followup.lists")
+new_quarter = lazy_import("analysis.inputs.new_quarter")
+owner_summary = lazy_import("analysis.followup.summary")
+recipe = lazy_import("analysis.publishing.run")
+record = lazy_import("analysis.figures.record")
+rt = lazy_import("analysis.followup.returns")
+snapshots = lazy_import("analysis.inputs.snapshots")
+vf = lazy_import("analysis.publishing.proof.verify")
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -122,9 +145,7 @@ def _quarter(value: str | None, data_dir: Path) -> Quarter:
     quarters = snapshot_quarters(data_dir)
     if quarters:
         return quarters[-1]
-    from analysis.inputs.snapshots import latest_quarter
-
-    return latest_quarter(data_dir)
+    return snapshots.latest_quarter(data_dir)
 
 
 @app.command()
@@ -134,11 +155,9 @@ def check(
     data_dir: DataDir = Path("data"),
 ) -> None:
     """Validate snapshot(s) against the data contract and print every error and warning."""
-    from analysis.inputs.check_report import check_report
-
     _one_or_all(quarter, all_quarters)
     quarters = None if all_quarters else [_quarter(quarter, data_dir)]
-    text, has_errors = check_report(data_dir, quarters)
+    text, has_errors = check_report.check_report(data_dir, quarters)
     typer.echo(text)
     raise typer.Exit(EXIT_BAD_INPUT if has_errors else EXIT_OK)
 
@@ -152,14 +171,11 @@ def figures(
     """Print the quarter's figures.json on stdout (no notebook, no kernel).  A published
     quarter is computed under the settings it was published with (said on stderr), so this
     prints what was published; any other quarter under the settings in force."""
-    from analysis.figures.record import figures_for_quarter, to_json
-    from analysis.publishing.record.recorded_settings import settings_folder
-
     q = _quarter(quarter, data_dir)
     with settings_folder(data_dir, reports_dir, q) as found:
         if found.recorded is not None:
             typer.echo(found.describe(q), err=True)
-        sys.stdout.write(to_json(figures_for_quarter(found.data_dir, q)))
+        sys.stdout.write(record.to_json(record.figures_for_quarter(found.data_dir, q)))
 
 
 @app.command()
@@ -181,11 +197,6 @@ def run(
     only today's settings differ from those recorded with the quarter (it says which); other
     changed inputs are refused (exit 1) unless --force, once the data is known to be valid.
     """
-    from analysis.publishing import run as recipe
-    from analysis.publishing.options import Options
-    from analysis.publishing.record.locking import LockTimeout
-    from analysis.publishing.record.publish import PublishError
-
     if renderer not in recipe.RENDERERS:
         raise _fail(
             f"--renderer {renderer}: use one of {', '.join(recipe.RENDERERS)}", EXIT_BAD_INPUT
@@ -222,10 +233,6 @@ def verify(
     """Prove a published quarter reruns to the same paper: input and output hashes, the
     archived notebooks rerun and compared by nbval's rules, figures.json recomputed.  Exit 0
     when all match."""
-    from analysis.publishing.options import Options
-    from analysis.publishing.proof import verify as vf
-    from analysis.publishing.record.locking import LockTimeout
-
     _one_or_all(quarter, all_quarters)
     # A bad QUARTER raises QuarterError, which main() says as "error: ..." (exit 2).
     given = Quarter.parse(quarter) if quarter is not None else None
@@ -261,8 +268,6 @@ def followup(
 ) -> None:
     """Write each business group lead's list of outstanding actions to confirm (one workbook
     per group, marked OFFICIAL or OFFICIAL-SENSITIVE)."""
-    from analysis.followup import lists as fu
-
     q = _quarter(quarter, data_dir)
     try:
         lists = fu.write_followup(data_dir, q, followup_dir, replace=replace)
@@ -279,9 +284,6 @@ def returns_(
 ) -> None:
     """Read the leads' returned lists back, check every row against the snapshot and, when
     clean, print and write the summary for the tracker owner (exit 2 on any error)."""
-    from analysis.followup import returns as rt
-    from analysis.followup import summary as owner_summary
-
     q = _quarter(quarter, data_dir)
     if not folder.is_dir():
         raise _fail(f"{folder}: no such folder of returned workbooks", EXIT_BAD_INPUT)
@@ -309,24 +311,22 @@ def new(
     """Start the next quarter's snapshot folder from the latest quarter: snapshot.yml with as_of
     at the quarter's end and panel_date to fill in, narrative.md with last quarter's headings
     and placeholders.  A quarter that would skip quarters is refused unless --allow-gap."""
-    from analysis.inputs.new_quarter import EXPORTS, NewQuarterError, skipped_text, start_quarter
-
     q = _parsed(quarter)
     try:
-        started = start_quarter(data_dir, q, allow_gap=allow_gap)
-    except NewQuarterError as exc:
+        started = new_quarter.start_quarter(data_dir, q, allow_gap=allow_gap)
+    except new_quarter.NewQuarterError as exc:
         raise _fail(f"error: {exc}", EXIT_BAD_INPUT) from exc
     carried = f" (carried from {started.carried_from.id})" if started.carried_from else ""
     typer.echo(f"{q.id}: started {started.folder}{carried}")
     if started.skipped:
         typer.echo(
-            f"  skipped {skipped_text(started.skipped)}: no snapshot folder; start one with "
+            f"  skipped {new_quarter.skipped_text(started.skipped)}: no snapshot folder; start one with "
             f"panelpaper new {started.skipped[0].id}"
         )
     for path in started.files:
         typer.echo(f"  wrote {path.name}")
     typer.echo(
-        f"Next: edit snapshot.yml (panel_date: the meeting's date) and narrative.md, {EXPORTS}; "
+        f"Next: edit snapshot.yml (panel_date: the meeting's date) and narrative.md, {new_quarter.EXPORTS}; "
         f"then panelpaper check {q.id}"
     )
     raise typer.Exit(EXIT_OK)
@@ -349,9 +349,7 @@ def explore(
 ) -> None:
     """Serve the exploration (every snapshot, with controls, no code showing) as a web page on
     127.0.0.1 until Ctrl-C; prints the page's address."""
-    from analysis.presentation.explore_server import serve
-
-    code = serve(
+    code = explore_server.serve(
         data_dir, reports_dir, port, open_browser=not no_browser, host=host, echo=typer.echo
     )
     raise typer.Exit(code)
@@ -382,47 +380,17 @@ def main() -> None:
 
 
 def console() -> None:
-    """The ``panelpaper`` command: :func:`main`, then straight out of the process.
-
-    When a command returns, everything it wrote is closed and its kernels are stopped.  What
-    remains is Python's own teardown, which frees the objects of every module loaded (pandas,
-    matplotlib, jupyter_client, ...) one by one and took a fifth of a second of each run
-    (benchmarks/RENDERERS_RESULTS.md).  So the console script flushes the output streams and
-    logging and leaves with the exit status :func:`main` chose.  An exception other than an
-    exit still ends the usual way, with its traceback; ``python -m analysis.cli`` and tests
-    calling :func:`main` or ``app`` keep the normal exit."""
-    import logging
-
-    try:
-        main()
-        status = EXIT_OK
-    except SystemExit as exc:
-        status = _exit_status(exc.code)
-    logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    os._exit(status)
-
-
-def _exit_status(code: object) -> int:
-    """What ``sys.exit(code)`` would make the process's status (a message is printed, then 1)."""
-    if code is None:
-        return EXIT_OK
-    if isinstance(code, int):
-        return code
-    print(code, file=sys.stderr)
-    return 1
+    """The ``panelpaper`` command: :func:`main`, then out of the process without Python's
+    teardown (:func:`analysis.engine.leave.run_then_leave` says why)."""
+    run_then_leave(main)
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:
     """Click's usage errors: typer now ships its own copy of click, whose exceptions are not
     click's, so an unknown option or a bad --reports-dir must be recognised in both."""
-    import click
+    import click  # measured: 50-100 ms on every command, and typer no longer imports it
 
-    try:
-        from typer._click.exceptions import ClickException as TyperClickException
-    except ImportError:
+    if TyperClickException is None:
         return (click.ClickException,)
     return (click.ClickException, TyperClickException)
 

@@ -40,7 +40,6 @@ import hashlib
 import json
 import os
 import pickle
-import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -60,7 +59,7 @@ DEFAULT_MAX_MB = 2048
 FORMAT = 1
 """Bump when the layout of an entry changes."""
 
-LIBRARIES = ("pandas", "numpy", "pandera", "python-calamine", "pyyaml")
+LIBRARIES = ("pandas", "numpy", "pandera", "python-calamine", "pyyaml", "jsonschema")
 
 KINDS = ("head", "frames", "revisions", "trend", "figures", "fits")
 """head: findings and snapshot.yml details; frames: the two tables; revisions: the action ids
@@ -122,102 +121,27 @@ def _max_bytes() -> int:
         return DEFAULT_MAX_MB * 1024 * 1024
 
 
-# --- keys --------------------------------------------------------------------------------------
-_FROM_IMPORT = re.compile(
-    r"^[ \t]*from[ \t]+(?P<dots>\.*)[ \t]*(?P<base>[\w.]*)[ \t]+import\b[ \t]*"
-    r"(?P<names>\([^)]*\)|(?:[^\n\\]|\\\r?\n)*)",
-    re.MULTILINE,
-)
-_PLAIN_IMPORT = re.compile(r"^[ \t]*import[ \t]+(?P<names>(?:[^\n\\]|\\\r?\n)*)", re.MULTILINE)
-_COMMENT = re.compile(r"#[^\n]*")
-
-
-def _names(text: str) -> list[str]:
-    """``a, b as c, d.e`` (parenthesised, continued, commented) -> ['a', 'b', 'd.e']."""
-    bare = _COMMENT.sub("", text).replace("\\", " ").strip("() \t\r\n;")
-    return [part.split()[0] for part in bare.replace("\n", " ").split(",") if part.split()]
-
-
-def _imports(name: str, source: str) -> list[str]:
-    """The dotted names (under the package) that the module ``name`` imports or may import: a
-    ``from`` import counts both its module and each name after ``import`` (which may be a
-    sub-module); relative imports are resolved against the module's own package."""
-    top = PACKAGE.name
-    own_package = name if module_file(name).name == "__init__.py" else name.rpartition(".")[0]
-    found: list[str] = []
-    for match in _FROM_IMPORT.finditer(source):
-        dots, base = match["dots"], match["base"]
-        if dots:
-            parts = own_package.split(".")
-            if len(dots) > len(parts):
-                continue
-            anchor = ".".join(parts[: len(parts) - len(dots) + 1])
-            base = f"{anchor}.{base}" if base else anchor
-        if base != top and not base.startswith(f"{top}."):
-            continue
-        found.append(base)
-        found.extend(f"{base}.{n}" for n in _names(match["names"]) if n != "*")
-    for match in _PLAIN_IMPORT.finditer(source):
-        found.extend(n for n in _names(match["names"]) if n.startswith(f"{top}."))
-    return found
-
-
+# --- keys ---------------------------------------------------------------------------------------
 @cache
-def modules_imported_by(roots: tuple[str, ...]) -> tuple[str, ...]:
-    """The package's modules that ``roots`` (dotted names, ``analysis.inputs.snapshots``)
-    import, directly or through each other, with every package ``__init__`` on the way (Python
-    runs them on import) and this module.  The graph is read from the source itself, so a
-    helper module added later, or a module moved to another sub-package, is followed wherever
-    it now lives, without a list here to keep up to date.
+def source_version() -> str:
+    """A hash of the package's own source (every module and every rules file, by path inside the
+    package and content), of the Python version and of the libraries' versions, computed once
+    per process.  New code or a new pandas may compute the same record differently, so either
+    retires every entry.
 
-    A root that is not a module of the package is an error, never a silently smaller key.
-    Import lines are found with regular expressions rather than by parsing (a parse of the
-    loader's modules costs 20 ms, in every process and notebook kernel that touches the
-    cache).  Every form Python accepts is matched, indented, parenthesised, continued with a
-    backslash, commented or relative; a line that only looks like an import (in a docstring,
-    say) can add a module, which at worst retires entries more often.  Dynamic imports
-    (``importlib.import_module``) are not followed: the code that computes a cached record
-    must import what it runs."""
-    for root in roots:
-        if module_file(root) is None:
-            raise ValueError(f"{root!r} is not a module of the {PACKAGE.name} package")
-    found: set[str] = set()
-    todo = [*roots, __name__]
-    while todo:
-        name = todo.pop()
-        if name in found or module_file(name) is None:
-            continue
-        found.add(name)
-        parent = name.rpartition(".")[0]
-        if parent:
-            todo.append(parent)
-        todo.extend(_imports(name, module_file(name).read_text(encoding="utf-8")))
-    return tuple(sorted(found))
-
-
-def module_file(name: str) -> Path | None:
-    """The source of the package's module ``name`` (dotted, from the package's own name), or
-    None for a name that is not one (a function imported from a module, say)."""
-    top, _, below = name.partition(".")
-    if top != PACKAGE.name:
-        return None
-    base = PACKAGE.joinpath(*below.split(".")) if below else PACKAGE
-    for path in (base.with_suffix(".py"), base / "__init__.py"):
-        if path.is_file():
-            return path
-    return None
-
-
-@cache
-def code_version(roots: tuple[str, ...]) -> str:
-    """A hash of the source of the package's modules ``roots`` rely on (by their dotted name
-    and content) and of the libraries' versions: new code or a new pandas may compute the same
-    record differently, so either retires every entry it made."""
+    The whole package rather than the modules a record's computation imports: which modules
+    those are cannot be told from the source without either following every import line
+    (a scanner that lagged behind the code it was meant to track) or running the code, while
+    hashing every file can miss nothing and costs about 2 ms for the files (measured: 103
+    files, 0.8 MB) and 15-25 ms for asking the libraries' versions, once per process where
+    the scanner asked once per computing module.  The price is that
+    any edit of the package, even to a docstring, retires every entry, which costs one cold
+    run after an edit.  Paths count relative to the package, so a kernel or another checkout
+    of the same code computes the same key."""
     digest = hashlib.sha256(f"format {FORMAT} python {sys.version}".encode())
-    for name in modules_imported_by(roots):
-        path = module_file(name)
-        assert path is not None
-        digest.update(name.encode() + b"\0" + path.read_bytes())
+    for path in _source_files():
+        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     for library in LIBRARIES:
         try:
             version = metadata.version(library)
@@ -227,22 +151,12 @@ def code_version(roots: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-@cache
-def package_version() -> str:
-    """A hash of every module and rules file of the package and the libraries' versions: what
-    a whole figures record may depend on."""
-    files = sorted(PACKAGE.rglob("*.py")) + sorted(p for p in (PACKAGE / "rules").rglob("*"))
-    digest = hashlib.sha256(code_version((__name__,)).encode())
-    for path in files:
-        if path.is_file():
-            digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
-    for library in ("jsonschema",):
-        try:
-            digest.update(f"{library} {metadata.version(library)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library} absent\0".encode())
-    return digest.hexdigest()
+def _source_files() -> list[Path]:
+    """Every ``*.py`` file of the package and every file under its ``rules/`` folder, in a fixed
+    order (compiled files and caches are not source)."""
+    modules = (p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts)
+    rules = (p for p in (PACKAGE / "rules").rglob("*") if p.is_file())
+    return sorted({*modules, *rules})
 
 
 def file_digest(path: Path) -> str:
@@ -263,12 +177,11 @@ def folder_digest(folder: Path) -> list[list[str]] | None:
         return None
 
 
-def key(kind: str, code: tuple[str, ...], *parts: Any) -> Key:
-    """The key of a ``kind`` record computed by the modules ``code`` (pass the computing
-    module's ``__name__``: it follows the module wherever it moves) from ``parts``, which must
-    name every input of the record that is not code (file digests, settings, the environment
-    variables the computation reads)."""
-    return _hash([kind, code_version(code), *parts])
+def key(kind: str, *parts: Any) -> Key:
+    """The key of a ``kind`` record computed from ``parts``, which must name every input of the
+    record that is not the package's code (file digests, settings, the environment variables
+    the computation reads); the code counts through :func:`source_version`."""
+    return _hash([kind, source_version(), *parts])
 
 
 def settings_part(settings: object) -> Any:
@@ -295,24 +208,21 @@ def settings_part(settings: object) -> Any:
     return [type(settings).__name__, parts]
 
 
-def derived_key(
-    kind: str, sources: Sequence[Key | None], settings: object, code: tuple[str, ...]
-) -> Key | None:
+def derived_key(kind: str, sources: Sequence[Key | None], settings: object) -> Key | None:
     """The key of something computed from snapshots (given by their source keys, see
     :attr:`analysis.inputs.snapshot.Snapshot.source_key`) and ``settings`` (by
     :func:`settings_part`: every rule it holds, by content); None when a snapshot has no source key (built or changed in
     code), whose results are never cached."""
     if any(source is None for source in sources):
         return None
-    return key(kind, code, settings_part(settings), list(sources))
+    return key(kind, settings_part(settings), list(sources))
 
 
 def figures_key(sources: Sequence[Key | None], settings: object) -> Key | None:
     """The key of a quarter's figures record: every snapshot it draws on, the settings (with
-    the content of their delay-reason and theme rules, see :func:`settings_part`), and all of
-    the package's code and rules."""
-    base = derived_key("figures", sources, settings, (__name__,))
-    return None if base is None else _hash([base, package_version()])
+    the content of their delay-reason and theme rules, see :func:`settings_part`), and the
+    package's code and rules (as every key)."""
+    return derived_key("figures", sources, settings)
 
 
 def _hash(parts: list[Any]) -> Key:

@@ -29,10 +29,10 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from analysis.engine.interrupt import INTERRUPTED
 from analysis.engine.kernels import KernelPool, engine_name
+from analysis.engine.lazy import import_nbformat, import_papermill
 from analysis.quarters import Quarter
 
 KERNEL = "python3"
@@ -40,10 +40,14 @@ KERNEL = "python3"
 PRELOAD = (
     "import IPython.display, pandas, seaborn, matplotlib.pyplot\n"
     "import analysis.presentation.paper, analysis.presentation.plots\n"
+    "import analysis.engine.lazy\n"
+    "analysis.engine.lazy.import_jsonschema()\n"
 )
 """What every paper notebook imports: loaded once in the factory the kernels are forked from
 (analysis.engine.kernel_factory), and again by each kernel's warm-up where kernels cannot
-be forked."""
+be forked.  jsonschema too: every notebook checks its settings and rules files with it
+(:mod:`analysis.inputs.declared`), and its import (measured: 0.5 s in a fresh process) belongs
+in the warm-up, not in each notebook's own run."""
 
 WARM_UP = (
     "import gc\n"
@@ -83,23 +87,6 @@ def default_jobs() -> int:
     """One warm kernel per core: a kernel's work is CPU-bound, and each extra kernel costs its
     own start-up and imports."""
     return os.cpu_count() or 1
-
-
-_PAPERMILL_LOCK = threading.Lock()
-
-
-def import_papermill() -> Any:
-    """papermill, after jsonschema has been loaded the quick way (see analysis.engine.lazy).
-
-    Serialised: notebooks start in several threads at once, and concurrent first imports of
-    the same modules deadlock on Python's module locks."""
-    from analysis.engine.lazy import import_jsonschema
-
-    with _PAPERMILL_LOCK:
-        import_jsonschema()
-        import papermill
-
-    return papermill
 
 
 @contextlib.contextmanager
@@ -172,8 +159,6 @@ def settle_notebook(path: Path, name: str) -> None:
     quarter differ byte for byte and put a machine's paths in the publication.  Run times are
     kept in the manifest instead, and the injected parameters cell gets a fixed id in place of
     papermill's random one.  Failed runs keep everything, for debugging."""
-    from analysis.engine.lazy import import_nbformat
-
     nbformat = import_nbformat()
 
     notebook = nbformat.read(path, as_version=4)
@@ -221,8 +206,6 @@ def _source_cell(cells: list[dict], executed_index: int) -> tuple[int, str]:
 
 def _last_started_cell(output: Path) -> tuple[int, str] | None:
     """The cell a kernel was running when it died: the last one papermill stamped a start on."""
-    from analysis.engine.lazy import import_nbformat
-
     nbformat = import_nbformat()
 
     try:
@@ -239,12 +222,10 @@ def _last_started_cell(output: Path) -> tuple[int, str] | None:
 
 def describe_failure(exc: BaseException, source: Path, output: Path) -> str:
     """``cell N (In [k]) `first line`: Error: message``, counting cells as a reader does."""
-    from papermill.exceptions import PapermillExecutionError
+    from papermill.exceptions import PapermillExecutionError  # measured: papermill 0.6-2 s
 
     if isinstance(exc, PapermillExecutionError):
         # cell_index counts the notebook as executed: the source plus the injected cell.
-        from analysis.engine.lazy import import_nbformat
-
         nbformat = import_nbformat()
 
         cells = nbformat.read(source, as_version=4).cells

@@ -33,6 +33,14 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+from analysis.engine.lazy import lazy_import
+
+# measured: jupyter_client 0.2-0.3 s and jupyter_core.utils 0.06 s (the factory imports the
+# former), which a run that reuses its publication, importing this module, never starts.
+jupyter_client = lazy_import("jupyter_client")
+jupyter_utils = lazy_import("jupyter_core.utils")
+kernel_factory = lazy_import("analysis.engine.kernel_factory")
+
 RESET = (
     "import matplotlib.pyplot\n"
     "matplotlib.pyplot.close('all')\n"
@@ -70,10 +78,8 @@ class WarmKernel:
         provisioner = getattr(self.km, "provisioner", None)
         process = getattr(provisioner, "process", None)
         if provisioner is not None and process is not None:
-            from jupyter_core.utils import run_sync
-
             with contextlib.suppress(Exception):
-                run_sync(provisioner.kill)()
+                jupyter_utils.run_sync(provisioner.kill)()
                 process.wait(timeout=5)
         with contextlib.suppress(Exception):
             self.km.shutdown_kernel(now=True)
@@ -103,10 +109,8 @@ async def _until_ready(kc: Any, timeout: float) -> None:
             except Empty:
                 pass
             else:
-                from jupyter_client import protocol_version_info
-
                 major = int(reply["content"]["protocol_version"].split(".")[0])
-                if major != protocol_version_info[0]:  # as jupyter_client does
+                if major != jupyter_client.protocol_version_info[0]:  # as jupyter_client does
                     kc.session.adapt_version = major
                 return
         if not await kc.is_alive():
@@ -175,9 +179,6 @@ class KernelPool:
 
     # --- one thread's kernel ------------------------------------------------------------------
     def _start(self) -> WarmKernel:
-        from jupyter_client import KernelManager
-        from jupyter_core.utils import run_sync
-
         with self._lock:
             if self._closed:
                 raise KernelStartError("the run is ending; no new kernel is started")
@@ -185,7 +186,7 @@ class KernelPool:
             number = self.started
         began = time.perf_counter()
         name = f"k{uuid.uuid4().hex[:12]}"
-        km = KernelManager(
+        km = jupyter_client.KernelManager(
             kernel_name=self.kernel_name,
             transport="ipc",
             ip=str(self.kernel_dir / name),
@@ -199,7 +200,7 @@ class KernelPool:
             kc = km.client()
             kc.start_channels()
             kc.allow_stdin = False
-            run_sync(_until_ready)(kc, STARTUP_TIMEOUT)
+            jupyter_utils.run_sync(_until_ready)(kc, STARTUP_TIMEOUT)
         except Exception as exc:
             with contextlib.suppress(Exception):
                 km.shutdown_kernel(now=True)
@@ -211,7 +212,7 @@ class KernelPool:
             # A failing warm-up is not fatal: the notebook's own import cell will then fail
             # the same way and be reported with its cell and exception.
             with contextlib.suppress(Exception):
-                run_sync(_silently)(kc, self.warm_up, STARTUP_TIMEOUT)
+                jupyter_utils.run_sync(_silently)(kc, self.warm_up, STARTUP_TIMEOUT)
         if self.on_ready is not None:
             self.on_ready(number, time.perf_counter() - began)
         return kernel
@@ -219,8 +220,6 @@ class KernelPool:
     def _fork_from_factory(self, km: Any) -> None:
         """Have ``km``'s kernel forked by the pool's factory, started on first need (see
         :mod:`analysis.engine.kernel_factory`); left as it is where forking is not possible."""
-        from analysis.engine import kernel_factory
-
         if not kernel_factory.forking_possible():
             return
         with self._lock:
@@ -244,9 +243,7 @@ class KernelPool:
             self._local.kernel = None
 
     def _reset(self, kernel: WarmKernel) -> None:
-        from jupyter_core.utils import run_sync
-
-        reply = run_sync(_silently)(kernel.kc, RESET, STARTUP_TIMEOUT)
+        reply = jupyter_utils.run_sync(_silently)(kernel.kc, RESET, STARTUP_TIMEOUT)
         if reply.get("status") != "ok":
             raise KernelStartError(f"kernel reset failed: {reply.get('evalue', reply)}")
 
@@ -264,7 +261,7 @@ class KernelPool:
         so that start-up and imports overlap whatever the caller does next instead of waiting
         for the first notebook.  Each task occupies its thread for the kernel's start, so the
         executor spreads them over ``count`` threads."""
-        import jupyter_client  # noqa: F401  whole, here, before its threads race to import it
+        jupyter_client.load()  # whole, here, before its threads race to import it
 
         for _ in range(count):
             threads.submit(self._prestart)
@@ -336,7 +333,7 @@ class EngineMissing(RuntimeError):
 
 def engine_name() -> str:
     """The warm engine's name, once papermill has loaded it from the entry point."""
-    from papermill.engines import papermill_engines
+    from papermill.engines import papermill_engines  # measured: papermill 0.6-2 s, see below
 
     try:
         papermill_engines.get_engine(_ENGINE)
@@ -362,6 +359,8 @@ def __getattr__(name: str) -> Any:
 
 
 def _warm_engine() -> type:
+    # papermill (measured: 0.6-2 s, of a run that reuses its publication nothing) is imported
+    # only when a notebook is executed, and the engine is a subclass of its NBClientEngine.
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
     from papermill.iorw import write_ipynb

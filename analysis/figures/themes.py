@@ -27,6 +27,7 @@ import pandas as pd
 
 from analysis.figures.actions import classify
 from analysis.figures.phrase_rules import PhraseRule, RulesFile, load_phrase_rules, name_key
+from analysis.figures.recommendations import open_recommendations
 from analysis.inputs.settings import THEME_RULES_FILE, Settings, SettingsError
 from analysis.inputs.snapshot import Snapshot
 from analysis.inputs.vocabulary import OTHER_THEME
@@ -142,8 +143,6 @@ def themed_recommendations(
 ) -> pd.DataFrame:
     """The open recommendations (masked, as :mod:`analysis.figures.recommendations` gives them) with
     their ``subject`` theme."""
-    from analysis.figures.recommendations import open_recommendations
-
     open_recs = open_recommendations(recommendations)
     raw = recommendations.loc[open_recs.index]
     return with_subjects(open_recs, recommendation_themes(raw, rules))

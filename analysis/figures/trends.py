@@ -94,7 +94,7 @@ def trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataFrame:
     rows = []
     for i in range(len(history)):
         sources = keys[i - 1 : i + 1] if i else keys[:1]
-        key = cache.derived_key("trend", sources, settings, (__name__,))
+        key = cache.derived_key("trend", sources, settings)
 
         def row(i: int = i) -> dict[str, object]:
             return quarter_row(history[i], history[i - 1] if i else None, settings)
@@ -157,7 +157,7 @@ def deadline_trends(history: Sequence[Snapshot], settings: Settings) -> pd.DataF
     keys = history.source_keys
     rows = []
     for i in range(len(history)):
-        key = cache.derived_key("deadline-trend", keys[: i + 1], settings, (__name__,))
+        key = cache.derived_key("deadline-trend", keys[: i + 1], settings)
 
         def row(i: int = i) -> dict[str, object]:
             return deadline_row(history[: i + 1], settings)

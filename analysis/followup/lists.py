@@ -326,6 +326,7 @@ def build_workbook(
     rows: pd.DataFrame, snapshot: Snapshot, group: str, columns: tuple[Column, ...]
 ) -> Workbook:
     """The group's workbook (an openpyxl Workbook, not yet saved)."""
+    # measured: openpyxl 0.6 s, which `panelpaper returns` (it imports names from here) never uses
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -433,6 +434,7 @@ def _validations(
     sheet: Worksheet, columns: tuple[Column, ...], last_row: int, as_of: dt.date
 ) -> None:
     """Dropdowns on the coded columns and a date check on the proposed date."""
+    # measured: openpyxl 0.6 s (see build_workbook)
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 

@@ -179,7 +179,7 @@ def revised_deadlines(history: Sequence[Snapshot]) -> list[pd.DataFrame]:
     return [
         cache.remembered(
             "revisions",
-            cache.derived_key("revisions", [source], None, (__name__,)),
+            cache.derived_key("revisions", [source], None),
             lambda p=position: revised(p),
         )
         for position, source in enumerate(history.source_keys)
@@ -202,7 +202,7 @@ def deadline_columns(history: Sequence[Snapshot]) -> list[pd.DataFrame]:
     return [
         cache.remembered(
             "revisions",  # kept with the revised deadlines; the key's kind tells them apart
-            cache.derived_key("deadline-columns", [source], None, (__name__,)),
+            cache.derived_key("deadline-columns", [source], None),
             lambda p=position: columns(p),
         )
         for position, source in enumerate(history.source_keys)

@@ -23,9 +23,6 @@ from analysis.inputs.findings import Finding
 from analysis.inputs.settings import Settings, load_settings
 from analysis.quarters import Quarter, QuarterError
 
-LOADER = "analysis.inputs.snapshots"
-"""The module whose code (and every module of the package it imports) the key covers."""
-
 MAX_XLSX_MB_VARIABLE = "PANELPAPER_MAX_XLSX_MB"
 """The workbook size limit's variable (:func:`analysis.inputs.workbooks.max_xlsx_mb`)."""
 
@@ -97,7 +94,7 @@ def source_key(folder: Path, settings: Settings) -> cache.Key | None:
     """The disk-cache key of a snapshot folder's loaded result; None when the cache is off or
     the folder cannot be read.
 
-    It names everything the result depends on besides the loader's code (which
+    It names everything the result depends on besides the package's code (which
     :func:`analysis.engine.cache.key` adds): every entry of the folder by name (which files are present
     matters: an ``audit_actions.csv`` beside the workbook is an error) and, for files, by
     content; the quarter (the folder's name); the settings (every rule, by content, not by
@@ -113,7 +110,6 @@ def source_key(folder: Path, settings: Settings) -> cache.Key | None:
         return None
     return cache.key(
         "snapshot",
-        (LOADER,),
         cache.settings_part(replace(settings, delay_rules_path=None, theme_rules_path=None)),
         folder.name,
         entries,

@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import numpy as np
+from python_calamine import CalamineWorkbook
 
 from analysis.inputs.readers import (
     OLE_SIGNATURE,
@@ -187,8 +188,6 @@ def _not_a_workbook(head: bytes) -> str:
 
 
 def _workbook(path: Path):
-    from python_calamine import CalamineWorkbook
-
     try:
         return CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # zip, xml and format errors all mean "not a workbook we can read"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -840,8 +841,6 @@ def against_published(current: View, reports: Path | str) -> str | None:
     path = Path(reports) / current.quarter.id / "figures.json"
     if any(current.filters.values()) or not path.is_file():
         return None
-    import json
-
     record = json.loads(path.read_text(encoding="utf-8"))
     differ = [
         name

@@ -17,7 +17,6 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.engine.lazy import import_jsonschema
 from analysis.figures import actions as act
 from analysis.figures import delays
 from analysis.figures.record import build_figures, remembered_figures
@@ -25,12 +24,6 @@ from analysis.inputs.history import load_history
 from analysis.inputs.settings import Settings, load_settings
 from analysis.inputs.snapshot import Snapshot
 from analysis.quarters import Quarter, long_date
-
-import_jsonschema()
-"""Every notebook loads its settings and rules files, and those are checked with jsonschema
-(:mod:`analysis.inputs.declared`): importing it with this module puts its half second into a
-notebook kernel's warm-up, which imports the paper's modules before the notebook is given to
-it (``analysis.engine.execute.WARM_UP``), rather than into the notebook's own run."""
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,10 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
+from IPython import get_ipython
+from IPython.display import display
 from matplotlib.figure import Figure
+from matplotlib_inline.backend_inline import set_matplotlib_formats
 
 from analysis.presentation.colours import (
     ANALYSIS_FUNCTION_PALETTE,
@@ -106,15 +109,9 @@ def use_house_style() -> None:
 
 
 def _inline_in_notebooks() -> None:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
     shell = get_ipython()
     if shell is not None and type(shell).__name__ == "ZMQInteractiveShell":
         shell.run_line_magic("matplotlib", "inline")
-        from matplotlib_inline.backend_inline import set_matplotlib_formats
-
         set_matplotlib_formats("svg", "png", dpi=PNG_DPI, metadata=_SVG_METADATA)
 
 
@@ -157,8 +154,6 @@ def figure_bundle(fig: Figure, alt: str) -> dict[str, str]:
 def show(fig: Figure, alt: str) -> None:
     """Display a paper chart with its alt text, as the cell's one output, and close it so the
     inline backend does not show it a second time."""
-    from IPython.display import display
-
     display(figure_bundle(fig, alt), raw=True)
     plt.close(fig)
 

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from IPython.display import HTML
 from pandas.io.formats.style import Styler
 
 from analysis.presentation.markup import literal, one_line
@@ -253,6 +254,7 @@ def styled_table(frame: pd.DataFrame, *, caption: str | None = None) -> Styler:
 
 
 def has_itables() -> bool:
+    """Whether the optional itables is installed (it is no dependency: imported where used)."""
     try:
         import itables  # noqa: F401
     except ImportError:
@@ -265,7 +267,7 @@ def use_interactive_tables() -> None:
     rather than the internet, so tables work offline and in an exported HTML file.  Without
     itables this does nothing and :func:`interactive_table` falls back to a styled frame."""
     if has_itables():
-        import itables
+        import itables  # optional, see has_itables
 
         itables.init_notebook_mode(all_interactive=False, connected=False)
 
@@ -291,7 +293,6 @@ def interactive_table(
     if not has_itables():
         return styled_table(frame, caption=caption)
     import itables
-    from IPython.display import HTML
 
     shown = _for_screen(frame)
     text = [i for i, c in enumerate(shown.columns) if not pd.api.types.is_numeric_dtype(shown[c])]

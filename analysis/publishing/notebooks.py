@@ -17,6 +17,7 @@ import hashlib
 import sys
 from pathlib import Path
 
+from analysis.engine.lazy import import_jupytext, import_nbclient, import_nbformat
 from analysis.paths import NOTEBOOKS
 
 NOTEBOOKS_DIR = NOTEBOOKS
@@ -47,12 +48,8 @@ def paired_text(ipynb: Path) -> Path:
 def sync_from_text(ipynb: Path) -> None:
     """Rebuild the notebook's cells from its ``.py`` pair (the file people edit and review),
     keeping the notebook's metadata; outputs are recomputed by :func:`execute` afterwards."""
-    from analysis.engine.lazy import import_nbformat
-
-    nbformat = import_nbformat()  # before jupytext, which imports it
-    import jupytext
-
-    text = jupytext.read(paired_text(ipynb))
+    nbformat = import_nbformat()
+    text = import_jupytext().read(paired_text(ipynb))
     if ipynb.exists():
         current = nbformat.read(ipynb, as_version=4)
         text.metadata = {**current.metadata, **{"jupytext": text.metadata.get("jupytext", {})}}
@@ -70,16 +67,9 @@ def execute(ipynb: Path) -> None:
 
     nbclient is used directly (papermill would add run timestamps to every cell, which would
     churn the committed reference notebooks for no information)."""
-    from analysis.engine.lazy import import_nbformat
-
     nbformat = import_nbformat()
-    from nbclient import NotebookClient
-
-    from analysis.engine.lazy import import_jsonschema
-
-    import_jsonschema()
     notebook = nbformat.read(ipynb, as_version=4)
-    client = NotebookClient(
+    client = import_nbclient().NotebookClient(
         notebook,
         kernel_name="python3",
         resources={"metadata": {"path": str(ipynb.parent)}},
@@ -94,11 +84,8 @@ def execute(ipynb: Path) -> None:
 
 def stale(ipynb: Path) -> list[str]:
     """Why a reference notebook cannot be trusted as it stands; empty when it can."""
-    from analysis.engine.lazy import import_nbformat
-
-    nbformat = import_nbformat()  # before jupytext, which imports it
-    import jupytext
-
+    nbformat = import_nbformat()
+    jupytext = import_jupytext()
     problems = []
     notebook = nbformat.read(ipynb, as_version=4)
     text = paired_text(ipynb)

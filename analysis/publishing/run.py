@@ -39,8 +39,11 @@ from analysis.engine import execute, interrupt
 from analysis.engine.execute import NotebookRun
 from analysis.engine.interrupt import INTERRUPTED
 from analysis.engine.kernels import KernelPool
+from analysis.engine.lazy import lazy_import
+from analysis.figures.cached import cached_record_text
 from analysis.inputs.findings import Finding, SnapshotError
 from analysis.inputs.settings import load_settings
+from analysis.inputs.snapshot_cache import cached_findings
 from analysis.paths import PROJECT_ROOT
 from analysis.publishing.notebooks import PAPER_NOTEBOOKS
 from analysis.publishing.options import RENDERERS as RENDERERS  # the CLI's --renderer check
@@ -51,46 +54,43 @@ from analysis.publishing.record import publish, recorded_settings, reuse
 from analysis.publishing.record.locking import quarter_lock
 from analysis.quarters import Quarter
 
+# Loaded on first use (measured: the loader and the figures bring pandas, about 1 s, and the
+# renderers nbformat and jsonschema, 0.5 s): an unchanged rerun needs none of them, and a run
+# whose snapshot and figures are cached needs only the renderers.
+snapshots = lazy_import("analysis.inputs.snapshots")
+record = lazy_import("analysis.figures.record")
+paper = lazy_import("analysis.publishing.render.paper")
+
 
 # --- the steps a test may replace ----------------------------------------------------------------
 def snapshot_findings(data_dir: Path, quarter: Quarter) -> tuple[object, list[Finding]]:
     """The snapshot's findings.  One validated before from the same files, settings and code is
     answered from the cache without importing pandas (the snapshot itself is not needed here),
     so the kernels, which may only start once the data is known to be valid, start sooner."""
-    from analysis.inputs.snapshot_cache import cached_findings
-
     findings = cached_findings(data_dir, quarter)
     if findings is not None:
         return None, findings
-    from analysis.inputs.snapshots import check_snapshot
-
-    return check_snapshot(data_dir, quarter)
+    return snapshots.check_snapshot(data_dir, quarter)
 
 
 def compute_figures(data_dir: Path, quarter: Quarter) -> str:
     """figures.json.  A record already in the cache (the notebooks of an earlier run, or
     ``panelpaper figures``, built it from these files, settings and code) is read without
     importing pandas: this process then leaves the cores to the kernels warming up."""
-    from analysis.figures.cached import cached_record_text
-
     text = cached_record_text(data_dir, quarter)
     if text is not None:
         return text
-    from analysis.figures.record import figures_for_quarter, to_json
-
-    return to_json(figures_for_quarter(data_dir, quarter))
+    return record.to_json(record.figures_for_quarter(data_dir, quarter))
 
 
 def stage_paper(staging: Path, renderer: str) -> Any:
-    from analysis.publishing.render.paper import stage_paper
-
-    return stage_paper(staging, renderer=renderer)
+    return paper.stage_paper(staging, renderer=renderer)
 
 
 def render_paper(staging: Path, renderer: str, staged: Any = None) -> Any:
-    from analysis.publishing.render.paper import draw_paper, stage_paper
-
-    return draw_paper(staged if staged is not None else stage_paper(staging, renderer))
+    return paper.draw_paper(
+        staged if staged is not None else paper.stage_paper(staging, renderer=renderer)
+    )
 
 
 class RunError(RuntimeError):
@@ -191,9 +191,7 @@ def run_all(options: Options, quarters: Sequence[Quarter] | None = None) -> list
     started = time.perf_counter()
     run = Run.start(options, all_quarters=True)
     if quarters is None:
-        from analysis.inputs.snapshots import list_quarters
-
-        quarters = list_quarters(run.options.data_dir)
+        quarters = snapshots.list_quarters(run.options.data_dir)
     plans = [_plan(run, q) for q in quarters]
     to_build = [p for p in plans if p.decision == reuse.RUN]
     validate(run, to_build, refused=[p for p in plans if p.decision == reuse.REFUSE])

@@ -9,9 +9,7 @@ files, which is how a test tells a hit from a miss.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
-import json
 import os
 import pickle
 import shutil
@@ -296,7 +294,7 @@ def test_a_snapshot_changed_in_code_is_never_served_cached_rows(
     assert snapshot.source_key is not None
     changed = dataclasses.replace(snapshot, actions=snapshot.actions.iloc[:0])
     assert changed.source_key is None
-    assert cache.derived_key("trend", [changed.source_key], DEFAULTS, (trends.__module__,)) is None
+    assert cache.derived_key("trend", [changed.source_key], DEFAULTS) is None
 
 
 def test_figures_are_the_same_cold_warm_and_without_the_cache(
@@ -390,218 +388,131 @@ def test_the_source_key_is_a_real_field() -> None:
 
 
 # --- the code part of the keys -----------------------------------------------------------------
-LOADER = check_snapshot.__module__
+@pytest.fixture
+def package_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the package's source that the key is computed from, and a fresh process's
+    memory of it (the key is computed once per process)."""
+    copy = tmp_path / "checkout" / "analysis"
+    shutil.copytree(cache.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    monkeypatch.setattr(cache, "PACKAGE", copy)
+    cache.source_version.cache_clear()
+    yield copy
+    cache.source_version.cache_clear()
 
 
-def test_the_loader_key_covers_the_modules_the_loader_imports() -> None:
-    loader = cache.modules_imported_by((LOADER,))
-    # snapshots imports readers and schemas, schemas imports findings: all of them count, with
-    # the packages they sit in and this module itself; code the loader never runs does not.
-    assert {
-        "analysis",
-        "analysis.inputs",
-        "analysis.inputs.snapshots",
-        "analysis.inputs.readers",
-        "analysis.inputs.workbooks",
-        "analysis.inputs.workbook_xml",
-        "analysis.inputs.schemas",
-        "analysis.inputs.findings",
-        "analysis.inputs.monitoring",
-        "analysis.inputs.vocabulary",
-        "analysis.engine.cache",
-    } <= set(loader)
-    assert not {m for m in loader if m.startswith("analysis.figures")}
-    assert "analysis.figures.recommendations" in cache.modules_imported_by((trends.__module__,))
+def _key_of(package: Path) -> str:
+    cache.source_version.cache_clear()
+    return cache.key("head", "the same parts")
 
 
-def test_a_root_that_is_not_a_module_is_an_error() -> None:
-    with pytest.raises(ValueError, match="not a module"):
-        cache.modules_imported_by(("analysis.inputs.nowhere",))
+def test_an_unchanged_tree_gives_the_same_key_wherever_it_lives(
+    package_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = _key_of(package_copy)
+    assert _key_of(package_copy) == first
+    elsewhere = tmp_path / "another" / "place" / "analysis"
+    shutil.copytree(package_copy, elsewhere)
+    monkeypatch.setattr(cache, "PACKAGE", elsewhere)
+    assert _key_of(elsewhere) == first  # a kernel or another checkout of the same code hits
 
 
-def _imports_by_parsing(roots: tuple[str, ...]) -> set[str]:
-    """The reference: Python's own parser finds every import of a module of the package."""
-    found: set[str] = set()
-    todo = [*roots, "analysis.engine.cache"]
-    while todo:
-        name = todo.pop()
-        path = cache.module_file(name)
-        if name in found or path is None:
-            continue
-        found.add(name)
-        if "." in name:
-            todo.append(name.rpartition(".")[0])
-        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom):
-                base = node.module or ""
-                if node.level:
-                    parts = package.split(".")
-                    anchor = ".".join(parts[: len(parts) - node.level + 1])
-                    base = f"{anchor}.{base}" if base else anchor
-                todo.append(base)
-                todo.extend(f"{base}.{alias.name}" for alias in node.names)
-            elif isinstance(node, ast.Import):
-                todo.extend(alias.name for alias in node.names)
-    return found
+def test_editing_any_source_file_of_the_package_changes_the_key(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache, "LIBRARIES", ())  # their versions are the slow part, unchanged here
+    before = _key_of(package_copy)
+    sources = sorted(package_copy.rglob("*.py")) + sorted((package_copy / "rules").iterdir())
+    assert len(sources) > 50 and any(p.suffix == ".yml" for p in sources)
+    unchanged = []
+    for path in sources:
+        text = path.read_bytes()
+        path.write_bytes(text + b"\n")
+        if _key_of(package_copy) == before:
+            unchanged.append(path.relative_to(package_copy).as_posix())
+        path.write_bytes(text)
+    assert unchanged == []
+    assert _key_of(package_copy) == before
 
 
-@pytest.mark.parametrize(
-    "module",
-    sorted(
-        ".".join(("analysis", *p.relative_to(cache.PACKAGE).with_suffix("").parts))
-        for p in cache.PACKAGE.rglob("*.py")
-        if p.name != "__init__.py"
-    ),
-)
-def test_the_import_scan_finds_every_module_the_parser_finds(module: str) -> None:
-    assert set(cache.modules_imported_by((module,))) >= _imports_by_parsing((module,))
+def test_a_module_added_renamed_or_moved_changes_the_key(package_copy: Path) -> None:
+    before = _key_of(package_copy)
+    added = package_copy / "figures" / "new_figure.py"
+    added.write_text("")
+    assert _key_of(package_copy) != before
+    added.unlink()
+    assert _key_of(package_copy) == before
+    (package_copy / "inputs" / "row_warnings.py").rename(package_copy / "row_warnings.py")
+    assert _key_of(package_copy) != before
 
 
-def test_the_import_scan_reads_every_form_of_import(tmp_path, monkeypatch) -> None:
-    package = tmp_path / "analysis"
-    for name in ("a", "b", "c", "d", "e", "f", "cache", "g/h", "g/i", "j/k", "m", "n", "p/q"):
-        (package / f"{name}.py").parent.mkdir(parents=True, exist_ok=True)
-        (package / f"{name}.py").write_text("")
-    for sub in ("g", "j", "p"):
-        (package / sub / "__init__.py").write_text("")
-    (package / "__init__.py").write_text("")
-    (package / "root.py").write_text(
-        "from analysis import a\n"
-        "from analysis import (\n    b,  # a comment between names\n    c as sea,\n)\n"
-        "def later():\n    import analysis.d, os\n"
-        "    from analysis.e import thing  # comment\n"
-        "import os, analysis.f as eff\n"
-        "from analysis.g import h, \\\n    i as eye\n"
-        "from analysis.j.k import thing\n"
-        "from . import m\n"
-        "from .n import thing\n"
+def test_compiled_files_and_other_files_beside_the_code_do_not_count(package_copy: Path) -> None:
+    before = _key_of(package_copy)
+    (package_copy / "inputs" / "__pycache__").mkdir()
+    (package_copy / "inputs" / "__pycache__" / "snapshots.cpython-311.pyc").write_bytes(b"x")
+    (package_copy / "inputs" / "notes.txt").write_text("a scratch file")
+    assert _key_of(package_copy) == before
+
+
+def test_the_key_is_computed_once_per_process(package_copy: Path) -> None:
+    """Hashing the package costs milliseconds: done once, not on every key.  So code edited
+    under a running process keeps that process's key (its modules are already loaded)."""
+    before = _key_of(package_copy)
+    (package_copy / "quarters.py").write_text("# edited while the process runs\n")
+    assert cache.key("head", "the same parts") == before
+    assert _key_of(package_copy) != before
+
+
+def test_an_entry_written_by_other_code_is_never_served(
+    data_dir: Path, make_snapshot, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_snapshot()
+    check_snapshot(data_dir, Q1, DEFAULTS)
+    check_snapshot(data_dir, Q1, DEFAULTS)
+    assert reads == ["2019-20-Q1"]
+    monkeypatch.setattr(cache, "source_version", lambda: "the package after an edit")
+    check_snapshot(data_dir, Q1, DEFAULTS)
+    assert reads == ["2019-20-Q1", "2019-20-Q1"]
+
+
+def test_the_library_versions_count_in_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache.source_version.cache_clear()
+    before = cache.key("head", "the same parts")
+    real = cache.metadata.version
+    monkeypatch.setattr(
+        cache.metadata, "version", lambda name: "0.0" if name == "pandas" else real(name)
     )
-    (package / "p" / "__init__.py").write_text("from .q import thing\n")
-    (package / "o.py").write_text("from .p import thing\n")
-    monkeypatch.setattr(cache, "PACKAGE", package)
-    cache.modules_imported_by.cache_clear()
+    cache.source_version.cache_clear()
     try:
-        found = cache.modules_imported_by(("analysis.root",))
-        names = [
-            ".",
-            "a",
-            "b",
-            "c",
-            "cache",
-            "d",
-            "e",
-            "f",
-            "g",
-            "g.h",
-            "g.i",
-            "j",
-            "j.k",
-            "m",
-            "n",
-            "root",
-        ]
-        assert found == tuple(f"analysis.{n}".rstrip(".") for n in names)
-        assert cache.modules_imported_by(("analysis.o",)) == (
-            "analysis",
-            "analysis.engine.cache",
-            "analysis.o",
-            "analysis.p",
-            "analysis.p.q",
-        )
+        assert cache.key("head", "the same parts") != before
     finally:
-        cache.modules_imported_by.cache_clear()
+        monkeypatch.undo()
+        cache.source_version.cache_clear()
 
 
-_KEY_OF_THE_LOADER = (
-    "import sys\n"
-    "from analysis import cache\n"
-    "from analysis.inputs import snapshots\n"
-    "modules = cache.modules_imported_by((snapshots.__name__,))\n"
-    "print(sys.argv[1] in modules, cache.code_version((snapshots.__name__,)))\n"
+_KEY_IN_A_PROCESS = (
+    "from analysis.engine import cache\nprint(cache.key('head', 'the same parts'))\n"
 )
 
 
-def _loader_key(root: Path, module: str) -> tuple[bool, str]:
-    """Whether ``module`` counts in the loader's key, and the key's code part, as a process
-    importing the package at ``root`` sees them."""
+def _key_in_a_process(root: Path) -> str:
     env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run(
-        [sys.executable, "-c", _KEY_OF_THE_LOADER, module],
+        [sys.executable, "-c", _KEY_IN_A_PROCESS],
         cwd=root,
         env=env,
         capture_output=True,
         text=True,
         check=True,
     )
-    covered, version = done.stdout.split()
-    return covered == "True", version
+    return done.stdout.strip()
 
 
-@pytest.mark.slow  # three processes that import pandas
-def test_a_module_moved_to_another_sub_package_still_counts_in_the_key(tmp_path: Path) -> None:
-    """The package copied, and the row warnings (which the loader imports) moved from
-    inputs/ to a new sub-package with their importers updated: the loader's key still covers
-    them where they now live, and changes when their source does."""
-    root = tmp_path / "checkout"
-    shutil.copytree(cache.PACKAGE, root / "analysis", ignore=shutil.ignore_patterns("__pycache__"))
-    package = root / "analysis"
-    assert _loader_key(root, "analysis.inputs.row_warnings")[0]
-
-    (package / "checks").mkdir()
-    (package / "checks" / "__init__.py").write_text("")
-    (package / "inputs" / "row_warnings.py").rename(package / "checks" / "row_warnings.py")
-    importers = [
-        p for p in package.rglob("*.py") if "analysis.inputs.row_warnings" in p.read_text()
-    ]
-    assert importers  # the loader's snapshots.py at least
-    for path in importers:
-        text = path.read_text(encoding="utf-8")
-        path.write_text(
-            text.replace("analysis.inputs.row_warnings", "analysis.checks.row_warnings")
-        )
-    covered, before = _loader_key(root, "analysis.checks.row_warnings")
-    assert covered
-
-    moved = package / "checks" / "row_warnings.py"
-    moved.write_text(moved.read_text(encoding="utf-8").replace("published after", "issued after"))
-    covered, after = _loader_key(root, "analysis.checks.row_warnings")
-    assert covered and after != before
-
-
-_RUN_AND_LIST = (
-    "import json, sys\n"
-    "from pathlib import Path\n"
-    "from analysis import cache\n"
-    "from analysis.inputs import snapshots\n"
-    "data = Path(sys.argv[1])\n"
-    "def ours():\n"
-    "    return sorted(m for m in sys.modules if m == 'analysis' or m.startswith('analysis.'))\n"
-    "with cache.disabled():\n"
-    "    quarter = snapshots.latest_quarter(data)\n"
-    "    snapshot = snapshots.load_snapshot(data, quarter)\n"
-    "    loaded = ours()\n"
-    "    from analysis.figures import trends\n"
-    "    from analysis.inputs.history import load_history\n"
-    "    trends.trends(load_history(data, quarter), snapshots.load_settings(data))\n"
-    "print(json.dumps({'loader': loaded, 'trends': ours()}))\n"
-)
-
-
-@pytest.mark.slow  # a process that reads the sample data
-def test_every_module_that_really_runs_counts_in_the_key(repo_root: Path) -> None:
-    """What Python really imported while loading a snapshot (and then computing trends), lazy
-    imports inside functions included, is all in the key of what was computed."""
-    if not (repo_root / "data" / "snapshots").is_dir():
-        pytest.skip("no sample snapshots under data/snapshots")
-    done = subprocess.run(
-        [sys.executable, "-c", _RUN_AND_LIST, str(repo_root / "data")],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    ran = json.loads(done.stdout)
-    loader = snapshots.load_snapshot.__module__
-    assert set(ran["loader"]) <= set(cache.modules_imported_by((loader,)))
-    assert set(ran["trends"]) <= set(cache.modules_imported_by((trends.__module__,)))
-    assert "analysis.inputs.workbooks" in ran["loader"]  # the run really read a workbook
+def test_a_process_importing_an_edited_checkout_computes_another_key(package_copy: Path) -> None:
+    """What a real run sees: two processes of the same checkout agree, and an edit of a module
+    the loader does not even import (the follow-up lists) retires the entries."""
+    root = package_copy.parent
+    before = _key_in_a_process(root)
+    assert _key_in_a_process(root) == before
+    lists = package_copy / "followup" / "lists.py"
+    lists.write_text(lists.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert _key_in_a_process(root) != before

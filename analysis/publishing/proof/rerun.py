@@ -37,10 +37,10 @@ from analysis.engine.execute import (
     PRELOAD,
     WARM_UP,
     execute_notebook,
-    import_papermill,
     longest_first,
 )
 from analysis.engine.kernels import KernelPool
+from analysis.engine.lazy import import_papermill
 from analysis.publishing.proof.compare import (
     cell_options,
     cell_source,

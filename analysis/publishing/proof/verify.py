@@ -44,6 +44,7 @@ from typing import Any
 
 from analysis.engine import cache
 from analysis.engine.execute import default_jobs
+from analysis.figures.record import figures_for_quarter, to_json
 from analysis.inputs.snapshot_cache import named_quarters
 from analysis.paths import NOTEBOOKS
 from analysis.publishing.options import Options
@@ -51,6 +52,8 @@ from analysis.publishing.proof.rerun import Pending, start_reruns
 from analysis.publishing.record import manifest as mf
 from analysis.publishing.record import recorded_settings as rs
 from analysis.publishing.record.locking import quarter_lock
+from analysis.publishing.render import paper as render
+from analysis.publishing.render import quarto
 from analysis.quarters import Quarter
 
 NOTEBOOKS_DIR = NOTEBOOKS
@@ -327,8 +330,6 @@ def cache_off() -> Iterator[None]:
 
 
 def recompute_figures(data_dir: Path, quarter: Quarter) -> bytes:
-    from analysis.figures.record import figures_for_quarter, to_json
-
     return to_json(figures_for_quarter(data_dir, quarter)).encode("utf-8")
 
 
@@ -476,14 +477,14 @@ def renderer_note(manifest: dict) -> str | None:
     if name not in ("quarto", "pandoc") or not versions:
         return None
     try:
-        from analysis.publishing.render.paper import renderer_versions
-
         if name == "quarto":
-            from analysis.publishing.render.quarto import quarto_path
-
-            here = {"quarto": None} if quarto_path() is None else renderer_versions("quarto")
+            here = (
+                {"quarto": None}
+                if quarto.quarto_path() is None
+                else render.renderer_versions("quarto")
+            )
         else:
-            here = renderer_versions("pandoc")
+            here = render.renderer_versions("pandoc")
     except Exception as exc:  # a broken tool here says so; it never fails the verdict
         return f"the renderer here could not be asked its version ({type(exc).__name__}: {exc})"
     if here == versions:

@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from analysis.inputs.snapshot_cache import snapshots_dir
 from analysis.paths import RECORDED_SETTINGS_DIR
 from analysis.publishing.record.manifest import RECORDED_SETTINGS, SETTINGS_FILES, read_manifest
@@ -176,8 +178,6 @@ def settings_folder(
 
 # --- what differs from today's settings ---------------------------------------------------------
 def _load(path: Path | None) -> Any:
-    import yaml
-
     if path is None or not path.is_file():
         return None
     try:

@@ -11,6 +11,7 @@ Quarto's embed does (cell id, then ``label`` option, then tag), so one paper.qmd
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from dataclasses import dataclass, field
@@ -151,8 +152,6 @@ class Embedder:
     def _image(self, label: str, index: int, output: nbformat.NotebookNode) -> str:
         """The output's picture as a file: its SVG where it has one (vector, for the HTML and
         the PDF; Word takes the PNG instead, see ``paper/word-figures.lua``), else its PNG."""
-        import base64
-
         self.figure_dir.mkdir(parents=True, exist_ok=True)
         suffix = "" if index == 0 else f"-{index + 1}"
         data = output.data

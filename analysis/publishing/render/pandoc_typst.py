@@ -16,6 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pypandoc
+import typst
 import yaml
 
 from analysis.publishing.render.embeds import FALLBACK_DIR, resolve_paper
@@ -29,8 +31,6 @@ from analysis.publishing.render.paper_sources import (
 
 
 def _run_pandoc(staging: Path, args: list[str]) -> None:
-    import pypandoc
-
     result = subprocess.run(
         [pypandoc.get_pandoc_path(), *args],
         cwd=staging,
@@ -55,8 +55,6 @@ def compile_pdf(typ: Path, staging: Path, options: dict[str, Any]) -> Path:
     _quarto.yml, as Quarto passes them: its font folders (the charts' DejaVu Sans) and its
     PDF standards.  PDF/UA-1 makes Typst check the paper's accessibility as it compiles (alt
     text on every image, a document title...) and fail the render on what it finds."""
-    import typst
-
     output = staging / "paper.pdf"
     try:
         typst.compile(

@@ -24,6 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import pypandoc
+import typst
+
 from analysis.publishing.render.chart_assets import prepare_charts
 from analysis.publishing.render.page_structure import structure_html
 from analysis.publishing.render.pandoc_typst import render_with_pandoc
@@ -77,9 +80,6 @@ def renderer_versions(renderer: Renderer) -> dict[str, str]:
     """Versions of the tools a renderer runs, as recorded with each paper."""
     if renderer == "quarto":
         return {"quarto": quarto_version(quarto_path() or "quarto")}
-    import pypandoc
-    import typst
-
     return {"pandoc": pypandoc.get_pandoc_version(), "typst": typst.__version__}
 
 

@@ -136,7 +136,7 @@ TYPST_FONT_FILES = (
 
 def matplotlib_font_dir() -> Path:
     """matplotlib's own font folder, which holds DejaVu Sans, the typeface of every chart."""
-    import matplotlib
+    import matplotlib  # measured: 0.4-1.3 s, and the run's process needs only this folder
 
     return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 
