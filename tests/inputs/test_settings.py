@@ -3,6 +3,7 @@ settings.yml takes effect, and a file that cannot be acted on is refused by name
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from analysis.inputs import settings as st
 from analysis.inputs.vocabulary import ASSURANCES
+from analysis.paths import RECORDED_SETTINGS_DIR, RECORDED_SETTINGS_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -168,3 +170,57 @@ def test_the_optional_attention_rules_are_off_unless_named(tmp_path: Path) -> No
         "attention:\n  rules: [most_overdue, moved_more_than_limit]\n", encoding="utf-8"
     )
     assert st.load_settings(tmp_path).attention.rules == ("most_overdue", "moved_more_than_limit")
+
+
+# --- a published quarter is read under the rules recorded with it ------------------------------
+def _published(reports: Path, quarter: str, manifest: object, coming_quarters: int) -> Path:
+    """A publication of ``quarter`` whose recorded settings say ``coming_quarters``."""
+    folder = reports / quarter
+    (folder / RECORDED_SETTINGS_DIR).mkdir(parents=True)
+    (folder / RECORDED_SETTINGS_DIR / "settings.yml").write_text(
+        f"coming_quarters: {coming_quarters}\n", encoding="utf-8"
+    )
+    text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+    (folder / "manifest.json").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_quarter_published_with_its_rules_is_read_under_them(tmp_path: Path) -> None:
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    data.mkdir()
+    (data / "settings.yml").write_text("coming_quarters: 2\n", encoding="utf-8")
+    folder = _published(reports, "2019-20-Q1", {RECORDED_SETTINGS_KEY: ["settings.yml"]}, 7)
+    recorded = st.settings_of_quarter(data, reports, "2019-20-Q1")
+    assert recorded == st.load_settings(folder / RECORDED_SETTINGS_DIR)
+    assert recorded.coming_quarters == 7
+    # str paths do as well as Path ones
+    assert st.settings_of_quarter(str(data), str(reports), "2019-20-Q1") == recorded
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"quarter": "2019-20-Q1"},  # published before rules were recorded
+        {RECORDED_SETTINGS_KEY: "settings.yml"},  # not a list of files
+        [RECORDED_SETTINGS_KEY],  # not a manifest
+        "{not json",
+    ],
+)
+def test_a_quarter_without_recorded_rules_is_read_under_the_rules_in_force(
+    tmp_path: Path, manifest: object
+) -> None:
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    data.mkdir()
+    (data / "settings.yml").write_text("coming_quarters: 2\n", encoding="utf-8")
+    _published(reports, "2019-20-Q1", manifest, 7)
+    in_force = st.load_settings(data)
+    assert in_force.coming_quarters == 2
+    assert st.settings_of_quarter(data, reports, "2019-20-Q1") == in_force
+    assert st.settings_of_quarter(data, reports, "2019-20-Q2") == in_force  # not published
+    assert st.settings_of_quarter(data, None, "2019-20-Q1") == in_force  # no reports folder
+
+
+def test_a_files_column_map_is_its_own_or_none() -> None:
+    chosen = st.Settings(columns={"audit_actions": {"Ref": "action_id"}})
+    assert chosen.column_map("audit_actions") == {"Ref": "action_id"}
+    assert chosen.column_map("recommendations") == {}
