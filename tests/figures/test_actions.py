@@ -165,12 +165,30 @@ def test_breakdowns_count_only_outstanding_monitored_actions_in_canonical_order(
     assert list(groups.items()) == [("Professionalism", 2), ("Met HQ", 1)]
 
 
+def test_risks_and_age_bands_come_in_the_vocabularys_order_not_by_count():
+    rows = [
+        {"risk": "Medium", "due_date": "2018-01-31"},  # over a year past
+        {"risk": "Medium", "due_date": "2018-02-28"},
+        {"risk": "High", "due_date": "2019-05-31"},  # a month past
+    ]
+    frame = classify(rows)
+    assert list(act.by_risk(frame).items()) == [("High", 1), ("Medium", 2)]
+    assert list(act.by_age_band(frame).items()) == [("0-3 months", 1), ("1-2 years", 2)]
+
+
+def test_the_deadline_quarter_table_is_indexed_by_quarter_id():
+    table = act.by_deadline_quarter(classify([{"due_date": "2019-05-10"}]))
+    assert table.index.name == "deadline_quarter"
+
+
 def test_business_area_blank_is_named():
     frame = classify([{"business_area": "Public Order"}, {"business_area": None}])
     assert act.by_business_area(frame).to_dict() == {
         "Public Order": 1,
         act.NO_BUSINESS_AREA: 1,
     }
+    assert act.by_business_area(frame).index.name == "business_area"
+    assert act.business_area(frame).name == "business_area"
 
 
 def test_restricted_audits_share_one_masked_entry_in_the_audit_breakdown():

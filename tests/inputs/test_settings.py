@@ -224,3 +224,51 @@ def test_a_files_column_map_is_its_own_or_none() -> None:
     chosen = st.Settings(columns={"audit_actions": {"Ref": "action_id"}})
     assert chosen.column_map("audit_actions") == {"Ref": "action_id"}
     assert chosen.column_map("recommendations") == {}
+
+
+def test_a_data_folders_column_and_word_maps_take_effect(tmp_path: Path) -> None:
+    from analysis.inputs.columns import parse_map
+    from analysis.inputs.value_maps import parse_values
+
+    own = tmp_path / "settings.yml"
+    own.write_text(
+        "columns:\n  recommendations:\n    Reference: rec_id\n"
+        "values:\n  audit_actions:\n    risk: {Red: High}\n",
+        encoding="utf-8",
+    )
+    chosen = st.load_settings(tmp_path)
+    assert chosen.columns == parse_map({"recommendations": {"Reference": "rec_id"}}, str(own))
+    assert chosen.column_map("recommendations") == {"Reference": "rec_id"}
+    assert chosen.values == parse_values({"audit_actions": {"risk": {"Red": "High"}}}, str(own))
+    assert chosen.values != {}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("columns:\n  recommendations:\n    A: rec_id\n    B: rec_id\n", "rec_id"),
+        ("values:\n  audit_actions:\n    risk: {Red: Urgent}\n", "Urgent"),
+    ],
+)
+def test_a_map_that_cannot_be_applied_is_refused_naming_the_file(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    own = tmp_path / "settings.yml"
+    own.write_text(text, encoding="utf-8")
+    with pytest.raises(st.SettingsError) as caught:
+        st.load_settings(tmp_path)
+    assert str(caught.value).startswith(f"{own}: ")
+    assert words in str(caught.value)
+    assert type(caught.value.__cause__).__name__ in ("ColumnMapError", "ValueMapError")
+    assert str(caught.value) == str(caught.value.__cause__)
+
+
+def test_the_theme_rules_are_the_data_folders_own_when_it_has_them(tmp_path: Path) -> None:
+    packaged = st.load_settings()
+    assert packaged.theme_rules_path == st.RULES / st.THEME_RULES_FILE
+    assert packaged.delay_rules_path == st.RULES / st.DELAY_RULES_FILE
+    assert st.load_settings(tmp_path).theme_rules_path == packaged.theme_rules_path
+    own = tmp_path / st.THEME_RULES_FILE
+    own.write_text("themes:\n  - {name: A, description: d, patterns: [a]}\n", encoding="utf-8")
+    assert st.load_settings(tmp_path).theme_rules_path == own
+    assert st.load_settings(tmp_path).delay_rules_path == packaged.delay_rules_path
