@@ -179,6 +179,14 @@ def test_risks_and_age_bands_come_in_the_vocabularys_order_not_by_count():
 def test_the_deadline_quarter_table_is_indexed_by_quarter_id():
     table = act.by_deadline_quarter(classify([{"due_date": "2019-05-10"}]))
     assert table.index.name == "deadline_quarter"
+    counts = table[["overdue", "not_yet_due", "outstanding"]]
+    # all overdue, the later quarter holding more: still in time order, labels beside their ids
+    rows = [{"due_date": "2018-12-01"}, {"due_date": "2019-02-01"}, {"due_date": "2019-02-02"}]
+    overdue_only = act.by_deadline_quarter(classify(rows))
+    assert overdue_only.index.tolist() == ["2018-19-Q3", "2018-19-Q4"]
+    assert overdue_only["label"].tolist() == ["Q3 18/19", "Q4 18/19"]
+    assert overdue_only["overdue"].tolist() == [1, 2]
+    assert counts.dtypes.tolist() == ["int64"] * 3
 
 
 def test_business_area_blank_is_named():

@@ -272,3 +272,21 @@ def test_the_theme_rules_are_the_data_folders_own_when_it_has_them(tmp_path: Pat
     own.write_text("themes:\n  - {name: A, description: d, patterns: [a]}\n", encoding="utf-8")
     assert st.load_settings(tmp_path).theme_rules_path == own
     assert st.load_settings(tmp_path).delay_rules_path == packaged.delay_rules_path
+
+
+def test_the_contract_defaults_are_read_from_the_packaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packaged = tmp_path / "rules"
+    packaged.mkdir()
+    shipped = (st.RULES / st.SETTINGS_FILE).read_text(encoding="utf-8")
+    (packaged / st.SETTINGS_FILE).write_text(
+        shipped.replace("coming_quarters: 3", "coming_quarters: 5"), encoding="utf-8"
+    )
+    monkeypatch.setattr(st, "RULES", packaged)
+    assert st.load_settings().coming_quarters == 5
+    # a mistake in it is reported as any settings file's is: naming the file
+    (packaged / st.SETTINGS_FILE).write_text("coming_quarters: 9\n", encoding="utf-8")
+    with pytest.raises(st.SettingsError) as caught:
+        st.load_settings()
+    assert str(caught.value).startswith(f"{packaged / st.SETTINGS_FILE}: coming_quarters")
