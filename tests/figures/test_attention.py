@@ -413,3 +413,17 @@ def test_the_moved_deadlines_rule_states_its_limit(limit, times):
     assert rule_wording(chosen, limit) == {
         MOVED_OVER_LIMIT: f"an outstanding action whose deadline has been moved more than {times}"
     }
+
+
+def test_the_common_reason_is_the_text_as_trimmed_and_never_a_blank():
+    rows = [
+        *audit("Training", 1, due_date=days_before(AS_OF, 30), delay_reason="  No budget  "),
+        *audit("Training", 1, due_date=days_before(AS_OF, 30), delay_reason="No budget"),
+        *audit("Estates", 1, due_date=days_before(AS_OF, 30), delay_reason="   "),
+        *audit("Estates", 1, due_date=days_before(AS_OF, 30)),
+    ]
+    table = attention(rows)
+    # tied for most overdue (two each): both listed
+    reasons = table.set_index("audit")["common_reason"]
+    assert reasons["Training"] == "No budget"
+    assert pd.isna(reasons["Estates"])  # a blank text is no reason
