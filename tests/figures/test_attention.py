@@ -339,7 +339,10 @@ def test_only_the_rules_the_settings_name_apply():
     ],
 )
 def test_a_cap_keeps_the_first_audits_in_the_stated_order(order, expected):
-    assert _settings_list(SETTINGS_ROWS, limit=3, order=order)["audit"].tolist() == expected
+    capped = _settings_list(SETTINGS_ROWS, limit=3, order=order)
+    assert capped["audit"].tolist() == expected
+    assert list(capped.columns) == list(COLUMNS)
+    assert capped.index.tolist() == [0, 1, 2]
 
 
 def test_on_hold_audits_with_nothing_overdue_rank_after_the_overdue_ones():
@@ -427,3 +430,34 @@ def test_the_common_reason_is_the_text_as_trimmed_and_never_a_blank():
     reasons = table.set_index("audit")["common_reason"]
     assert reasons["Training"] == "No budget"
     assert pd.isna(reasons["Estates"])  # a blank text is no reason
+
+
+def _flagged_list(flags, rules) -> pd.DataFrame:
+    """Two audits tied for most overdue, their rows flagged as a caller flags moved deadlines
+    (``flags``: the column's values, or None for no column)."""
+    frame = actions_frame(
+        [
+            *audit("Training", 2, due_date=days_before(AS_OF, 30)),
+            *audit("Estates", 2, due_date=days_before(AS_OF, 30)),
+        ]
+    )
+    classified = delays.with_reasons(
+        classify(frame, AS_OF, Q1_1920, SETTINGS), frame, delays.load_rules()
+    )
+    if flags is not None:
+        classified[MOVED_OVER_LIMIT] = pd.Series(flags, index=classified.index, dtype=object)
+    table = attention_list(classified, AttentionSettings(rules=rules))
+    return table.set_index("audit")["rules"].to_dict()
+
+
+def test_a_flag_a_caller_did_not_add_or_left_blank_selects_nothing():
+    both = (MOST_OVERDUE, MOVED_OVER_LIMIT)
+    assert _flagged_list(None, both) == {"Estates": [MOST_OVERDUE], "Training": [MOST_OVERDUE]}
+    blank = float("nan")  # as a caller's join leaves a row it has nothing for
+    assert _flagged_list([True, blank, None, False], both) == {
+        "Training": [MOST_OVERDUE, MOVED_OVER_LIMIT],
+        "Estates": [MOST_OVERDUE],
+    }
+    assert _flagged_list([blank, None, True, blank], (MOVED_OVER_LIMIT,)) == {
+        "Estates": [MOVED_OVER_LIMIT]
+    }
