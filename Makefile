@@ -116,9 +116,18 @@ test-fast: $(STAMP) ## The tests that start no Jupyter kernel and render no pape
 	@$(PY_ENV) $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 
+# mutmut redraws a spinner line with carriage returns and has no switch to stop it: the sed
+# keeps what follows the last one, so the log holds each line as it ended, not every frame.
+# PANELPAPER_PROPERTY_EXAMPLES: each hypothesis property tries at most this many derandomized
+# examples per mutant; PANELPAPER_NO_CACHE: no mutant reads a verdict another mutant, or an
+# earlier run, left in the disk cache (see [tool.mutmut] in pyproject.toml).
+MUTATION_CHILDREN ?= 2
+MUTATION_EXAMPLES ?= 10
 mutation: $(STAMP) ## Mutation testing of the rule modules with mutmut (slow; not part of `make test`)
 	@rm -rf mutants
-	@$(BIN)/mutmut run --max-children 2; status=$$?; $(BIN)/mutmut results; exit $$status
+	@export PANELPAPER_NO_CACHE=1 PANELPAPER_PROPERTY_EXAMPLES=$(MUTATION_EXAMPLES); \
+	$(BIN)/mutmut run --max-children $(MUTATION_CHILDREN) 2>&1 | sed -u 's/^.*\r//; s/ *$$//'; \
+	status=$${PIPESTATUS[0]}; $(BIN)/mutmut results 2>&1 | sed -u 's/^.*\r//'; exit $$status
 
 # The offline Quarto bundle beside the repository (what CI uses, see .ci/run); override with
 # QUARTO_SHARED=/path/to/shared/quarto and QUARTO_PREFIX=/where/to/install.

@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,6 +188,35 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(cache.ENV_DIR, str(folder))
     monkeypatch.delenv(cache.ENV_OFF, raising=False)
     return folder
+
+
+MUTATED_MODULES = (
+    "analysis.figures.actions",
+    "analysis.figures.attention",
+    "analysis.figures.delays",
+    "analysis.figures.phrase_rules",
+    "analysis.inputs.declared",
+    "analysis.inputs.monitoring",
+    "analysis.inputs.settings",
+)
+"""The modules ``make mutation`` mutates (``only_mutate`` in pyproject.toml)."""
+
+
+@pytest.fixture(autouse=True)
+def rules_computed_afresh_under_mutation() -> None:
+    """Under mutmut (which sets ``MUTANT_UNDER_TEST``) each test starts with the mutated
+    modules' per-process caches empty.  mutmut runs every mutant in a process forked after the
+    tests ran once, so a schema loaded, a validator built or a phrase compiled (``@cache``) would
+    come from before the mutant was switched on, and a mutant in the code that builds it could
+    never be seen; and mutmut picks the tests to run for a mutant by the calls it saw, which a
+    cache hides from every test but the first.  Outside mutmut this does nothing."""
+    if "MUTANT_UNDER_TEST" not in os.environ:
+        return
+    for name in MUTATED_MODULES:
+        module = sys.modules.get(name)
+        for value in vars(module).values() if module is not None else ():
+            if callable(getattr(value, "cache_clear", None)):
+                value.cache_clear()
 
 
 @pytest.fixture

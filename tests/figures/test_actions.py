@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.figures import actions as act
@@ -20,6 +20,7 @@ from analysis.inputs.vocabulary import (
 )
 from analysis.quarters import Quarter
 from tests.helpers.frames import AS_OF, Q1_1920, SETTINGS, actions_frame, days_before
+from tests.helpers.properties import examples
 
 
 def classify(rows, as_of=AS_OF, quarter=Q1_1920, settings=SETTINGS):
@@ -164,12 +165,38 @@ def test_breakdowns_count_only_outstanding_monitored_actions_in_canonical_order(
     assert list(groups.items()) == [("Professionalism", 2), ("Met HQ", 1)]
 
 
+def test_risks_and_age_bands_come_in_the_vocabularys_order_not_by_count():
+    rows = [
+        {"risk": "Medium", "due_date": "2018-01-31"},  # over a year past
+        {"risk": "Medium", "due_date": "2018-02-28"},
+        {"risk": "High", "due_date": "2019-05-31"},  # a month past
+    ]
+    frame = classify(rows)
+    assert list(act.by_risk(frame).items()) == [("High", 1), ("Medium", 2)]
+    assert list(act.by_age_band(frame).items()) == [("0-3 months", 1), ("1-2 years", 2)]
+
+
+def test_the_deadline_quarter_table_is_indexed_by_quarter_id():
+    table = act.by_deadline_quarter(classify([{"due_date": "2019-05-10"}]))
+    assert table.index.name == "deadline_quarter"
+    counts = table[["overdue", "not_yet_due", "outstanding"]]
+    # all overdue, the later quarter holding more: still in time order, labels beside their ids
+    rows = [{"due_date": "2018-12-01"}, {"due_date": "2019-02-01"}, {"due_date": "2019-02-02"}]
+    overdue_only = act.by_deadline_quarter(classify(rows))
+    assert overdue_only.index.tolist() == ["2018-19-Q3", "2018-19-Q4"]
+    assert overdue_only["label"].tolist() == ["Q3 18/19", "Q4 18/19"]
+    assert overdue_only["overdue"].tolist() == [1, 2]
+    assert counts.dtypes.tolist() == ["int64"] * 3
+
+
 def test_business_area_blank_is_named():
     frame = classify([{"business_area": "Public Order"}, {"business_area": None}])
     assert act.by_business_area(frame).to_dict() == {
         "Public Order": 1,
         act.NO_BUSINESS_AREA: 1,
     }
+    assert act.by_business_area(frame).index.name == "business_area"
+    assert act.business_area(frame).name == "business_area"
 
 
 def test_restricted_audits_share_one_masked_entry_in_the_audit_breakdown():
@@ -261,6 +288,36 @@ def test_extensions_count_distinct_revised_dates_across_snapshots():
     counts = act.extensions([q1, q2, q3])
     # X: blank -> 30 Jun -> 30 Sep is two; Y: the same date three times is one; Z: never.
     assert counts.to_dict() == {"X": 2, "Y": 1, "Z": 0}
+    expected = pd.Series(
+        [2, 1, 0], index=pd.Index(["X", "Y", "Z"], name="action_id"), name="extensions"
+    )
+    pd.testing.assert_series_equal(counts, expected)
+
+
+def test_no_snapshots_mean_no_extensions():
+    expected = pd.Series(dtype=int, name="extensions")
+    pd.testing.assert_series_equal(act.extensions([]), expected)
+
+
+def test_an_outstanding_action_no_snapshot_holds_has_not_been_extended():
+    current = actions_frame(
+        [{"action_id": "new"}, {"action_id": "old", "revised_due_date": "2019-01-31"}]
+    )
+    frame = act.classify(current, AS_OF, Q1_1920, SETTINGS)
+    # the history holds only "old": "new" counts as never moved, not as missing
+    earlier = actions_frame([{"action_id": "old", "revised_due_date": "2019-01-31"}])
+    assert act.extensions_summary(frame, [earlier]) == {
+        "not_extended": 1,
+        "extended_once": 1,
+        "extended_twice": 0,
+        "extended_three_or_more": 0,
+    }
+    assert act.extensions_summary(frame, []) == {
+        "not_extended": 2,
+        "extended_once": 0,
+        "extended_twice": 0,
+        "extended_three_or_more": 0,
+    }
 
 
 def test_extensions_summary_counts_outstanding_actions_by_number_of_moves():
@@ -322,7 +379,7 @@ rows_strategy = st.lists(row_strategy, min_size=1, max_size=25)
 basis_strategy = st.sampled_from(["original", "revised"])
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(rows=rows_strategy, basis=basis_strategy)
 def test_outstanding_is_overdue_plus_not_yet_due_and_breakdowns_add_up(rows, basis):
     frame = classify(rows, settings=replace(SETTINGS, deadline_basis=basis))
@@ -341,7 +398,7 @@ def test_outstanding_is_overdue_plus_not_yet_due_and_breakdowns_add_up(rows, bas
     assert act.due_in_coming(frame).index.isin(not_yet_due.index).all()
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(rows=rows_strategy, later=st.integers(0, 400), basis=basis_strategy)
 def test_raising_as_of_never_lowers_overdue(rows, later, basis):
     chosen = replace(SETTINGS, deadline_basis=basis)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
 from analysis.figures import delays
@@ -13,11 +13,15 @@ from analysis.figures.attention import (
     ALL_ON_HOLD,
     COLUMNS,
     MOST_OVERDUE,
+    MOVED_OVER_LIMIT,
     OVER_A_YEAR,
+    RULES,
     YEAR_DAYS,
     attention_list,
+    rule_wording,
 )
 from analysis.figures.marking import tally
+from analysis.inputs.settings import AttentionSettings
 from analysis.inputs.vocabulary import (
     ASSURANCES,
     OFFICIAL,
@@ -27,6 +31,7 @@ from analysis.inputs.vocabulary import (
     RISKS,
 )
 from tests.helpers.frames import AS_OF, Q1_1920, SETTINGS, actions_frame, days_before
+from tests.helpers.properties import examples
 
 LATER = "2019-12-31"  # not yet due at 30 June 2019
 
@@ -279,7 +284,7 @@ ACTION_ROWS = st.lists(
 )
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@examples(100, suppress_health_check=[HealthCheck.too_slow])
 @given(rows=ACTION_ROWS)
 def test_the_list_equals_the_rules_applied_audit_by_audit(rows):
     frame = actions_frame(rows)
@@ -292,7 +297,6 @@ def test_the_list_equals_the_rules_applied_audit_by_audit(rows):
 
 # --- the panel's settings for the list ------------------------------------------------------
 def _settings_list(rows, **chosen) -> pd.DataFrame:
-    from analysis.inputs.settings import AttentionSettings
 
     frame = actions_frame(rows)
     classified = delays.with_reasons(
@@ -335,7 +339,10 @@ def test_only_the_rules_the_settings_name_apply():
     ],
 )
 def test_a_cap_keeps_the_first_audits_in_the_stated_order(order, expected):
-    assert _settings_list(SETTINGS_ROWS, limit=3, order=order)["audit"].tolist() == expected
+    capped = _settings_list(SETTINGS_ROWS, limit=3, order=order)
+    assert capped["audit"].tolist() == expected
+    assert list(capped.columns) == list(COLUMNS)
+    assert capped.index.tolist() == [0, 1, 2]
 
 
 def test_on_hold_audits_with_nothing_overdue_rank_after_the_overdue_ones():
@@ -378,3 +385,79 @@ def test_attention_settings_are_read_from_the_data_folder(tmp_path):
         "most_recently_overdue",
     )
     assert chosen.rules == ("most_overdue", "over_a_year_overdue", "all_on_hold")
+
+
+# --- the rules' wording in the paper --------------------------------------------------------
+def test_the_rules_are_worded_in_their_order_only_when_applied():
+    chosen = AttentionSettings(rules=(ALL_ON_HOLD, MOST_OVERDUE))
+    assert rule_wording(chosen) == {
+        MOST_OVERDUE: "the audit with the most overdue actions",
+        ALL_ON_HOLD: "all of its outstanding actions are on hold",
+    }
+    assert list(rule_wording(AttentionSettings(rules=tuple(RULES)))) == list(RULES)
+    assert rule_wording(AttentionSettings(rules=())) == {}
+
+
+@pytest.mark.parametrize(
+    ("days", "over"), [(365, "a year"), (366, "366 days"), (90, "90 days"), (1000, "1,000 days")]
+)
+def test_the_long_overdue_rule_states_its_days(days, over):
+    chosen = AttentionSettings(rules=(OVER_A_YEAR,), long_overdue_days=days)
+    expected = f"an overdue action more than {over} past its deadline"
+    assert rule_wording(chosen) == {OVER_A_YEAR: expected}
+    assert rule_wording(chosen, move_limit=2) == {OVER_A_YEAR: expected}
+
+
+@pytest.mark.parametrize(
+    ("limit", "times"), [(None, "the limit"), (1, "once"), (2, "twice"), (3, "3 times")]
+)
+def test_the_moved_deadlines_rule_states_its_limit(limit, times):
+    chosen = AttentionSettings(rules=(MOVED_OVER_LIMIT,))
+    assert rule_wording(chosen, limit) == {
+        MOVED_OVER_LIMIT: f"an outstanding action whose deadline has been moved more than {times}"
+    }
+
+
+def test_the_common_reason_is_the_text_as_trimmed_and_never_a_blank():
+    rows = [
+        *audit("Training", 1, due_date=days_before(AS_OF, 30), delay_reason="  No budget  "),
+        *audit("Training", 1, due_date=days_before(AS_OF, 30), delay_reason="No budget"),
+        *audit("Estates", 1, due_date=days_before(AS_OF, 30), delay_reason="   "),
+        *audit("Estates", 1, due_date=days_before(AS_OF, 30)),
+    ]
+    table = attention(rows)
+    # tied for most overdue (two each): both listed
+    reasons = table.set_index("audit")["common_reason"]
+    assert reasons["Training"] == "No budget"
+    assert pd.isna(reasons["Estates"])  # a blank text is no reason
+
+
+def _flagged_list(flags, rules) -> pd.DataFrame:
+    """Two audits tied for most overdue, their rows flagged as a caller flags moved deadlines
+    (``flags``: the column's values, or None for no column)."""
+    frame = actions_frame(
+        [
+            *audit("Training", 2, due_date=days_before(AS_OF, 30)),
+            *audit("Estates", 2, due_date=days_before(AS_OF, 30)),
+        ]
+    )
+    classified = delays.with_reasons(
+        classify(frame, AS_OF, Q1_1920, SETTINGS), frame, delays.load_rules()
+    )
+    if flags is not None:
+        classified[MOVED_OVER_LIMIT] = pd.Series(flags, index=classified.index, dtype=object)
+    table = attention_list(classified, AttentionSettings(rules=rules))
+    return table.set_index("audit")["rules"].to_dict()
+
+
+def test_a_flag_a_caller_did_not_add_or_left_blank_selects_nothing():
+    both = (MOST_OVERDUE, MOVED_OVER_LIMIT)
+    assert _flagged_list(None, both) == {"Estates": [MOST_OVERDUE], "Training": [MOST_OVERDUE]}
+    blank = float("nan")  # as a caller's join leaves a row it has nothing for
+    assert _flagged_list([True, blank, None, False], both) == {
+        "Training": [MOST_OVERDUE, MOVED_OVER_LIMIT],
+        "Estates": [MOST_OVERDUE],
+    }
+    assert _flagged_list([blank, None, True, blank], (MOVED_OVER_LIMIT,)) == {
+        "Estates": [MOVED_OVER_LIMIT]
+    }

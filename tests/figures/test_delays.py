@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from analysis.figures import delays
@@ -223,3 +224,40 @@ def test_revised_basis_changes_which_actions_carry_a_reason(rules):
         "Funding"
     ]
     assert delays.overdue_reasons(snapshot(actions=rows), revised, rules).empty
+
+
+def test_the_group_table_puts_the_largest_group_and_category_first(rules):
+    rows = [
+        {"business_group": "Zeta", "delay_reason": "vacancies"},
+        {"business_group": "Zeta", "delay_reason": "vacancies"},
+        {"business_group": "Zeta", "delay_reason": "budget"},
+        {"business_group": "Alpha", "delay_reason": "vacancies"},
+    ]
+    frame = actions_frame(rows)
+    overdue = delays.with_reasons(classify(frame, AS_OF, Q1_1920, SETTINGS), frame, rules)
+    table = delays.by_group_and_category(overdue)
+    # alphabetical would be Alpha, Zeta and Funding, Resourcing: the counts decide instead
+    expected = pd.DataFrame(
+        [[2, 1], [1, 0]],
+        index=pd.Index(["Zeta", "Alpha"], name="business_group"),
+        columns=pd.Index(["Resourcing", "Funding"], name="reason"),
+    )
+    pd.testing.assert_frame_equal(table, expected)
+
+
+def test_categories_over_time_put_the_largest_overall_first(rules):
+    older = snapshot("2018-19-Q4", actions=[{"delay_reason": "budget", "due_date": "2019-01-31"}])
+    newer = snapshot(
+        "2019-20-Q1",
+        actions=[
+            {"delay_reason": "vacancies", "due_date": "2019-05-31"},
+            {"delay_reason": "vacancies", "due_date": "2019-05-31"},
+        ],
+    )
+    table = delays.over_time([older, newer], SETTINGS, rules)
+    expected = pd.DataFrame(
+        {"Resourcing": [0, 2], "Funding": [1, 0]},
+        index=pd.Index(["2018-19-Q4", "2019-20-Q1"], name="quarter"),
+    ).rename_axis(columns="reason")
+    pd.testing.assert_frame_equal(table, expected)
+    assert delays.over_time([], SETTINGS, rules).empty

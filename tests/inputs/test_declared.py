@@ -191,3 +191,122 @@ def test_the_attention_rules_are_read_from_the_schema_as_written() -> None:
     assert tuple(written["rules"]["items"]["enum"]) == ATTENTION_RULE_CODES
     resolved = declared.load_schema("settings")["properties"]["attention"]["properties"]
     assert tuple(resolved["rules"]["items"]["enum"]) == ATTENTION_RULE_CODES
+
+
+# --- every mistake, in the order a reader meets them -------------------------------------------
+MANY_MISTAKES = {
+    "settings": (
+        {
+            "threshold": {"High": ["Adequate", "Bad", False], "Urgent": "x", "Low": "x"},
+            "coming_quarters": "x",
+            "extra": 1,
+            "deadline_basis": "sometimes",
+            "attention": {"rules": ["nope", "most_overdue"], "limit": -1, "colour": 2},
+        },
+        [
+            ((), "unknown setting(s) ['extra']"),
+            (
+                ("threshold", "High", 1),
+                "threshold for High names unknown assurance ['Bad', False]; "
+                "use ('Substantial', 'Adequate', 'Limited', 'No')",
+            ),
+            (
+                ("threshold", "High", 2),
+                "threshold for High names unknown assurance ['Bad', False]; "
+                "use ('Substantial', 'Adequate', 'Limited', 'No')",
+            ),
+            (
+                ("threshold", "Urgent"),
+                "threshold names unknown risk 'Urgent'; use ('High', 'Medium', 'Low')",
+            ),
+            # the key refused first, then what it holds
+            (("threshold", "Urgent"), "threshold for Urgent must be a list of assurances"),
+            (("threshold", "Low"), "threshold for Low must be a list of assurances"),
+            (
+                ("deadline_basis",),
+                "deadline_basis must be 'original' or 'revised', not 'sometimes'",
+            ),
+            (("coming_quarters",), "coming_quarters must be a whole number from 1 to 8"),
+            (("attention",), "attention: unknown setting(s) ['colour']"),
+            (
+                ("attention", "rules", 0),
+                "attention.rules names unknown rule(s) ['nope']; use ['most_overdue', "
+                "'over_a_year_overdue', 'all_on_hold', 'moved_more_than_limit', "
+                "'awaiting_verification_over_90_days']",
+            ),
+            (
+                ("attention", "limit"),
+                "attention.limit must be blank (no cap) or a whole number from 1",
+            ),
+        ],
+    ),
+    "delay_rules": (
+        {
+            "categories": [
+                {"name": "A", "description": "", "patterns": ["a*b", "*"]},
+                {"description": "d", "patterns": []},
+                "x",
+                {"name": " ", "colour": "red"},
+                {"name": "B", "description": 5, "patterns": "p"},
+            ],
+            "other": 1,
+        },
+        [
+            ((), "unknown top-level key(s) ['other']"),
+            (
+                ("categories", 0, "description"),
+                "category 1 (A): 'description' must be non-empty text",
+            ),
+            (
+                ("categories", 0, "patterns", 0),
+                "category 1 (A): pattern 'a*b' may have '*' only at its end",
+            ),
+            (
+                ("categories", 0, "patterns", 1),
+                "category 1 (A): pattern '*' must be a word or phrase",
+            ),
+            (("categories", 1, "name"), "category 2: 'name' must be non-empty text"),
+            (
+                ("categories", 1, "patterns"),
+                "category 2: 'patterns' must be a list of at least one pattern",
+            ),
+            (("categories", 2), "category 3: expected name, description and patterns"),
+            (("categories", 3, "name"), "category 4: 'name' must be non-empty text"),
+            (("categories", 3), "category 4: unknown key(s) ['colour']"),
+            (("categories", 3, "description"), "category 4: 'description' must be non-empty text"),
+            (
+                ("categories", 3, "patterns"),
+                "category 4: 'patterns' must be a list of at least one pattern",
+            ),
+            (
+                ("categories", 4, "description"),
+                "category 5 (B): 'description' must be non-empty text",
+            ),
+            (
+                ("categories", 4, "patterns"),
+                "category 5 (B): 'patterns' must be a list of at least one pattern",
+            ),
+        ],
+    ),
+    "snapshot": (
+        {"as_of": "not a date", "marking": "SECRET", "unknown": 1, "columns": 3},
+        [
+            (("as_of",), "not a date in the form 2019-06-30 or 30/06/2019"),
+            (("marking",), "unknown marking; expected one of OFFICIAL, OFFICIAL-SENSITIVE"),
+            (
+                ("columns",),
+                "columns must map each file (recommendations, audit_actions, hmicfrs_tracker) "
+                "to its headers",
+            ),
+        ],
+    ),
+    "theme_rules": (["a"], [((), "expected a mapping with a list under 'themes'")]),
+}
+
+
+@pytest.mark.parametrize("name", MANY_MISTAKES)
+def test_every_mistake_of_a_file_is_reported_once_in_reading_order(name: str) -> None:
+    instance, expected = MANY_MISTAKES[name]
+    found = [(problem.path, problem.message) for problem in declared.problems(instance, name)]
+    assert found == expected
+    assert declared.first_problem(instance, name) == declared.Problem(*expected[0])

@@ -6,15 +6,16 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from analysis.inputs.monitoring import deadline, is_monitored, is_overdue
 from analysis.inputs.vocabulary import ASSURANCES, RISKS
 from tests.helpers.frames import SETTINGS, actions_frame
+from tests.helpers.properties import examples
 
 
-@settings(max_examples=50, deadline=None)
+@examples(50)
 @given(
     pairs=st.lists(
         st.tuples(st.sampled_from([*RISKS, None]), st.sampled_from([*ASSURANCES, None])),

@@ -3,6 +3,7 @@ settings.yml takes effect, and a file that cannot be acted on is refused by name
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from analysis.inputs import settings as st
 from analysis.inputs.vocabulary import ASSURANCES
+from analysis.paths import RECORDED_SETTINGS_DIR, RECORDED_SETTINGS_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -168,3 +170,123 @@ def test_the_optional_attention_rules_are_off_unless_named(tmp_path: Path) -> No
         "attention:\n  rules: [most_overdue, moved_more_than_limit]\n", encoding="utf-8"
     )
     assert st.load_settings(tmp_path).attention.rules == ("most_overdue", "moved_more_than_limit")
+
+
+# --- a published quarter is read under the rules recorded with it ------------------------------
+def _published(reports: Path, quarter: str, manifest: object, coming_quarters: int) -> Path:
+    """A publication of ``quarter`` whose recorded settings say ``coming_quarters``."""
+    folder = reports / quarter
+    (folder / RECORDED_SETTINGS_DIR).mkdir(parents=True)
+    (folder / RECORDED_SETTINGS_DIR / "settings.yml").write_text(
+        f"coming_quarters: {coming_quarters}\n", encoding="utf-8"
+    )
+    text = manifest if isinstance(manifest, str) else json.dumps(manifest)
+    (folder / "manifest.json").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_quarter_published_with_its_rules_is_read_under_them(tmp_path: Path) -> None:
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    data.mkdir()
+    (data / "settings.yml").write_text("coming_quarters: 2\n", encoding="utf-8")
+    folder = _published(reports, "2019-20-Q1", {RECORDED_SETTINGS_KEY: ["settings.yml"]}, 7)
+    recorded = st.settings_of_quarter(data, reports, "2019-20-Q1")
+    assert recorded == st.load_settings(folder / RECORDED_SETTINGS_DIR)
+    assert recorded.coming_quarters == 7
+    # str paths do as well as Path ones
+    assert st.settings_of_quarter(str(data), str(reports), "2019-20-Q1") == recorded
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"quarter": "2019-20-Q1"},  # published before rules were recorded
+        {RECORDED_SETTINGS_KEY: "settings.yml"},  # not a list of files
+        [RECORDED_SETTINGS_KEY],  # not a manifest
+        "{not json",
+    ],
+)
+def test_a_quarter_without_recorded_rules_is_read_under_the_rules_in_force(
+    tmp_path: Path, manifest: object
+) -> None:
+    data, reports = tmp_path / "data", tmp_path / "reports"
+    data.mkdir()
+    (data / "settings.yml").write_text("coming_quarters: 2\n", encoding="utf-8")
+    _published(reports, "2019-20-Q1", manifest, 7)
+    in_force = st.load_settings(data)
+    assert in_force.coming_quarters == 2
+    assert st.settings_of_quarter(data, reports, "2019-20-Q1") == in_force
+    assert st.settings_of_quarter(data, reports, "2019-20-Q2") == in_force  # not published
+    assert st.settings_of_quarter(data, None, "2019-20-Q1") == in_force  # no reports folder
+
+
+def test_a_files_column_map_is_its_own_or_none() -> None:
+    chosen = st.Settings(columns={"audit_actions": {"Ref": "action_id"}})
+    assert chosen.column_map("audit_actions") == {"Ref": "action_id"}
+    assert chosen.column_map("recommendations") == {}
+
+
+def test_a_data_folders_column_and_word_maps_take_effect(tmp_path: Path) -> None:
+    from analysis.inputs.columns import parse_map
+    from analysis.inputs.value_maps import parse_values
+
+    own = tmp_path / "settings.yml"
+    own.write_text(
+        "columns:\n  recommendations:\n    Reference: rec_id\n"
+        "values:\n  audit_actions:\n    risk: {Red: High}\n",
+        encoding="utf-8",
+    )
+    chosen = st.load_settings(tmp_path)
+    assert chosen.columns == parse_map({"recommendations": {"Reference": "rec_id"}}, str(own))
+    assert chosen.column_map("recommendations") == {"Reference": "rec_id"}
+    assert chosen.values == parse_values({"audit_actions": {"risk": {"Red": "High"}}}, str(own))
+    assert chosen.values != {}
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("columns:\n  recommendations:\n    A: rec_id\n    B: rec_id\n", "rec_id"),
+        ("values:\n  audit_actions:\n    risk: {Red: Urgent}\n", "Urgent"),
+    ],
+)
+def test_a_map_that_cannot_be_applied_is_refused_naming_the_file(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    own = tmp_path / "settings.yml"
+    own.write_text(text, encoding="utf-8")
+    with pytest.raises(st.SettingsError) as caught:
+        st.load_settings(tmp_path)
+    assert str(caught.value).startswith(f"{own}: ")
+    assert words in str(caught.value)
+    assert type(caught.value.__cause__).__name__ in ("ColumnMapError", "ValueMapError")
+    assert str(caught.value) == str(caught.value.__cause__)
+
+
+def test_the_theme_rules_are_the_data_folders_own_when_it_has_them(tmp_path: Path) -> None:
+    packaged = st.load_settings()
+    assert packaged.theme_rules_path == st.RULES / st.THEME_RULES_FILE
+    assert packaged.delay_rules_path == st.RULES / st.DELAY_RULES_FILE
+    assert st.load_settings(tmp_path).theme_rules_path == packaged.theme_rules_path
+    own = tmp_path / st.THEME_RULES_FILE
+    own.write_text("themes:\n  - {name: A, description: d, patterns: [a]}\n", encoding="utf-8")
+    assert st.load_settings(tmp_path).theme_rules_path == own
+    assert st.load_settings(tmp_path).delay_rules_path == packaged.delay_rules_path
+
+
+def test_the_contract_defaults_are_read_from_the_packaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    packaged = tmp_path / "rules"
+    packaged.mkdir()
+    shipped = (st.RULES / st.SETTINGS_FILE).read_text(encoding="utf-8")
+    (packaged / st.SETTINGS_FILE).write_text(
+        shipped.replace("coming_quarters: 3", "coming_quarters: 5"), encoding="utf-8"
+    )
+    monkeypatch.setattr(st, "RULES", packaged)
+    assert st.load_settings().coming_quarters == 5
+    # a mistake in it is reported as any settings file's is: naming the file
+    (packaged / st.SETTINGS_FILE).write_text("coming_quarters: 9\n", encoding="utf-8")
+    with pytest.raises(st.SettingsError) as caught:
+        st.load_settings()
+    assert str(caught.value).startswith(f"{packaged / st.SETTINGS_FILE}: coming_quarters")
