@@ -30,7 +30,7 @@ from analysis.inputs import vocabulary
 from analysis.inputs.vocabulary import REC_COLUMNS
 from analysis.quarters import Quarter
 from tests.helpers import scheduling
-from tests.helpers.shared import built_once
+from tests.helpers.shared import built_once, run_folder
 
 ACTION_COLUMNS = tuple(
     c for c in vocabulary.ACTION_COLUMNS if c not in vocabulary.ACTION_PRESENT_ONLY
@@ -141,10 +141,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 @pytest.fixture(autouse=True, scope="session")
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test, and every process a test starts, uses a snapshot cache of the test run's
-    own, never the user's ~/.cache/panelpaper: a test must not read entries another checkout
-    wrote, nor fill the user's cache.  Under xdist the workers share it (the parent of each
-    worker's base temp is the run's), which is safe: entries are written atomically."""
-    folder = tmp_path_factory.getbasetemp().parent / "panelpaper-cache"
+    own, never the user's ~/.cache/panelpaper: a test must not read entries another run or
+    checkout wrote, nor fill the user's cache.  The folder is in the run's own temporary folder
+    (``run_folder``: the base temp without xdist, its parent under xdist, which only that run's
+    workers share; entries are written atomically).  The parent of the base temp without xdist
+    is pytest's per-user folder that every run shares, where a verdict cached by one run was
+    read by the next (issue 26): tests/helpers/test_private_cache.py runs pytest twice to
+    hold this."""
+    folder = run_folder(tmp_path_factory) / "panelpaper-cache"
     folder.mkdir(exist_ok=True)
     saved = os.environ.get("PANELPAPER_CACHE_DIR")
     os.environ["PANELPAPER_CACHE_DIR"] = str(folder)
