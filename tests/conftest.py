@@ -546,15 +546,20 @@ QUARTERS_RENDERER = "pandoc"
 quarters are asked (restricted text, the marking on every page) depends on the data, which
 differs by quarter, not on the renderer; Quarto's paper is asked the same of the seed quarter
 (``published_seed``) and of the hostile quarter, and ``test_renderers_agree`` compares the two
-renderers' seed papers, this fixture's with ``published_seed``'s."""
+renderers' seed papers (``record_paper``)."""
 
 
 @pytest.fixture(scope="session")
-def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed: Path) -> Path:
+def published_quarters(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Path:
     """reports/ with every sample quarter published by the real pipeline (``run_all``, the
-    fallback renderer), once per test run.  Where ``published_seed`` was drawn by the fallback
+    fallback renderer), once per test run.  Where ``published_seed`` is drawn by the fallback
     too (no Quarto on PATH) it is copied in and ``run_all`` reuses it as unchanged, so the seed
-    quarter is not run twice for the same question."""
+    quarter is not run twice for the same question.  The seed is asked for only then (not as
+    a parameter): with Quarto on PATH the two builds share nothing, so under `make test` they
+    are two units of work that go to different workers (tests/helpers/scheduling.py) rather
+    than the two longest builds of the run queued on one."""
     from analysis.inputs.snapshots import list_quarters
     from analysis.publishing.options import Options
     from analysis.publishing.record.manifest import read_manifest
@@ -563,7 +568,9 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
     def build(root: Path) -> None:
         data = _copy_sample_data(root)
         expected = {q.id: "published" for q in list_quarters(data)}
-        if (read_manifest(published_seed) or {})["renderer"]["name"] == QUARTERS_RENDERER:
+        if shutil.which("quarto") is None:
+            published_seed: Path = request.getfixturevalue("published_seed")
+            assert (read_manifest(published_seed) or {})["renderer"]["name"] == QUARTERS_RENDERER
             shutil.copytree(published_seed, root / "reports" / SEED_QUARTER)
             expected[SEED_QUARTER] = "reused"
         lines: list[str] = []
