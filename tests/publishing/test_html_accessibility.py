@@ -36,7 +36,7 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from tests.conftest import RENDERERS, ROOT, SEED_QUARTER, RecordPaper
-from tests.helpers.browser import axe_violations, chromium_executable, open_page
+from tests.helpers.browser import axe_violations, chromium_executable, launched, open_page
 
 NO_BROWSER = (
     "Chromium not installed (Debian: apt-get install chromium; .ci/run installs it)"
@@ -78,9 +78,16 @@ def marking() -> str:
     return figures["paper"]["marking"]
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """One Chromium for the module; every test still gets a page in a fresh context."""
+    with launched() as opened:
+        yield opened
+
+
 @pytest.fixture
-def page(rendered) -> Iterator:
-    with open_page(rendered["html"].as_uri(), width=1280) as opened:
+def page(rendered, browser) -> Iterator:
+    with open_page(rendered["html"].as_uri(), width=1280, browser=browser) as opened:
         yield opened
 
 
@@ -97,15 +104,15 @@ def _describe(violations: list[dict]) -> str:
 
 @NEEDS_BROWSER
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_violation(rendered, width: int) -> None:
-    with open_page(rendered["html"].as_uri(), width=width) as page:
+def test_axe_finds_no_violation(rendered, browser, width: int) -> None:
+    with open_page(rendered["html"].as_uri(), width=width, browser=browser) as page:
         violations = axe_violations(page)
     assert violations == [], _describe(violations)
 
 
 @NEEDS_BROWSER
-def test_nothing_scrolls_sideways_on_a_phone(rendered) -> None:
-    with open_page(rendered["html"].as_uri(), width=320, height=640) as page:
+def test_nothing_scrolls_sideways_on_a_phone(rendered, browser) -> None:
+    with open_page(rendered["html"].as_uri(), width=320, height=640, browser=browser) as page:
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         # The wide tables did not shrink away: they scroll inside their regions.
         widest = page.evaluate(
