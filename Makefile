@@ -109,11 +109,16 @@ COVERAGE := --cov=analysis --cov-report=term-missing:skip-covered
 
 # --dist loadgroup: every test reading one publication runs on the worker that builds it
 # (tests/helpers/scheduling.py).
+# -p no:nbval: no test runs nbval as a pytest plugin in the suite's own processes (the one that
+# does starts its own pytest), and loading it imports nbformat, hence jsonschema, whose IRI
+# grammar build costs every pytest process 1.5 to 2 s of CPU at start (analysis/engine/lazy.py
+# says why the package's own imports skip it).
+PYTEST_SUITE := -p no:nbval
 test: $(STAMP) ## Run the whole test suite (unit, data, notebooks, render) with coverage of analysis/
-	@$(PY_ENV) $(BIN)/python -m pytest -n auto --dist loadgroup $(COVERAGE) $(PYTEST_ARGS)
+	@$(PY_ENV) $(BIN)/python -m pytest $(PYTEST_SUITE) -n auto --dist loadgroup $(COVERAGE) $(PYTEST_ARGS)
 
 test-fast: $(STAMP) ## The tests that start no Jupyter kernel and render no paper (marked `slow` otherwise)
-	@$(PY_ENV) $(BIN)/python -m pytest -n auto -m "not slow" $(PYTEST_ARGS)
+	@$(PY_ENV) $(BIN)/python -m pytest $(PYTEST_SUITE) -n auto -m "not slow" $(PYTEST_ARGS)
 
 
 # mutmut redraws a spinner line with carriage returns and has no switch to stop it: the sed

@@ -31,7 +31,7 @@ from analysis.inputs import vocabulary
 from analysis.inputs.vocabulary import REC_COLUMNS
 from analysis.quarters import Quarter
 from tests.helpers import scheduling
-from tests.helpers.shared import built_once
+from tests.helpers.shared import built_once, run_folder
 
 ACTION_COLUMNS = tuple(
     c for c in vocabulary.ACTION_COLUMNS if c not in vocabulary.ACTION_PRESENT_ONLY
@@ -142,10 +142,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 @pytest.fixture(autouse=True, scope="session")
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """Every test, and every process a test starts, uses a snapshot cache of the test run's
-    own, never the user's ~/.cache/panelpaper: a test must not read entries another checkout
-    wrote, nor fill the user's cache.  Under xdist the workers share it (the parent of each
-    worker's base temp is the run's), which is safe: entries are written atomically."""
-    folder = tmp_path_factory.getbasetemp().parent / "panelpaper-cache"
+    own, never the user's ~/.cache/panelpaper: a test must not read entries another run or
+    checkout wrote, nor fill the user's cache.  The folder is in the run's own temporary folder
+    (``run_folder``: the base temp without xdist, its parent under xdist, which only that run's
+    workers share; entries are written atomically).  The parent of the base temp without xdist
+    is pytest's per-user folder that every run shares, where a verdict cached by one run was
+    read by the next (issue 26): tests/helpers/test_private_cache.py runs pytest twice to
+    hold this."""
+    folder = run_folder(tmp_path_factory) / "panelpaper-cache"
     folder.mkdir(exist_ok=True)
     saved = os.environ.get("PANELPAPER_CACHE_DIR")
     os.environ["PANELPAPER_CACHE_DIR"] = str(folder)
@@ -572,15 +576,20 @@ QUARTERS_RENDERER = "pandoc"
 quarters are asked (restricted text, the marking on every page) depends on the data, which
 differs by quarter, not on the renderer; Quarto's paper is asked the same of the seed quarter
 (``published_seed``) and of the hostile quarter, and ``test_renderers_agree`` compares the two
-renderers' seed papers, this fixture's with ``published_seed``'s."""
+renderers' seed papers (``record_paper``)."""
 
 
 @pytest.fixture(scope="session")
-def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed: Path) -> Path:
+def published_quarters(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Path:
     """reports/ with every sample quarter published by the real pipeline (``run_all``, the
-    fallback renderer), once per test run.  Where ``published_seed`` was drawn by the fallback
+    fallback renderer), once per test run.  Where ``published_seed`` is drawn by the fallback
     too (no Quarto on PATH) it is copied in and ``run_all`` reuses it as unchanged, so the seed
-    quarter is not run twice for the same question."""
+    quarter is not run twice for the same question.  The seed is asked for only then (not as
+    a parameter): with Quarto on PATH the two builds share nothing, so under `make test` they
+    are two units of work that go to different workers (tests/helpers/scheduling.py) rather
+    than the two longest builds of the run queued on one."""
     from analysis.inputs.snapshots import list_quarters
     from analysis.publishing.options import Options
     from analysis.publishing.record.manifest import read_manifest
@@ -589,7 +598,9 @@ def published_quarters(tmp_path_factory: pytest.TempPathFactory, published_seed:
     def build(root: Path) -> None:
         data = _copy_sample_data(root)
         expected = {q.id: "published" for q in list_quarters(data)}
-        if (read_manifest(published_seed) or {})["renderer"]["name"] == QUARTERS_RENDERER:
+        if shutil.which("quarto") is None:
+            published_seed: Path = request.getfixturevalue("published_seed")
+            assert (read_manifest(published_seed) or {})["renderer"]["name"] == QUARTERS_RENDERER
             shutil.copytree(published_seed, root / "reports" / SEED_QUARTER)
             expected[SEED_QUARTER] = "reused"
         lines: list[str] = []

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Browser, Page
 
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice")
 """WCAG 2.2 AA (every level-A and AA rule of 2.0, 2.1 and 2.2) and axe's best practices."""
@@ -47,10 +47,11 @@ def chromium_executable() -> str | None:
 
 
 @contextmanager
-def open_page(url: str, width: int = 1280, height: int = 900) -> Iterator[Page]:
-    """``url`` loaded in headless Chromium in a ``width`` x ``height`` CSS-pixel viewport; the
-    browser is closed on leaving.  Scripts have run and the page is laid out when this yields.
-    """
+def launched() -> Iterator[Browser]:
+    """Headless Chromium, for a module that opens many pages: each :func:`open_page` given it
+    gets a fresh browser context (its own cookies, storage and viewport, as a new browser
+    would have) without starting Playwright's driver and Chromium again (a second or two of
+    CPU each).  Closed on leaving."""
     executable = chromium_executable()
     if executable is None:
         raise RuntimeError("Chromium not installed (Debian: apt-get install chromium)")
@@ -59,11 +60,30 @@ def open_page(url: str, width: int = 1280, height: int = 900) -> Iterator[Page]:
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
         try:
-            page = browser.new_page(viewport={"width": width, "height": height})
-            page.goto(url, wait_until="load")
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def open_page(
+    url: str, width: int = 1280, height: int = 900, browser: Browser | None = None
+) -> Iterator[Page]:
+    """``url`` loaded in headless Chromium in a ``width`` x ``height`` CSS-pixel viewport, in a
+    fresh context of ``browser`` (from :func:`launched`) or else a browser of its own; what it
+    opened is closed on leaving.  Scripts have run and the page is laid out when this yields.
+    """
+    if browser is None:
+        with launched() as own, open_page(url, width, height, own) as page:
+            yield page
+        return
+    context = browser.new_context(viewport={"width": width, "height": height})
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="load")
+        yield page
+    finally:
+        context.close()
 
 
 def axe_violations(page: Page, tags: Sequence[str] = WCAG_TAGS) -> list[dict[str, Any]]:

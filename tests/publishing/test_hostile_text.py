@@ -7,8 +7,8 @@ area), an action more than a year overdue with the entry as its reason (the atte
 its quoted reason, the overdue tables, the action text and a coded theme), an open
 recommendation (the portal table: theme and programme; its text) ready to close on the own
 tracker (the reconciliation tables: lead and evidence), and unknown business groups and themes (the warnings annex quotes the values).
-One quarter is run end to end per renderer (the fallback always, Quarto where it is on PATH):
-papermill, render, publish.  Then
+One quarter is run end to end (papermill, render by the fallback, publish) and its executed
+notebooks are drawn by Quarto too where it is on PATH.  Then
 
 * figures.json holds every entry unchanged (it holds data, never markup);
 * the HTML, opened in headless Chromium, shows every entry as text, gained no element,
@@ -48,6 +48,7 @@ from tests.helpers.hostile import CATALOGUE, flat, has_rtl, squeezed
 from tests.helpers.shared import built_once
 
 QUARTER = "2019-20-Q1"
+pytestmark = pytest.mark.xdist_group("hostile")  # one build of the notebooks for both renderers
 SECRET = "<b>Vault</b> review {{< meta contact >}} restricted-7731"
 PDFTOTEXT = shutil.which("pdftotext")
 
@@ -148,29 +149,46 @@ HOSTILE_META = {
 }
 
 
+def _publish_hostile(root: Path) -> None:
+    """The hostile quarter run end to end by the real pipeline with the fallback renderer:
+    papermill, render, publish, into ``<root>/reports``."""
+    actions, recommendations = hostile_rows()
+    folder = build_snapshot(
+        root / "data",
+        QUARTER,
+        meta=HOSTILE_META,
+        actions=actions,
+        recommendations=recommendations,
+    )
+    hostile_tracker(recommendations).to_csv(folder / "hmicfrs_tracker.csv", index=False)
+    lines: list[str] = []
+    options = Options(root / "data", root / "reports", renderer="pandoc", progress=lines.append)
+    run_quarter(Quarter.parse(QUARTER), options)
+    assert (root / "reports" / QUARTER / "paper.html").is_file(), "\n".join(lines)
+
+
 @pytest.fixture(scope="session", params=RENDERERS)
 def published_hostile(request, tmp_path_factory) -> Path:
-    """The hostile quarter published by one renderer, once per test run (the fallback's and
-    Quarto's builds are separate, so the two can run on different workers)."""
+    """The hostile quarter's paper.{html,pdf,docx} and figures.json by one renderer, once per
+    test run.  The notebooks are executed once, by the fallback's publication; Quarto draws
+    those same executed notebooks (what a run does after papermill: the notebooks do not
+    depend on the renderer), so the hostile quarter's kernels run once, not once per
+    renderer.  Both builds are one unit of work under `make test` (the module's
+    ``xdist_group``), so no worker waits on the other's build."""
+    from analysis.publishing.render.paper import render_paper
 
-    def build(root: Path) -> None:
-        actions, recommendations = hostile_rows()
-        folder = build_snapshot(
-            root / "data",
-            QUARTER,
-            meta=HOSTILE_META,
-            actions=actions,
-            recommendations=recommendations,
-        )
-        hostile_tracker(recommendations).to_csv(folder / "hmicfrs_tracker.csv", index=False)
-        lines: list[str] = []
-        options = Options(
-            root / "data", root / "reports", renderer=request.param, progress=lines.append
-        )
-        run_quarter(Quarter.parse(QUARTER), options)
-        assert (root / "reports" / QUARTER / "paper.html").is_file(), "\n".join(lines)
+    published = built_once(tmp_path_factory, "hostile-pandoc", _publish_hostile) / "reports"
+    if request.param == "pandoc":
+        return published / QUARTER
 
-    return built_once(tmp_path_factory, f"hostile-{request.param}", build) / "reports" / QUARTER
+    def draw(root: Path) -> None:
+        staging = root / QUARTER
+        staging.mkdir()
+        shutil.copytree(published / QUARTER / "notebooks", staging / "notebooks")
+        shutil.copy2(published / QUARTER / "figures.json", staging / "figures.json")
+        render_paper(staging, renderer=request.param)
+
+    return built_once(tmp_path_factory, f"hostile-{request.param}", draw) / QUARTER
 
 
 def _strings(value) -> list[str]:

@@ -1,8 +1,7 @@
 """The HTML paper, from both renderers, as a reader meets it in a real browser: WCAG 2.2 AA.
 
-The seed quarter's paper (the ``published_seed`` publication, run once per test run by the
-default renderer, and the same executed notebooks drawn by the other renderer once in this
-module) is opened in Debian's Chromium driven by Playwright (tests/helpers/browser.py) at a
+The seed quarter's paper (the committed record's executed notebooks, reports/2019-20-Q1, drawn
+by each renderer once per test run: the ``record_paper`` fixture of tests/conftest.py) is opened in Debian's Chromium driven by Playwright (tests/helpers/browser.py) at a
 desktop width (1280 CSS pixels) and a phone's (320, which is also 1280 at 400% zoom, WCAG's
 reflow criterion), and asked:
 
@@ -28,8 +27,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import docx
@@ -37,9 +35,8 @@ import pytest
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
-from analysis.publishing.record.manifest import read_manifest
-from tests.conftest import RENDERERS
-from tests.helpers.browser import axe_violations, chromium_executable, open_page
+from tests.conftest import RENDERERS, ROOT, SEED_QUARTER, RecordPaper
+from tests.helpers.browser import axe_violations, chromium_executable, launched, open_page
 
 NO_BROWSER = (
     "Chromium not installed (Debian: apt-get install chromium; .ci/run installs it)"
@@ -52,6 +49,7 @@ NO_BROWSER = (
 NEEDS_BROWSER = pytest.mark.skipif(NO_BROWSER is not None, reason=NO_BROWSER or "")
 
 pytestmark = [pytest.mark.slow]
+RECORD = ROOT / "reports" / SEED_QUARTER
 
 WIDTHS = (1280, 320)
 CAPTION = re.compile(r"^Table\s\d+:\s\S")  # Quarto writes a no-break space
@@ -66,30 +64,30 @@ ONCE_BARE = (
 
 
 @pytest.fixture(scope="module", params=RENDERERS)
-def rendered(request, tmp_path_factory, published_seed: Path) -> dict[str, Path]:
-    """paper.{html,docx,pdf} of the seed quarter by ``request.param``: the publication itself
-    where its renderer drew it, else its executed notebooks drawn once by the other."""
-    from analysis.publishing.render.paper import render_paper
-
-    renderer = request.param
-    if (read_manifest(published_seed) or {})["renderer"]["name"] == renderer:
-        return {fmt: published_seed / f"paper.{fmt}" for fmt in ("html", "docx", "pdf")}
-    staging = tmp_path_factory.mktemp(f"paper-{renderer}") / published_seed.name
-    staging.mkdir()
-    shutil.copytree(published_seed / "notebooks", staging / "notebooks")
-    shutil.copy2(published_seed / "figures.json", staging / "figures.json")
-    return dict(render_paper(staging, renderer=renderer).outputs)
+def rendered(request, record_paper: Callable[[str], RecordPaper]) -> dict[str, Path]:
+    """paper.{html,docx,pdf} of the seed quarter by ``request.param``: the committed record's
+    executed notebooks drawn once per run by that renderer (tests/conftest.py
+    ``record_paper``, which the PDF, Word, table-width and renderers-agree tests read too), so
+    no renderer draws the seed paper here a second time."""
+    return dict(record_paper(request.param).outputs)
 
 
 @pytest.fixture
-def marking(published_seed: Path) -> str:
-    figures = json.loads((published_seed / "figures.json").read_text(encoding="utf-8"))
+def marking() -> str:
+    figures = json.loads((RECORD / "figures.json").read_text(encoding="utf-8"))
     return figures["paper"]["marking"]
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """One Chromium for the module; every test still gets a page in a fresh context."""
+    with launched() as opened:
+        yield opened
+
+
 @pytest.fixture
-def page(rendered) -> Iterator:
-    with open_page(rendered["html"].as_uri(), width=1280) as opened:
+def page(rendered, browser) -> Iterator:
+    with open_page(rendered["html"].as_uri(), width=1280, browser=browser) as opened:
         yield opened
 
 
@@ -106,15 +104,15 @@ def _describe(violations: list[dict]) -> str:
 
 @NEEDS_BROWSER
 @pytest.mark.parametrize("width", WIDTHS)
-def test_axe_finds_no_violation(rendered, width: int) -> None:
-    with open_page(rendered["html"].as_uri(), width=width) as page:
+def test_axe_finds_no_violation(rendered, browser, width: int) -> None:
+    with open_page(rendered["html"].as_uri(), width=width, browser=browser) as page:
         violations = axe_violations(page)
     assert violations == [], _describe(violations)
 
 
 @NEEDS_BROWSER
-def test_nothing_scrolls_sideways_on_a_phone(rendered) -> None:
-    with open_page(rendered["html"].as_uri(), width=320, height=640) as page:
+def test_nothing_scrolls_sideways_on_a_phone(rendered, browser) -> None:
+    with open_page(rendered["html"].as_uri(), width=320, height=640, browser=browser) as page:
         assert page.evaluate("document.documentElement.scrollWidth") <= 320
         # The wide tables did not shrink away: they scroll inside their regions.
         widest = page.evaluate(
