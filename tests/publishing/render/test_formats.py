@@ -29,5 +29,5 @@ def test_the_fallback_renderer_can_write_every_format() -> None:
 
 
 def test_a_format_the_fallback_cannot_write_is_refused_by_name() -> None:
-    with pytest.raises(pandoc_typst.RenderError, match=r"cannot write paper\.odt.*'odt'"):
-        pandoc_typst.writer_of(Format("odt", quarto="odt"))
+    with pytest.raises(pandoc_typst.RenderError, match=r"cannot write paper\.nope.*'nope'"):
+        pandoc_typst.writer_of(Format("nope", quarto="nope"))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from analysis.publishing.render import registry
+from analysis.publishing.render.formats import FORMATS
 from analysis.publishing.render.paper import render_paper
 from analysis.publishing.render.renderer import Renderer, RenderError
 from analysis.publishing.run import RunOptions
@@ -128,7 +129,7 @@ def test_render_paper_draws_with_a_registered_renderer(echo_registered, tmp_path
     result = render_paper(staging)
     assert result.renderer == "echo"
     assert result.versions == {"echo": "0.1"}
-    assert set(result.outputs) == {"docx", "pdf", "html"}
+    assert tuple(result.outputs) == FORMATS
     assert all(path.is_file() for path in result.outputs.values())
     page = result.outputs["html"].read_text(encoding="utf-8")
     assert "Echo 0.1 (a renderer registered by a test)" in page
