@@ -2,7 +2,7 @@
 
 It does for this paper what Quarto adds to Pandoc: :mod:`analysis.publishing.render.embeds` resolves
 the embed and meta shortcodes and the cross-references, then the bundled Pandoc
-(pypandoc-binary) writes the three formats with the same reference.docx, CSS, table script and
+(pypandoc-binary) writes every format with the same reference.docx, CSS, table script and
 Typst partials Quarto uses, and the ``typst`` package compiles the PDF.  Format options (page
 size, margins, numbering, filters) are read from the staged ``_quarto.yml``, so the two
 renderers cannot drift apart on them.
