@@ -25,9 +25,9 @@ SEED_QUARTER = "2019-20-Q1"
 @pytest.fixture
 def fresh_registry():
     """The registry read anew for this test and again after it (it is read once per process)."""
-    registry.registered.cache_clear()
+    registry.forget()
     yield registry
-    registry.registered.cache_clear()
+    registry.forget()
 
 
 def test_the_installed_renderers_are_those_pyproject_registers() -> None:
@@ -50,14 +50,14 @@ def test_every_registered_renderer_implements_the_interface() -> None:
 def test_an_unknown_renderer_is_refused_with_the_registered_names() -> None:
     with pytest.raises(registry.UnknownRenderer) as refused:
         registry.resolve("word")
-    assert str(refused.value) == "unknown renderer 'word': use one of auto, quarto, pandoc"
-    with pytest.raises(ValueError, match="use one of auto, quarto, pandoc"):
+    assert str(refused.value) == "unknown renderer 'word': use one of auto, pandoc, quarto"
+    with pytest.raises(ValueError, match="use one of auto, pandoc, quarto"):
         RunOptions(Path("data"), Path("reports"), renderer="word")
 
 
 def test_the_cli_help_lists_the_choices() -> None:
-    assert registry.choices() == ("auto", "quarto", "pandoc")
-    assert registry.choices_text() == "auto, quarto or pandoc"
+    assert registry.choices() == ("auto", "pandoc", "quarto")
+    assert registry.choices_text() == "auto, pandoc or quarto"
 
 
 def test_auto_picks_quarto_where_it_is_on_path_and_the_fallback_elsewhere(monkeypatch) -> None:
@@ -112,8 +112,9 @@ def echo_registered(tmp_path, monkeypatch, fresh_registry):
 def test_a_registered_renderer_is_offered_everywhere_without_a_line_changed(
     echo_registered,
 ) -> None:
-    assert registry.choices() == ("auto", "echo", "quarto", "pandoc")
-    assert registry.choices_text() == "auto, echo, quarto or pandoc"
+    assert registry.choices() == ("auto", "echo", "pandoc", "quarto")
+    assert registry.choices_text() == "auto, echo, pandoc or quarto"
+    assert list(registry.registered()) == ["echo", "quarto", "pandoc"]  # by auto_rank
     assert RunOptions(Path("data"), Path("reports"), renderer="echo").renderer == "echo"
     assert registry.resolve("auto").name == "echo"
 
