@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from analysis.publishing.options import Options
 from analysis.publishing.render import registry
 from analysis.publishing.render.formats import FORMATS
 from analysis.publishing.render.paper import render_paper
 from analysis.publishing.render.renderer import Renderer, RenderError
-from analysis.publishing.run import RunOptions
 
 ROOT = Path(__file__).resolve().parents[3]
 SEED_QUARTER = "2019-20-Q1"
@@ -52,7 +52,7 @@ def test_an_unknown_renderer_is_refused_with_the_registered_names() -> None:
         registry.resolve("word")
     assert str(refused.value) == "unknown renderer 'word': use one of auto, pandoc, quarto"
     with pytest.raises(ValueError, match="use one of auto, pandoc, quarto"):
-        RunOptions(Path("data"), Path("reports"), renderer="word")
+        Options(Path("data"), Path("reports"), renderer="word")
 
 
 def test_the_cli_help_lists_the_choices() -> None:
@@ -115,7 +115,7 @@ def test_a_registered_renderer_is_offered_everywhere_without_a_line_changed(
     assert registry.choices() == ("auto", "echo", "pandoc", "quarto")
     assert registry.choices_text() == "auto, echo, pandoc or quarto"
     assert list(registry.registered()) == ["echo", "quarto", "pandoc"]  # by auto_rank
-    assert RunOptions(Path("data"), Path("reports"), renderer="echo").renderer == "echo"
+    assert Options(Path("data"), Path("reports"), renderer="echo").renderer == "echo"
     assert registry.resolve("auto").name == "echo"
 
 
