@@ -77,10 +77,17 @@ def choices_text() -> str:
     return f"{', '.join(first)} or {last}" if first else last
 
 
+NONE_REGISTERED = (
+    f"no renderer is registered under the {GROUP!r} entry points: the package was installed "
+    "before they were added to pyproject.toml; reinstall it (pip install -e .)"
+)
+
+
 def check(name: str) -> None:
     """Refuse a name that is neither ``auto`` nor registered, listing the choices."""
     if name != AUTO and name not in _entry_points():
-        raise UnknownRenderer(f"unknown renderer {name!r}: use one of {', '.join(choices())}")
+        hint = f" ({NONE_REGISTERED})" if not _entry_points() else ""
+        raise UnknownRenderer(f"unknown renderer {name!r}: use one of {', '.join(choices())}{hint}")
 
 
 def get(name: str) -> Renderer:
@@ -95,6 +102,8 @@ def resolve(name: str) -> Renderer:
     check(name)
     if name == AUTO:
         renderers = [cls(each) for each, cls in registered().items()]
+        if not renderers:
+            raise RenderError(NONE_REGISTERED)
         for renderer in renderers:
             if renderer.available():
                 return renderer

@@ -55,6 +55,14 @@ def test_an_unknown_renderer_is_refused_with_the_registered_names() -> None:
         Options(Path("data"), Path("reports"), renderer="word")
 
 
+def test_an_install_older_than_the_registry_says_to_reinstall(monkeypatch, fresh_registry):
+    monkeypatch.setattr(registry, "entry_points", lambda group: ())
+    with pytest.raises(RenderError, match=r"reinstall it \(pip install -e \.\)"):
+        registry.resolve("auto")
+    with pytest.raises(registry.UnknownRenderer, match=r"use one of auto \(no renderer is"):
+        registry.resolve("pandoc")
+
+
 def test_the_cli_help_lists_the_choices() -> None:
     assert registry.choices() == ("auto", "pandoc", "quarto")
     assert registry.choices_text() == "auto, pandoc or quarto"
