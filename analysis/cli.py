@@ -22,6 +22,7 @@ from analysis.publishing.options import Options
 from analysis.publishing.record.locking import LockTimeout
 from analysis.publishing.record.publish import PublishError
 from analysis.publishing.record.recorded_settings import settings_folder
+from analysis.publishing.render import registry as renderer_registry
 from analysis.quarters import Quarter, QuarterError
 
 try:
@@ -188,7 +189,9 @@ def run(
         bool,
         typer.Option("--force", help="Publish anew even if inputs changed (old one to history/)."),
     ] = False,
-    renderer: Annotated[str, typer.Option("--renderer", help="auto, quarto or pandoc.")] = "auto",
+    renderer: Annotated[
+        str, typer.Option("--renderer", help=f"{renderer_registry.choices_text()}.")
+    ] = renderer_registry.AUTO,
     jobs: Jobs = None,
 ) -> None:
     """Execute the paper notebooks, render the paper and publish reports/<quarter>/ atomically.
@@ -197,9 +200,10 @@ def run(
     only today's settings differ from those recorded with the quarter (it says which); other
     changed inputs are refused (exit 1) unless --force, once the data is known to be valid.
     """
-    if renderer not in recipe.RENDERERS:
+    if renderer not in renderer_registry.choices():
         raise _fail(
-            f"--renderer {renderer}: use one of {', '.join(recipe.RENDERERS)}", EXIT_BAD_INPUT
+            f"--renderer {renderer}: use one of {', '.join(renderer_registry.choices())}",
+            EXIT_BAD_INPUT,
         )
     _one_or_all(quarter, all_quarters)
     options = Options(data_dir, reports_dir, force=force, renderer=renderer, jobs=jobs)

@@ -159,13 +159,13 @@ def cold_run(data_dir: Path, quarter: str, work: Path, renderer: str, steps: dic
 
 def staged_paper(work: Path, record: Path) -> Path:
     """The seed quarter's executed notebooks and figures.json with the Quarto sources beside."""
-    from analysis.publishing.render.paper import renderer_text
+    from analysis.publishing.render import registry
     from analysis.publishing.render.paper_sources import stage_sources
 
     folder = Path(tempfile.mkdtemp(dir=work, prefix="staged-"))
     shutil.copytree(record / "notebooks", folder / "notebooks")
     shutil.copy2(record / "figures.json", folder / "figures.json")
-    stage_sources(folder, renderer_text("quarto"))
+    stage_sources(folder, registry.get("quarto").annex_text())
     return folder
 
 

@@ -174,10 +174,9 @@ def fast_tests_start_no_kernel_and_render_nothing(request: pytest.FixtureRequest
         raise AssertionError("this test starts a kernel or renders: mark it @pytest.mark.slow")
 
     monkeypatch.setattr(kernels.KernelPool, "_start", refuse)
-    # Both renderers' entry points too: a test module that imported ``render_paper`` by name
-    # holds the real function, which still calls these.
-    for name in ("render_paper", "render_with_quarto", "render_with_pandoc"):
-        monkeypatch.setattr(render, name, refuse)
+    # Both renderers' drawing functions too: a test module that imported ``render_paper`` by
+    # name holds the real function, which still calls these.
+    monkeypatch.setattr(render, "render_paper", refuse)
     monkeypatch.setattr(quarto, "render_with_quarto", refuse)
     monkeypatch.setattr(pandoc_typst, "render_with_pandoc", refuse)
 

@@ -18,8 +18,7 @@ from pathlib import Path
 from analysis.paths import NOTEBOOKS
 from analysis.publishing.progress import Progress
 from analysis.publishing.record.locking import DEFAULT_TIMEOUT
-
-RENDERERS = ("auto", "quarto", "pandoc")
+from analysis.publishing.render import registry
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,7 @@ class Options:
     reports_dir: Path
     _: KW_ONLY
     force: bool = False
-    renderer: str = "auto"
+    renderer: str = registry.AUTO
     jobs: int | None = None
     notebooks_dir: Path = NOTEBOOKS
     notebooks: Sequence[str] | None = None
@@ -52,10 +51,7 @@ class Options:
     rerun_notebooks: bool = True
 
     def __post_init__(self) -> None:
-        if self.renderer not in RENDERERS:
-            raise ValueError(
-                f"renderer must be one of {', '.join(RENDERERS)}, not {self.renderer!r}"
-            )
+        registry.check(self.renderer)
         if self.notebooks is not None:
             object.__setattr__(self, "notebooks", tuple(self.notebooks))
 

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from analysis.publishing.render.formats import PAPER_FILES
 from analysis.quarters import Quarter
 
 Progress = Callable[[str], None]
 
 STEP_WIDTH = 24
 STATUS_WIDTH = 7
-PAPER_FILES = ("paper.docx", "paper.pdf", "paper.html")
 
 
 class Outcome(Protocol):

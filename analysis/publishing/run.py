@@ -46,7 +46,6 @@ from analysis.inputs.settings import load_settings
 from analysis.inputs.snapshot_cache import cached_findings
 from analysis.paths import PROJECT_ROOT
 from analysis.publishing.notebooks import PAPER_NOTEBOOKS
-from analysis.publishing.options import RENDERERS as RENDERERS  # the CLI's --renderer check
 from analysis.publishing.options import Options
 from analysis.publishing.progress import Reporter, locked
 from analysis.publishing.record import manifest as mf

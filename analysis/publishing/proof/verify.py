@@ -52,8 +52,7 @@ from analysis.publishing.proof.rerun import Pending, start_reruns
 from analysis.publishing.record import manifest as mf
 from analysis.publishing.record import recorded_settings as rs
 from analysis.publishing.record.locking import quarter_lock
-from analysis.publishing.render import paper as render
-from analysis.publishing.render import quarto
+from analysis.publishing.render import registry as renderers
 from analysis.quarters import Quarter
 
 NOTEBOOKS_DIR = NOTEBOOKS
@@ -474,17 +473,11 @@ def renderer_note(manifest: dict) -> str | None:
     what is here)."""
     recorded = manifest.get("renderer", {})
     name, versions = recorded.get("name"), recorded.get("versions", {})
-    if name not in ("quarto", "pandoc") or not versions:
+    if name not in renderers.names() or not versions:
         return None
     try:
-        if name == "quarto":
-            here = (
-                {"quarto": None}
-                if quarto.quarto_path() is None
-                else render.renderer_versions("quarto")
-            )
-        else:
-            here = render.renderer_versions("pandoc")
+        renderer = renderers.get(name)
+        here = renderer.versions() if renderer.available() else dict.fromkeys(versions)
     except Exception as exc:  # a broken tool here says so; it never fails the verdict
         return f"the renderer here could not be asked its version ({type(exc).__name__}: {exc})"
     if here == versions:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from analysis.inputs.snapshot_cache import folder_entries, named_quarters, snapshot_folder
 from analysis.paths import PACKAGE, PROJECT_ROOT, RECORDED_SETTINGS_KEY
+from analysis.publishing.render import registry as renderers
 from analysis.quarters import Quarter
 
 SCHEMA = 1
@@ -208,7 +209,7 @@ def compare_inputs(
                 f"parameter {key}: {old_params.get(key)!r} -> {parameters.get(key)!r}"
             )
     published_with = manifest.get("renderer", {}).get("name")
-    if renderer != "auto" and renderer != published_with:
+    if renderer != renderers.AUTO and renderer != published_with:
         changes.other.append(f"renderer: {published_with!r} -> {renderer!r}")
     return changes
 

@@ -32,6 +32,7 @@ import yaml
 from analysis.paths import PROJECT_ROOT
 from analysis.presentation.markup import literal, literals
 from analysis.publishing.render.content_policy import script_texts, with_content_policy
+from analysis.publishing.render.renderer import RenderError
 
 QUARTO_SOURCES = ("_quarto.yml", "paper.qmd", "paper")
 META_FILE = "_paper-meta.yml"
@@ -49,10 +50,6 @@ PAPER_KEYS = (
 )
 
 EMBED = re.compile(r"\{\{<\s*embed\s+(?P<target>[^\s>]+)(?P<options>[^>]*)>\}\}")
-
-
-class RenderError(RuntimeError):
-    """The paper could not be rendered; the message carries the tool's own report."""
 
 
 def paper_metadata(staging: Path) -> dict[str, Any]:

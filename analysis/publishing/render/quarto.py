@@ -25,7 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from analysis.publishing.render.paper_sources import RenderError, quarto_config, reproducible_env
+from analysis.publishing.render.formats import PAPER_FORMATS
+from analysis.publishing.render.paper_sources import RenderError, reproducible_env
+from analysis.publishing.render.renderer import Renderer
 
 QUARTO_HELP = (
     "the Quarto CLI is not on PATH: create the conda environment from environment.yml "
@@ -48,14 +50,37 @@ def quarto_version(quarto: str) -> str:
     return result.stdout.strip() or "unknown"
 
 
+class QuartoRenderer(Renderer):
+    """The Quarto CLI, preferred by ``--renderer auto`` wherever it is on PATH."""
+
+    auto_rank = 0
+    missing_help = QUARTO_HELP
+
+    def available(self) -> bool:
+        return quarto_path() is not None
+
+    def versions(self) -> dict[str, str]:
+        return {"quarto": quarto_version(quarto_path() or "quarto")}
+
+    def describe(self, requested: bool) -> str:
+        return f"Quarto {self.versions()['quarto']} ({quarto_path()})"
+
+    def annex_text(self) -> str:
+        return f"Quarto {self.versions().get('quarto', 'unknown version')}"
+
+    def draw(self, staging: Path) -> list[str]:
+        render_with_quarto(staging)
+        return []
+
+
 def render_with_quarto(staging: Path) -> None:
-    """Render the staged project with Quarto, each format of ``_quarto.yml`` in its own
-    process, side by side (see the module docstring); the first failure is reported.  Each
-    process's messages go to a file rather than a pipe, so that none can stall on a full pipe
-    while another is being waited for."""
+    """Render the staged project with Quarto, each format of
+    :mod:`~analysis.publishing.render.formats` in its own process, side by side (see the module
+    docstring); the first failure is reported.  Each process's messages go to a file rather
+    than a pipe, so that none can stall on a full pipe while another is being waited for."""
     quarto = quarto_path() or "quarto"
     env = reproducible_env(staging)
-    formats = list(quarto_config(staging).get("format", {})) or ["all"]
+    formats = [fmt.quarto for fmt in PAPER_FORMATS]
     deadline = time.monotonic() + QUARTO_TIMEOUT
     with contextlib.ExitStack() as stack:
         running = []

@@ -431,15 +431,14 @@ def test_a_record_rendered_by_quarto_verifies_and_is_reused_without_quarto(
 def test_a_renderer_here_other_than_the_records_is_a_note(monkeypatch) -> None:
     """verify never renders, so the renderer here cannot fail it; a conda user a year on is
     told plainly when their Quarto is not the record's (issue 22)."""
-    from analysis.publishing.render import paper as render
     from analysis.publishing.render import quarto
 
     manifest = {"renderer": {"name": "quarto", "versions": {"quarto": "1.10.16"}}}
     monkeypatch.setattr(quarto, "quarto_path", lambda: "/opt/quarto/bin/quarto")
-    monkeypatch.setattr(render, "renderer_versions", lambda name: {"quarto": "1.10.16"})
+    monkeypatch.setattr(quarto, "quarto_version", lambda path: "1.10.16")
     assert vf.renderer_note(manifest) is None
 
-    monkeypatch.setattr(render, "renderer_versions", lambda name: {"quarto": "1.11.2"})
+    monkeypatch.setattr(quarto, "quarto_version", lambda path: "1.11.2")
     assert vf.renderer_note(manifest) == (
         "rendered with quarto 1.10.16; this machine has quarto 1.11.2 (verify does not "
         "re-render; a run with --force here would draw the paper with it)"

@@ -26,6 +26,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 from pypdf import PdfReader
 
 from analysis.publishing.render import paper as render
+from analysis.publishing.render import registry
 from analysis.publishing.render.paper import render_paper
 from analysis.publishing.render.paper_sources import RenderError
 from tests.conftest import NEEDS_CHROMIUM, RENDERERS, chromium_command
@@ -334,8 +335,8 @@ def rendered(request, tmp_path_factory, fallback) -> render.RenderResult:
 
 def test_quarto_renderer_without_quarto_says_where_to_get_it(monkeypatch, tmp_path):
     monkeypatch.setattr(shutil, "which", lambda name: None)
-    assert render.available_renderer() == "pandoc"
-    assert "Quarto CLI not on PATH" in render.describe_renderer()
+    assert registry.resolve("auto").name == "pandoc"
+    assert "Quarto CLI not on PATH" in registry.describe()
     with pytest.raises(RenderError, match=r"environment\.yml.*quarto\.org"):
         render_paper(tmp_path, renderer="quarto")
 
