@@ -406,3 +406,25 @@ def test_raising_as_of_never_lowers_overdue(rows, later, basis):
     after = classify(rows, as_of=AS_OF + dt.timedelta(days=later), settings=chosen)
     assert after["is_overdue"].sum() >= before["is_overdue"].sum()
     assert (after["is_overdue"] | ~before["is_overdue"]).all()
+
+
+def test_age_band_is_na_unless_overdue_and_names_its_series():
+    """Days not yet past (negative) or unknown get no band, as pandas' NA, never a band; the
+    result is an object series named ``age_band``, on the input's index."""
+    days = pd.Series([-5, 0, pd.NA, 10_000], index=[3, 5, 7, 9], dtype="Int64")
+    bands = act.age_band(days)
+    assert bands.name == "age_band"
+    assert bands.dtype == object
+    assert bands.index.tolist() == [3, 5, 7, 9]
+    assert bands[3] is pd.NA and bands[7] is pd.NA
+    assert bands[5] == act.AGE_BANDS[0] and bands[9] == act.AGE_BANDS[-1]
+
+
+def test_days_past_deadline_are_whole_days():
+    """Whole days, as integers: the ageing bands' edges and the paper's "N days" read them so."""
+    frame = classify([{"due_date": "2019-05-10"}, {"due_date": "2019-09-30"}])
+    assert frame["days_past_deadline"].dtype == "int64"
+    assert frame["days_past_deadline"].tolist() == [
+        (AS_OF - dt.date(2019, 5, 10)).days,
+        (AS_OF - dt.date(2019, 9, 30)).days,
+    ]

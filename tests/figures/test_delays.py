@@ -261,3 +261,22 @@ def test_categories_over_time_put_the_largest_overall_first(rules):
     ).rename_axis(columns="reason")
     pd.testing.assert_frame_equal(table, expected)
     assert delays.over_time([], SETTINGS, rules).empty
+
+
+def test_a_tracker_without_the_delay_columns_gives_every_action_no_reason(rules):
+    """An export that lacks both delay columns is read as blank reasons, not as an error."""
+    frame = pd.DataFrame({"action_id": ["A1", "A2"]}, index=[4, 9])
+    assert delays.categorise(frame, rules).to_dict() == {4: NO_REASON, 9: NO_REASON}
+
+
+def test_a_stray_number_as_the_reason_is_matched_as_its_text(rules):
+    """A number typed in the reason column is not a blank reason: it is text no rule matches."""
+    frame = actions_frame([{"delay_reason": 42}, {"delay_reason": "budget"}])
+    assert delays.categorise(frame, rules).tolist() == [OTHER_REASON, "Funding"]
+
+
+def test_the_categories_are_an_object_series_named_reason(rules):
+    """``with_reasons`` joins the result by name, and the paper's tables expect plain objects."""
+    result = delays.categorise(actions_frame([{"delay_reason": "budget"}]), rules)
+    assert result.name == "reason"
+    assert result.dtype == object
