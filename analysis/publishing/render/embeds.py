@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 
 from analysis.engine.lazy import import_nbformat
-from analysis.publishing.render.paper_sources import EMBED, RenderError
+from analysis.publishing.render.paper_sources import EMBED
+from analysis.publishing.render.renderer import RenderError
 
 nbformat = import_nbformat()
 

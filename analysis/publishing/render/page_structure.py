@@ -33,7 +33,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from analysis.publishing.render.paper_sources import NOTEBOOK_LINKS_CLASS, RenderError
+from analysis.publishing.render.paper_sources import NOTEBOOK_LINKS_CLASS
+from analysis.publishing.render.renderer import RenderError
 
 BODY = re.compile(r"(<body\b[^>]*>)(?P<body>.*)(</body\s*>)", re.S | re.I)
 TITLE_BLOCK = re.compile(r'<header id="title-block-header"[^>]*>(?P<inner>.*?)</header>\s*', re.S)

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from analysis.publishing.render.formats import PAPER_FORMATS
-from analysis.publishing.render.paper_sources import RenderError, reproducible_env
-from analysis.publishing.render.renderer import Renderer
+from analysis.publishing.render.paper_sources import reproducible_env
+from analysis.publishing.render.renderer import Renderer, RenderError
 
 QUARTO_HELP = (
     "the Quarto CLI is not on PATH: create the conda environment from environment.yml "

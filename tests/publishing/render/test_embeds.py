@@ -10,7 +10,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from analysis.publishing.render import embeds
-from analysis.publishing.render.paper_sources import RenderError
+from analysis.publishing.render.renderer import RenderError
 from tests.publishing.render.test_render import MARKING, PAPER, _png, write_stand_in_notebooks
 
 

@@ -10,7 +10,8 @@ import re
 import pytest
 
 from analysis.publishing.render.page_structure import accessible_page, name_tables, shift_headings
-from analysis.publishing.render.paper_sources import RenderError, notebook_links
+from analysis.publishing.render.paper_sources import notebook_links
+from analysis.publishing.render.renderer import RenderError
 
 MARKING = '<p><span class="marking">OFFICIAL-SENSITIVE</span> · Restricted paper</p>'
 

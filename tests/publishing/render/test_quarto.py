@@ -16,7 +16,7 @@ import yaml
 
 from analysis.paths import PROJECT_ROOT
 from analysis.publishing.render import quarto
-from analysis.publishing.render.paper_sources import RenderError
+from analysis.publishing.render.renderer import RenderError
 
 
 def test_the_staging_folder_never_reaches_the_page(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from pypdf import PdfReader
 from analysis.publishing.render import paper as render
 from analysis.publishing.render import registry
 from analysis.publishing.render.paper import render_paper
-from analysis.publishing.render.paper_sources import RenderError
+from analysis.publishing.render.renderer import RenderError
 from tests.conftest import NEEDS_CHROMIUM, RENDERERS, chromium_command
 
 MARKING = "OFFICIAL-SENSITIVE"
