@@ -25,7 +25,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -239,11 +239,26 @@ def parse_date(value: object) -> dt.date:
         return value
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"not a date in the form {DATE_FORMS}")
-    cell = pd.Series([value.strip()], dtype="str")
+    date, problem = _judged(value.strip())
+    if problem is not None:
+        raise ValueError(problem)
+    return date
+
+
+@lru_cache(maxsize=1024)
+def _judged(text: str) -> tuple[dt.date, None] | tuple[None, str]:
+    """One written date judged by the table's rules: (the date, None) or (None, the reason).
+
+    Remembered per text: a snapshot.yml's few dates are each read several times on every load
+    (the schema's format check, ``as_of`` against the quarter, ``panel_date`` against
+    ``as_of``, the filled-in details), and a one-row column costs milliseconds of pandas each
+    time, which made reading the details cost more than reading a small tracker.
+    """
+    cell = pd.Series([text], dtype="str")
     problem = date_problems(cell).iloc[0]
     if not pd.isna(problem):
-        raise ValueError(problem)
-    return parse_dates(cell).iloc[0].date()
+        return None, str(problem)
+    return parse_dates(cell).iloc[0].date(), None
 
 
 # --- the two tables ---------------------------------------------------------------------------
