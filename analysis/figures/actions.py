@@ -75,7 +75,7 @@ def coming_end(quarter: Quarter, settings: Settings) -> dt.date:
 
 def age_band(days_past_deadline: pd.Series) -> pd.Series:
     """The ageing band of each overdue action (whole days past its deadline); NA when not overdue."""
-    bands = pd.Series(pd.NA, index=days_past_deadline.index, dtype=object)
+    bands = pd.Series(pd.NA, index=days_past_deadline.index)  # object: NA, then band names
     lower = 0
     for band, upper in zip(AGE_BANDS, [*AGE_BAND_UPPER_DAYS, None], strict=True):
         inside = days_past_deadline >= lower

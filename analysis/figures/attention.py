@@ -127,7 +127,7 @@ def selected_audits(
     keys = frame["audit_key"]
     late_rows = frame["is_overdue"].astype(bool)
     late_count = late_rows.groupby(keys).sum()
-    top = late_count.max() if len(late_count) else 0
+    top = late_count.max()  # NaN when no audit at all: no audit to select then either
     oldest = frame.loc[late_rows, "days_past_deadline"].groupby(keys[late_rows]).max()
     oldest = oldest.reindex(late_count.index)
     rules = pd.DataFrame(
@@ -144,21 +144,20 @@ def selected_audits(
             rules[code] = False
     selected = rules.index[rules.any(axis=1)]
     if selected.empty:
-        return pd.DataFrame([], columns=[*COLUMNS, "audit_key"])[list(COLUMNS)]
+        return pd.DataFrame(columns=list(COLUMNS))
     chosen = frame[keys.isin(selected)]
     table = _described(chosen, late_count[selected], oldest[selected], rules.loc[selected])
     table["oldest_days_past_deadline"] = table["oldest_days_past_deadline"].astype("Int64")
     table["_first"] = ~table["rules"].map(lambda r: MOST_OVERDUE in r)
     if settings.order == "most_overdue_actions":
-        rank, ascending = ["overdue"], [False]
+        rank, ascending = "overdue", False
     else:
-        # Audits with nothing overdue (on hold before their deadline) come after the others.
-        table["_days"] = table["oldest_days_past_deadline"].astype("Float64")
-        table["_none"] = table["_days"].isna()
-        rank = ["_none", "_days"]
-        ascending = [True, settings.order == "most_recently_overdue"]
+        # Audits with nothing overdue (on hold before their deadline) have no days past it:
+        # sort_values puts them after the others whichever way the days run.
+        rank = "oldest_days_past_deadline"
+        ascending = settings.order == "most_recently_overdue"
     table = table.sort_values(
-        ["_first", *rank, "audit", "audit_key"], ascending=[True, *ascending, True, True]
+        ["_first", rank, "audit", "audit_key"], ascending=[True, ascending, True, True]
     )
     return table[list(COLUMNS)].reset_index(drop=True)
 
@@ -175,18 +174,19 @@ def _described(
 ) -> pd.DataFrame:
     """One row per audit of ``chosen`` (the selected audits' rows), in ``rules``' order of
     audit keys, built as a table of plain values so that each column's dtype is inferred
-    exactly as for a table of per-audit records."""
+    exactly as for a table of per-audit records.
+
+    ``rules``, ``late_count`` and ``oldest`` are indexed by the selected keys, sorted, and a
+    count grouped by ``chosen``'s keys has the same index (groupby sorts): those line up as
+    they are.  The risks of monitored rows are never blank, and ``restricted`` is a flag."""
     keys = chosen["audit_key"]
     order = rules.index
     late = chosen["is_overdue"].astype(bool)
     # The actions that explain an audit's delay: its overdue ones, or all when none is.
     explained = chosen[late | keys.map(late_count).eq(0)]
-    restricted = chosen["restricted"].astype(bool).groupby(keys).any().reindex(order)
+    restricted = chosen["restricted"].groupby(keys).any()
     first_rows = chosen.drop_duplicates("audit_key").set_index("audit_key")
-    risk_counts = {
-        risk: chosen["risk"].eq(risk).fillna(False).astype(int).groupby(keys).sum()
-        for risk in RISKS
-    }
+    risk_counts = {risk: chosen["risk"].eq(risk).astype(int).groupby(keys).sum() for risk in RISKS}
     reasons = explained.loc[~explained["audit_key"].map(restricted), ["audit_key"]].assign(
         text=explained["delay_reason"].astype(object).map(_stripped)
     )
@@ -195,13 +195,11 @@ def _described(
         "audit_year": _joined(_distinct(chosen, "audit_year"), order),
         "assurance": _joined(_in_vocabulary(chosen, "assurance", ASSURANCES), order),
         "business_group": _joined(_ranked(chosen, "business_group"), order),
-        "outstanding": keys.groupby(keys).size().reindex(order).tolist(),
-        "overdue": late_count.reindex(order).tolist(),
-        **{risk: counts.reindex(order).tolist() for risk, counts in risk_counts.items()},
-        "earliest_deadline": chosen["deadline"].groupby(keys).min().reindex(order).tolist(),
-        "oldest_days_past_deadline": [
-            None if pd.isna(days) else int(days) for days in oldest.reindex(order)
-        ],
+        "outstanding": keys.groupby(keys).size().tolist(),
+        "overdue": late_count.tolist(),
+        **{risk: counts.tolist() for risk, counts in risk_counts.items()},
+        "earliest_deadline": chosen["deadline"].groupby(keys).min().tolist(),
+        "oldest_days_past_deadline": [None if pd.isna(days) else int(days) for days in oldest],
         "rules": [[r for r in RULES if row[r]] for row in rules.to_dict("records")],
         "reason_categories": _lists(_ranked(explained, "reason"), order),
         "common_reason": _first(_ranked(reasons[reasons["text"] != ""], "text"), order),
@@ -216,17 +214,18 @@ def _stripped(text: object) -> object:
 
 def _ranked(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """Each audit's values of ``column`` with their counts, most common first within the audit,
-    ties alphabetically: :func:`analysis.figures.marking.tally`'s order, for every audit at once."""
+    ties alphabetically: :func:`analysis.figures.marking.tally`'s order, for every audit at once
+    (the audits' rows mingled: :func:`_lists` and :func:`_first` gather them by key)."""
     values = frame[column].dropna()
     counted = (
         pd.DataFrame(
             {"audit_key": frame.loc[values.index, "audit_key"], "value": values.astype(str)}
         )
-        .value_counts(sort=False)
+        .value_counts()
         .rename("count")
         .reset_index()
     )
-    return counted.sort_values(["audit_key", "count", "value"], ascending=[True, False, True])
+    return counted.sort_values(["count", "value"], ascending=[False, True])
 
 
 def _distinct(frame: pd.DataFrame, column: str) -> pd.DataFrame:

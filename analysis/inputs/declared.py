@@ -144,8 +144,8 @@ def _fits_key(instance: Any, name: str) -> disk_cache.Key | None:
     """What a verdict on ``instance`` depends on; None when the values cannot be named."""
     if not disk_cache.enabled():
         return None
-    try:
-        values = hashlib.sha256(pickle.dumps(instance, protocol=5)).hexdigest()
+    try:  # pickle's default protocol: the key is only ever compared with keys of this Python
+        values = hashlib.sha256(pickle.dumps(instance)).hexdigest()
     except Exception:  # a value pickle cannot write: checked every time
         return None
     schemas = [[file, text] for file, (text, _) in _schema_texts().items()]
@@ -163,113 +163,115 @@ def _jsonschema_version() -> str:
 # --- jsonschema errors, located -----------------------------------------------------------------
 def _located(error: Any) -> list[tuple[list[Step], str, dict[str, Any]]]:
     """Where an error is, as (path into the file, failing keyword, schema node with its
-    messages).  A missing key is placed at the key, as if it were there and wrong; a key a
+    messages).  A missing key is placed at the key, as if it were there and wrong (every key a
+    schema requires is declared among its properties, with its message); a key a
     ``propertyNames`` refuses is placed at the key itself."""
     path = list(error.absolute_path)
     if error.validator == "required":
         missing = [key for key in error.validator_value if key not in error.instance]
-        return [
-            ([*path, key], "required", error.schema["properties"].get(key, {})) for key in missing
-        ]
+        return [([*path, key], "required", error.schema["properties"][key]) for key in missing]
     if "propertyNames" in error.relative_schema_path:
         return [([*path, error.instance], "propertyNames", error.schema)]
     return [(path, error.validator, error.schema)]
 
 
 def _template(node: dict[str, Any], keyword: str, error: Any) -> str:
-    messages = node.get("x-messages", {})
+    """The message of the failing check: every node that checks anything carries
+    ``x-messages`` (``test_every_check_has_the_projects_message``)."""
+    messages = node["x-messages"]
     if keyword == "propertyNames":
         keyword = error.validator
     return messages.get(keyword) or messages.get("*") or error.message
 
 
 def _error_fields(error: Any, node: dict[str, Any]) -> dict[str, Any]:
+    """The fields the error itself gives.  ``{cause}`` is named only by the ``contract-date``
+    messages, whose check always fails with a cause; ``{unknown}`` only by
+    ``additionalProperties`` messages, a check jsonschema applies to mappings only, at nodes
+    that all declare their ``properties``."""
     enum = node.get("enum", ())
     fields: dict[str, Any] = {
         "enum": tuple(enum),
         "enum_list": list(enum),
-        "cause": str(error.cause) if error.cause is not None else error.message,
+        "cause": str(error.cause),
     }
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        declared = set(node.get("properties", {}))
+    if error.validator == "additionalProperties":
+        declared = set(node["properties"])
         fields["unknown"] = sorted(k for k in error.instance if k not in declared)
     return fields
 
 
 # --- where in the file, and in what order -------------------------------------------------------
-_MISSING = object()
-
-
 def _order(node: dict[str, Any]) -> list[str]:
+    """The node's keywords and keys in the order their mistakes are reported (a key refused by
+    ``propertyNames`` is placed before the rest by :func:`_walk` itself)."""
     return node.get("x-order") or [
         "type",
         "required",
         "additionalProperties",
-        "propertyNames",
         *node.get("properties", {}),
     ]
 
 
 def _walk(
     schema: dict[str, Any], instance: Any, path: list[Step], keyword: str, validator: Any
-) -> tuple[tuple[tuple[int, int], ...], dict[str, Any], str]:
+) -> tuple[tuple[int, ...], dict[str, Any], str]:
     """The error's place in the reporting order, the fields its message may name (value, key,
-    type, bad), and the entry it is in (``category 2 (Funding): ``)."""
+    type, bad), and the entry it is in (``category 2 (Funding): ``).
+
+    The place is one rank per step and one for the keyword, each compared only with the ranks
+    of other mistakes of the same file at the same node: a node's declared keywords and keys
+    rank by their place in :func:`_order`, the keys it does not declare and a list's items
+    after them, in the file's order.  A jsonschema error path steps into a mapping by one of
+    its keys (or, for a missing key, by a key the schema declares) and into a list by an index
+    inside it, so every step leads to a node of the schema and a value of the file (None for a
+    missing key).  ``{key}`` and ``{bad}`` are named only by messages below a mapping or a
+    list, which set them."""
     node, value = schema, instance
-    position: list[tuple[int, int]] = []
-    fields: dict[str, Any] = {"key": None, "bad": []}
+    position: list[int] = []
+    fields: dict[str, Any] = {}
     prefix = ""
     for depth, step in enumerate(path):
         order = _order(node)
-        child: Any = {}
         if isinstance(value, dict):
             if keyword == "required" and depth == len(path) - 1 and "required" in order:
-                position.append((order.index("required"), 0))  # missing keys, all at once
+                position.append(order.index("required"))  # missing keys, all at once
             elif step in order:
-                position.append((order.index(step), 0))
+                position.append(order.index(step))
             else:
-                keys = list(value)
-                position.append((len(order), keys.index(step) if step in keys else len(keys)))
+                position.append(len(order) + list(value).index(step))
             properties = node.get("properties", {})
-            extra = node.get("additionalProperties", {})
-            child = properties.get(step, extra if isinstance(extra, dict) else {})
+            node = properties[step] if step in properties else node["additionalProperties"]
             fields["key"] = step
-        elif isinstance(value, list) and isinstance(step, int):
-            position.append((len(order), step))
-            child = node.get("items", {})
-            fields["bad"] = [
-                item for item in value if not validator.evolve(schema=child).is_valid(item)
-            ]
+            value = value.get(step)
+        else:
+            position.append(len(order) + step)
             entry = node.get("x-entry")
-            if entry and 0 <= step < len(value):
-                prefix = _entry_prefix(entry, step, value[step], path[depth + 1 :])
-        node = child
-        value = value.get(step, _MISSING) if isinstance(value, dict) else _item(value, step)
-    order = _order(node)
+            node = node["items"]
+            fields["bad"] = [
+                item for item in value if not validator.evolve(schema=node).is_valid(item)
+            ]
+            value = value[step]
+            if entry:
+                prefix = _entry_prefix(entry, step, value)
     if keyword in ("required", "propertyNames"):
-        position.append((-1, 0))  # a key missing or refused comes before what it holds
+        position.append(-1)  # a key missing or refused comes before what it holds
     else:
-        position.append((order.index(keyword) if keyword in order else len(order), 0))
-    fields["value"] = None if value is _MISSING else value
-    if keyword == "propertyNames":
-        fields["value"] = path[-1]  # the key refused, not what it holds
+        order = _order(node)
+        position.append(order.index(keyword) if keyword in order else len(order))
+    fields["value"] = path[-1] if keyword == "propertyNames" else value  # the key refused
     fields["type"] = type(fields["value"]).__name__
     return tuple(position), fields, prefix
 
 
-def _item(value: Any, step: Step) -> Any:
-    if isinstance(value, list) and isinstance(step, int) and 0 <= step < len(value):
-        return value[step]
-    return _MISSING
-
-
-def _entry_prefix(entry: dict[str, str], index: int, item: Any, below: list[Step]) -> str:
-    """``category 2: `` or, once the entry's name is known good and the mistake is not in
-    the name itself, ``category 2 (Funding): ``."""
+def _entry_prefix(entry: dict[str, str], index: int, item: Any) -> str:
+    """``category 2: `` or, once the entry's name is known good, ``category 2 (Funding): ``.
+    A good name is non-blank text, which is exactly what its schema asks (``pattern: \\S``), so
+    a mistake in the name itself never shows the name."""
     where = f"{entry['word']} {index + 1}"
     title = entry.get("title")
     name = item.get(title) if isinstance(item, dict) and title else None
-    if isinstance(name, str) and name.strip() and (not below or below[0] != title):
+    if isinstance(name, str) and name.strip():
         where += f" ({name.strip()})"
     return f"{where}: "
 

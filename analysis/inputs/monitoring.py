@@ -34,7 +34,7 @@ def is_monitored(actions: pd.DataFrame, settings: Settings) -> pd.Series:
         for pair in pairs.unique()
         if all(isinstance(part, str) for part in pair) and settings.is_monitored(*pair)
     ]
-    return pd.Series(pairs.isin(chosen), index=actions.index, dtype=bool)
+    return pd.Series(pairs.isin(chosen), index=actions.index)  # isin: an array of bools
 
 
 def deadline(actions: pd.DataFrame, basis: DeadlineBasis) -> pd.Series:

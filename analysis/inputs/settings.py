@@ -108,7 +108,7 @@ class Settings:
         """The threshold in words, for the paper's method annex."""
         parts = []
         for risk in RISKS:
-            grades = self.threshold.get(risk, ())
+            grades = self.threshold.get(risk)  # None for a risk the threshold does not name
             if not grades:
                 continue
             if set(grades) == set(ASSURANCES):

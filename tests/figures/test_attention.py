@@ -11,6 +11,7 @@ from analysis.figures import delays
 from analysis.figures.actions import classify
 from analysis.figures.attention import (
     ALL_ON_HOLD,
+    AWAITING_VERIFICATION,
     COLUMNS,
     MOST_OVERDUE,
     MOVED_OVER_LIMIT,
@@ -432,9 +433,10 @@ def test_the_common_reason_is_the_text_as_trimmed_and_never_a_blank():
     assert pd.isna(reasons["Estates"])  # a blank text is no reason
 
 
-def _flagged_list(flags, rules) -> pd.DataFrame:
+def _flagged_list(flags, rules, column=MOVED_OVER_LIMIT) -> pd.DataFrame:
     """Two audits tied for most overdue, their rows flagged as a caller flags moved deadlines
-    (``flags``: the column's values, or None for no column)."""
+    or actions awaiting verification (``flags``: the ``column``'s values, or None for no
+    column)."""
     frame = actions_frame(
         [
             *audit("Training", 2, due_date=days_before(AS_OF, 30)),
@@ -445,7 +447,7 @@ def _flagged_list(flags, rules) -> pd.DataFrame:
         classify(frame, AS_OF, Q1_1920, SETTINGS), frame, delays.load_rules()
     )
     if flags is not None:
-        classified[MOVED_OVER_LIMIT] = pd.Series(flags, index=classified.index, dtype=object)
+        classified[column] = pd.Series(flags, index=classified.index, dtype=object)
     table = attention_list(classified, AttentionSettings(rules=rules))
     return table.set_index("audit")["rules"].to_dict()
 
@@ -461,3 +463,18 @@ def test_a_flag_a_caller_did_not_add_or_left_blank_selects_nothing():
     assert _flagged_list([blank, None, True, blank], (MOVED_OVER_LIMIT,)) == {
         "Estates": [MOVED_OVER_LIMIT]
     }
+
+
+def test_an_audit_awaiting_verification_is_selected_when_the_settings_name_the_rule():
+    """Rule (e): the verification flag the caller adds selects its audit, under its own code,
+    once the settings name the rule; it is not mistaken for a moved deadline."""
+    flags = [True, True, False, False]  # Training's actions await verification
+    every = (MOVED_OVER_LIMIT, AWAITING_VERIFICATION)
+    assert _flagged_list(flags, every, AWAITING_VERIFICATION) == {
+        "Training": [AWAITING_VERIFICATION]
+    }
+    assert _flagged_list(flags, (MOST_OVERDUE, AWAITING_VERIFICATION), AWAITING_VERIFICATION) == {
+        "Estates": [MOST_OVERDUE],
+        "Training": [MOST_OVERDUE, AWAITING_VERIFICATION],
+    }
+    assert _flagged_list(flags, (MOVED_OVER_LIMIT,), AWAITING_VERIFICATION) == {}

@@ -280,3 +280,23 @@ def test_the_categories_are_an_object_series_named_reason(rules):
     result = delays.categorise(actions_frame([{"delay_reason": "budget"}]), rules)
     assert result.name == "reason"
     assert result.dtype == object
+
+
+def test_each_distinct_reason_text_is_matched_against_the_rules_once(rules, monkeypatch):
+    """Owners copy a few reasons from quarter to quarter: a national tracker's thousands of
+    rows cost one match per distinct text, not one per action, and every row still gets the
+    category its own text matches."""
+    texts = ["Two vacancies", "No budget", "Waiting for IT system", "budget"]
+    frame = actions_frame([{"delay_reason": texts[i % len(texts)]} for i in range(400)])
+    matched: list[object] = []
+    real = delays.category_of_reason
+
+    def counting(reason: object, rules: list[delays.DelayRule]) -> str:
+        matched.append(reason)
+        return real(reason, rules)
+
+    monkeypatch.setattr(delays, "category_of_reason", counting)
+    result = delays.categorise(frame, rules).tolist()
+    assert sorted(matched) == sorted(texts)
+    assert result == [real(texts[i % len(texts)], rules) for i in range(400)]
+    assert result[:4] == ["Resourcing", "Funding", "Data and systems", "Funding"]

@@ -174,6 +174,31 @@ def test_a_changed_schema_checks_the_file_again(own_cache, monkeypatch) -> None:
     assert calls == ["settings", "settings"]
 
 
+def test_a_file_found_to_fit_one_schema_is_still_checked_against_another(
+    own_cache, monkeypatch
+) -> None:
+    """The same values read as another file (a settings mapping handed to the delay rules'
+    check) get that file's verdict, not the one remembered for the first."""
+    calls = _counted(monkeypatch)
+    values = {"coming_quarters": 3}
+    assert declared.first_problem(values, "settings") is None
+    problem = declared.first_problem(values, "delay_rules")
+    assert problem is not None and "categories" in problem.message
+    assert calls == ["settings", "delay_rules"]
+
+
+def test_a_new_jsonschema_checks_the_file_again(own_cache, monkeypatch) -> None:
+    """A verdict is jsonschema's: once another version is installed, the files are checked
+    again rather than trusted on the old version's word."""
+    calls = _counted(monkeypatch)
+    settings = {"coming_quarters": 3}
+    assert declared.first_problem(settings, "settings") is None
+    monkeypatch.setattr(declared, "_jsonschema_version", lambda: "99.0.0")
+    assert declared.first_problem(settings, "settings") is None
+    assert declared.first_problem(settings, "settings") is None
+    assert calls == ["settings", "settings"]
+
+
 def test_with_the_cache_off_every_file_is_checked(own_cache, monkeypatch) -> None:
     from analysis.engine import cache
 
