@@ -60,9 +60,9 @@ class History(Sequence[Snapshot]):
     on demand (a caller may add columns to the frames it is given without changing what the
     history holds)."""
 
-    def __init__(self, entries: Sequence[Snapshot | Earlier]) -> None:
+    def __init__(self, entries: Sequence[Snapshot | Earlier], held: Held | None = None) -> None:
         self._entries = list(entries)
-        self._held: OrderedDict[int, Snapshot] = OrderedDict()
+        self._held = Held() if held is None else held
         self.quarters: list[Quarter] = [e.quarter for e in self._entries]
         self.source_keys: list[str | None] = [e.source_key for e in self._entries]
         """Each snapshot's :attr:`Snapshot.source_key`, known without loading any frame."""
@@ -85,15 +85,13 @@ class History(Sequence[Snapshot]):
 
     def __getitem__(self, index: int | slice) -> Snapshot | History:
         if isinstance(index, slice):
-            return History(self._entries[index])
-        position = range(len(self._entries))[index]
-        entry = self._entries[position]
+            return History(self._entries[index], self._held)
+        entry = self._entries[range(len(self._entries))[index]]
         if isinstance(entry, Snapshot):
             return _shallow_copy(entry)
-        held = self._held.get(position)
+        held = self._held.get(entry)
         if held is None:
-            held = self._hold(position, entry.load())
-        self._held.move_to_end(position)
+            held = self._held.keep(entry, entry.load())
         return _shallow_copy(held)
 
     def __iter__(self) -> Iterator[Snapshot]:
@@ -105,16 +103,37 @@ class History(Sequence[Snapshot]):
             (i for i, q in enumerate(self.quarters) if q < snapshot.quarter),
             key=lambda i: self.quarters[i],
         )
-        history = History([*(self._entries[i] for i in earlier), snapshot])
-        history._held.update((n, self._held[i]) for n, i in enumerate(earlier) if i in self._held)
-        return history
+        return History([*(self._entries[i] for i in earlier), snapshot], self._held)
 
-    def _hold(self, position: int, snapshot: Snapshot) -> Snapshot:
-        """Keep a loaded snapshot, dropping the least recently used beyond :data:`HELD_ROWS`."""
-        self._held[position] = snapshot
-        total = sum(_rows(s) for s in self._held.values())
-        while len(self._held) > 1 and total > HELD_ROWS:
-            _, dropped = self._held.popitem(last=False)
+
+class Held:
+    """The earlier snapshots loaded so far by a history and by every history cut from it (a
+    slice, :meth:`History.up_to`), least recently used first, up to :data:`HELD_ROWS` rows.
+
+    Shared rather than copied: the trends read the history once per quarter through a slice
+    ending at that quarter, and with the disk cache off (``verify``, ``PANELPAPER_NO_CACHE``)
+    a slice that started empty read every earlier snapshot's files again, nearly three times
+    per snapshot over a year.  An entry is known by identity, and kept with its snapshot so
+    that the identity stays its own.
+    """
+
+    def __init__(self) -> None:
+        self._by_entry: OrderedDict[int, tuple[Earlier, Snapshot]] = OrderedDict()
+
+    def get(self, entry: Earlier) -> Snapshot | None:
+        found = self._by_entry.get(id(entry))
+        if found is None:
+            return None
+        self._by_entry.move_to_end(id(entry))
+        return found[1]
+
+    def keep(self, entry: Earlier, snapshot: Snapshot) -> Snapshot:
+        """Keep ``snapshot``, dropping the least recently used beyond :data:`HELD_ROWS`."""
+        self._by_entry[id(entry)] = (entry, snapshot)
+        self._by_entry.move_to_end(id(entry))
+        total = sum(_rows(s) for _, s in self._by_entry.values())
+        while len(self._by_entry) > 1 and total > HELD_ROWS:
+            _, (_, dropped) = self._by_entry.popitem(last=False)
             total -= _rows(dropped)
         return snapshot
 
@@ -141,7 +160,7 @@ def load_history(data_dir: Path, up_to: Quarter, settings: Settings | None = Non
     settings = load_settings(data_dir) if settings is None else settings
     quarters = [q for q in list_quarters(data_dir) if q <= up_to]
     entries: list[Snapshot | Earlier] = []
-    loaded: dict[int, Snapshot] = {}
+    loaded: list[tuple[Earlier, Snapshot]] = []
     errors: list[Finding] = []
     for position, quarter in enumerate(quarters):
         latest = position == len(quarters) - 1
@@ -152,17 +171,16 @@ def load_history(data_dir: Path, up_to: Quarter, settings: Settings | None = Non
         elif latest:
             entries.append(snapshot)
         else:
-            entries.append(
-                Earlier(quarter, snapshot.as_of, snapshot.source_key, data_dir, settings)
-            )
+            earlier = Earlier(quarter, snapshot.as_of, snapshot.source_key, data_dir, settings)
+            entries.append(earlier)
             if head is None:  # read in full just now: keep it rather than read it again
-                loaded[len(entries) - 1] = snapshot
+                loaded.append((earlier, snapshot))
     if errors:
         raise SnapshotError(errors)
-    history = History(entries)
-    for position, snapshot in loaded.items():
-        history._hold(position, snapshot)
-    return history
+    held = Held()
+    for earlier, snapshot in loaded:
+        held.keep(earlier, snapshot)
+    return History(entries, held)
 
 
 def revised_deadlines(history: Sequence[Snapshot]) -> list[pd.DataFrame]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.inputs.findings import SnapshotError
-from analysis.inputs.history import History, load_history
+from analysis.inputs.history import Earlier, History, load_history
 from analysis.inputs.settings import Settings
 from analysis.inputs.snapshots import load_snapshot
 from analysis.quarters import Quarter
@@ -65,3 +65,27 @@ def test_up_to_orders_the_earlier_quarters_and_ends_with_the_given_snapshot(
     latest = load_snapshot(data_dir, Q1, DEFAULTS)
     assert shuffled.up_to(latest).quarters == [Quarter(2018, 3), Quarter(2018, 4), Q1]
     assert shuffled.up_to(history[1]).quarters == [Quarter(2018, 3), Quarter(2018, 4)]
+
+
+def test_a_slice_or_an_up_to_reads_no_earlier_snapshot_its_history_has_read(
+    data_dir: Path, make_snapshot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the disk cache off (as under ``verify``) the trends cut the history once per
+    quarter; an earlier snapshot is read from its files once, whichever cut asks first."""
+    monkeypatch.setenv("PANELPAPER_NO_CACHE", "1")
+    for quarter, as_of in (("2018-19-Q3", "2018-12-31"), ("2018-19-Q4", "2019-03-31")):
+        make_snapshot(quarter, meta={"as_of": as_of})
+    make_snapshot("2019-20-Q1")
+    history = History(load_history(data_dir, Q1, DEFAULTS)._entries)  # nothing held yet
+    read: list[Quarter] = []
+    earlier_load = Earlier.load
+    monkeypatch.setattr(
+        Earlier, "load", lambda self: read.append(self.quarter) or earlier_load(self)
+    )
+
+    for end in range(1, len(history) + 1):
+        assert [s.quarter for s in history[:end]] == history.quarters[:end]
+    assert [s.quarter for s in history.up_to(history[-1])] == history.quarters
+    assert history[0].actions.equals(history[:1][0].actions)
+
+    assert read == [Quarter(2018, 3), Quarter(2018, 4)]
