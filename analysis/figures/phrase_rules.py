@@ -68,21 +68,28 @@ class RulesFile:
 
 @lru_cache(maxsize=1024)
 def compile_phrase(pattern: str) -> re.Pattern[str]:
-    """Turn a plain pattern into a whole-word, case-insensitive regular expression."""
+    """:func:`phrase_expression`, compiled once per pattern."""
+    return re.compile(phrase_expression(pattern), re.IGNORECASE)
+
+
+def phrase_expression(pattern: str) -> str:
+    """A plain pattern as a whole-word regular expression (matched case aside).  Kept apart
+    from the cached :func:`compile_phrase` so that ``make mutation`` mutates it: mutmut
+    leaves decorated functions be."""
     text = pattern.strip()
     run_on = text.endswith("*")
     words = text.rstrip("*").split()
     body = r"\s+".join(re.escape(w) for w in words)
     if run_on:
         body += r"\w*"
-    return re.compile(rf"(?<!\w){body}(?!\w)", re.IGNORECASE)
+    return rf"(?<!\w){body}(?!\w)"
 
 
 @lru_cache(maxsize=256)
 def _combined(patterns: tuple[str, ...]) -> re.Pattern[str]:
     """An entry's patterns as one expression: a national tracker holds tens of thousands of
     distinct texts, each tried against every entry."""
-    return re.compile("|".join(f"(?:{compile_phrase(p).pattern})" for p in patterns), re.IGNORECASE)
+    return re.compile("|".join(f"(?:{phrase_expression(p)})" for p in patterns), re.IGNORECASE)
 
 
 def name_key(text: str) -> str:
@@ -97,15 +104,21 @@ def load_phrase_rules(path: Path, kind: RulesFile) -> list[PhraseRule]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise kind.error(f"{path}: cannot read {kind.title}: {exc}") from exc
-    return list(_checked(text, str(path), kind))
+    return list(_remembered(text, str(path), kind))
 
 
 @lru_cache(maxsize=64)
-def _checked(text: str, path: str, kind: RulesFile) -> tuple[PhraseRule, ...]:
-    """The entries of one file's text, remembered by that text: every figure, table and chart
+def _remembered(text: str, path: str, kind: RulesFile) -> tuple[PhraseRule, ...]:
+    """:func:`parse_phrase_rules`, remembered by the file's text: every figure, table and chart
     that sorts reasons or themes asks for the rules, and parsing the YAML and checking it
     against its schema cost a fiftieth of a second each time.  Keyed on the text itself, so an
-    analyst's edit is read at the next call."""
+    analyst's edit is read at the next call.  (The parsing stays in a function of its own,
+    undecorated, so that ``make mutation`` mutates it: mutmut leaves decorated functions be.)"""
+    return tuple(parse_phrase_rules(text, path, kind))
+
+
+def parse_phrase_rules(text: str, path: str, kind: RulesFile) -> list[PhraseRule]:
+    """The ordered entries in ``text``, the contents of ``path``, checked entry by entry."""
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -124,7 +137,7 @@ def _checked(text: str, path: str, kind: RulesFile) -> tuple[PhraseRule, ...]:
             raise kind.error(f"{where}: name used twice")
         seen.add(name_key(name))
         rules.append(_rule(entry))
-    return tuple(rules)
+    return rules
 
 
 def _rule(entry: dict[str, Any]) -> PhraseRule:

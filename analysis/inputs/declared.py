@@ -279,36 +279,43 @@ def _entry_prefix(entry: dict[str, str], index: int, item: Any) -> str:
 # --- the validator --------------------------------------------------------------------------------
 @cache
 def _validator_class() -> Any:
-    """Draft 2020-12, with YAML's whole numbers: ``2.0`` and ``true`` are not integers."""
+    """Draft 2020-12, with YAML's whole numbers (:func:`_is_whole_number`)."""
     jsonschema = import_jsonschema()
     base = jsonschema.Draft202012Validator
-    checker = base.TYPE_CHECKER.redefine(
-        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
-    )
+    checker = base.TYPE_CHECKER.redefine("integer", _is_whole_number)
     return jsonschema.validators.extend(base, type_checker=checker)
+
+
+def _is_whole_number(_checker: Any, value: object) -> bool:
+    """JSON Schema's ``integer`` as YAML means it: ``2.0`` and ``true`` are not integers."""
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @cache
 def _format_checker() -> Any:
-    """The contract's own checks, named as formats: a date by the tables' date rules (whose
-    reason becomes the message) and a protective marking, case aside."""
+    """The contract's own checks, named as formats (:func:`_is_contract_date`,
+    :func:`_is_marking`).  The checks are functions of their own, not built in here, so that
+    ``make mutation`` mutates them: mutmut leaves decorated functions be."""
     jsonschema = import_jsonschema()
     checker = jsonschema.FormatChecker(formats=())
-
-    @checker.checks("contract-date", raises=ValueError)
-    def _contract_date(value: object) -> bool:
-        from analysis.inputs.schemas import parse_date  # measured: pandas 1 s, once a date is read
-
-        if value is not None:
-            parse_date(value)
-        return True
-
-    @checker.checks("marking")
-    def _marking(value: object) -> bool:
-        text = "" if value is None else str(value).strip()
-        return not text or text.casefold() in {m.casefold() for m in MARKINGS}
-
+    checker.checks("contract-date", raises=ValueError)(_is_contract_date)
+    checker.checks("marking")(_is_marking)
     return checker
+
+
+def _is_contract_date(value: object) -> bool:
+    """A date by the tables' date rules; the ValueError's reason becomes the message."""
+    from analysis.inputs.schemas import parse_date  # measured: pandas 1 s, once a date is read
+
+    if value is not None:
+        parse_date(value)
+    return True
+
+
+def _is_marking(value: object) -> bool:
+    """A protective marking, case and spacing at the ends aside; blank is allowed."""
+    text = "" if value is None else str(value).strip()
+    return not text or text.casefold() in {m.casefold() for m in MARKINGS}
 
 
 @cache
