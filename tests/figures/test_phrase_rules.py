@@ -28,6 +28,8 @@ from analysis.figures.themes import THEME_RULES, ThemeRulesError
         ("c++", "the c++ build", "c++"),  # the analyst's text, not a regular expression
         ("a.b", "axb", None),
         ("(draft)", "a (draft) plan", "(draft)"),
+        ("VAT BOX", "the VAT BOX return", "VAT BOX"),  # only a final * is taken off
+        ("VAT BOX", "the VAT BO return", None),
     ],
 )
 def test_a_pattern_matches_whole_words_case_aside(pattern, text, found):

@@ -97,6 +97,39 @@ def test_a_whole_number_is_a_yaml_integer_only(value: object) -> None:
     assert problem is not None and problem.path == ("coming_quarters",)
 
 
+@pytest.mark.parametrize("value", ["2019-06-30", "30/06/2019", None])
+def test_a_date_written_either_accepted_way_or_left_blank_fits_snapshot_yml(value) -> None:
+    assert declared.first_problem({"as_of": value, "panel_date": value}, "snapshot") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("31/02/2019", "not a real calendar date"),
+        ("yesterday", "not a date in the form 2019-06-30 or 30/06/2019"),
+    ],
+)
+def test_a_date_that_is_not_one_is_refused_with_the_tables_reason(value, reason) -> None:
+    problem = declared.first_problem({"panel_date": value}, "snapshot")
+    assert problem is not None
+    assert (problem.path, problem.message) == (("panel_date",), reason)
+
+
+@pytest.mark.parametrize("value", ["OFFICIAL", " official-sensitive ", "", None])
+def test_a_marking_fits_case_and_outer_spacing_aside_and_may_be_blank(value) -> None:
+    assert declared.first_problem({"marking": value}, "snapshot") is None
+
+
+@pytest.mark.parametrize("value", ["SECRET", "OFFICIAL SENSITIVE", 7])
+def test_any_other_marking_is_refused_naming_the_two(value) -> None:
+    problem = declared.first_problem({"marking": value}, "snapshot")
+    assert problem is not None
+    assert (problem.path, problem.message) == (
+        ("marking",),
+        "unknown marking; expected one of OFFICIAL, OFFICIAL-SENSITIVE",
+    )
+
+
 def test_the_message_lists_every_item_wrong_in_the_same_way() -> None:
     problem = declared.first_problem({"threshold": {"High": ["Poor", "No", "Bad"]}}, "settings")
     assert problem is not None
