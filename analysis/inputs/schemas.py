@@ -239,15 +239,15 @@ def parse_date(value: object) -> dt.date:
         return value
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"not a date in the form {DATE_FORMS}")
-    date, problem = _judged(value.strip())
-    if problem is not None:
-        raise ValueError(problem)
-    return date
+    judged = _judged(value.strip())
+    if isinstance(judged, str):
+        raise ValueError(judged)
+    return judged
 
 
 @lru_cache(maxsize=1024)
-def _judged(text: str) -> tuple[dt.date, None] | tuple[None, str]:
-    """One written date judged by the table's rules: (the date, None) or (None, the reason).
+def _judged(text: str) -> dt.date | str:
+    """One written date judged by the table's rules: the date, or why it is not one.
 
     Remembered per text: a snapshot.yml's few dates are each read several times on every load
     (the schema's format check, ``as_of`` against the quarter, ``panel_date`` against
@@ -257,8 +257,8 @@ def _judged(text: str) -> tuple[dt.date, None] | tuple[None, str]:
     cell = pd.Series([text], dtype="str")
     problem = date_problems(cell).iloc[0]
     if not pd.isna(problem):
-        return None, str(problem)
-    return parse_dates(cell).iloc[0].date(), None
+        return str(problem)
+    return parse_dates(cell).iloc[0].date()
 
 
 # --- the two tables ---------------------------------------------------------------------------
