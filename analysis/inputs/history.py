@@ -86,7 +86,7 @@ class History(Sequence[Snapshot]):
     def __getitem__(self, index: int | slice) -> Snapshot | History:
         if isinstance(index, slice):
             return History(self._entries[index], self._held)
-        entry = self._entries[range(len(self._entries))[index]]
+        entry = self._entries[index]
         if isinstance(entry, Snapshot):
             return _shallow_copy(entry)
         held = self._held.get(entry)
